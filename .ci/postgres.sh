@@ -1,0 +1,18 @@
+# Sourced by .ci/run (and usable by hand): starts a throwaway PostgreSQL server as an unprivileged user,
+# listening on 127.0.0.1 only, and exports TEST_DATABASE_URL. Postgres refuses to run as root.
+pg_user=proofmarket-pg
+pg_port=${PG_PORT:-55432}
+pg_root=$(mktemp -d /tmp/proofmarket-pg.XXXXXX)
+if [ "$(id -u)" = 0 ]; then
+  id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
+  chown "$pg_user" "$pg_root"
+  as_pg() { runuser -u "$pg_user" -- "$@"; }
+else
+  as_pg() { "$@"; }
+fi
+as_pg initdb --pgdata="$pg_root/data" --username=postgres --auth=trust --encoding=UTF8 --no-sync >/dev/null
+as_pg pg_ctl --pgdata="$pg_root/data" --log="$pg_root/postgres.log" --wait --silent start \
+  -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_root -c max_connections=200 -c fsync=off"
+export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+stop_postgres() { as_pg pg_ctl --pgdata="$pg_root/data" --mode=fast --wait --silent stop || true; rm -rf "$pg_root"; }
+echo "PostgreSQL $(postgres --version | awk '{print $3}') running on 127.0.0.1:$pg_port as $pg_user"

@@ -1,0 +1,82 @@
+import type { FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { Verifier } from '../proofs/verifier.ts';
+import { openDb, type Db } from '../store/db.ts';
+import { migrate } from '../store/migrate.ts';
+import { DEFAULT_CONFIG, type CoordinatorConfig } from './config.ts';
+import { Market } from './market.ts';
+import { createMetrics } from './metrics.ts';
+import { buildApp } from './server.ts';
+
+export interface Coordinator {
+  app: FastifyInstance;
+  market: Market;
+  db: Db;
+  /** The base URL it listens on, once `listen` was asked for. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  /** Bind a socket (default true). Tests of routes use `app.inject` without one. */
+  listen?: boolean;
+  /** Run the sweep on a timer (default true). Tests with a manual clock call `market.sweep()` themselves. */
+  scheduler?: boolean;
+  /** Use an already open database (tests that share one). */
+  db?: Db;
+}
+
+/** Opens the store, migrates it, installs the built-in programs and serves the API. */
+export async function startCoordinator(partial: Partial<CoordinatorConfig> = {}, opts: StartOptions = {}): Promise<Coordinator> {
+  const config: CoordinatorConfig = { ...DEFAULT_CONFIG, ...partial };
+  const clock = opts.clock ?? systemClock;
+  const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const verifier = new Verifier({ threads: config.verifierThreads });
+  let app: FastifyInstance | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await migrate(db);
+    const market = new Market(db, clock, verifier, config, createMetrics(db));
+    await market.init();
+    app = await buildApp(market, { bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+    let url: string | undefined;
+    if (opts.listen !== false) {
+      await app.listen({ host: config.host, port: config.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    }
+    if (opts.scheduler !== false) {
+      let running = false;
+      timer = setInterval(() => {
+        if (running) return;
+        running = true;
+        market
+          .sweep()
+          .catch((err: unknown) => app?.log.error({ err }, 'sweep failed'))
+          .finally(() => (running = false));
+      }, config.sweepIntervalMs);
+      timer.unref();
+    }
+    const theApp = app;
+    return {
+      app: theApp,
+      market,
+      db,
+      url,
+      async close() {
+        if (timer) clearInterval(timer);
+        await theApp.close();
+        await verifier.close();
+        if (!opts.db) await db.close();
+      },
+    };
+  } catch (err) {
+    if (timer) clearInterval(timer);
+    await app?.close().catch(() => undefined);
+    await verifier.close();
+    if (!opts.db) await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,91 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { MarketError, type ErrorKind } from '../domain/errors.ts';
+import type { Market } from './market.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { proverRoutes } from './routes/provers.ts';
+import { programRoutes } from './routes/programs.ts';
+import { systemRoutes } from './routes/system.ts';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unavailable: 503,
+};
+
+/** Fastify's own client errors, by code, as our stable codes. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+};
+
+export interface AppOptions {
+  bodyLimit: number;
+  logLevel: string;
+}
+
+/**
+ * The coordinator's HTTP API. Every route has a JSON schema (which also builds /openapi.json); every
+ * client error is a 4xx `{"error": {"code", "message"}}`, and a 5xx only ever means a bug here.
+ */
+export async function buildApp(market: Market, opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit,
+    logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
+    // Types are checked as sent: "10" is not an integer, and unknown fields are not silently dropped.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+
+  app.setErrorHandler((err: FastifyError | MarketError, req, reply) => {
+    if (err instanceof MarketError) {
+      return reply.status(STATUS[err.kind]).send({ error: { code: err.code, message: err.message } });
+    }
+    if (err.validation) {
+      const where = err.validationContext ?? 'body';
+      const first = err.validation[0];
+      const path = first?.instancePath ? `${where}${first.instancePath.replaceAll('/', '.')}` : where;
+      const detail = first?.keyword === 'additionalProperties'
+        ? `has an unknown field "${(first.params as { additionalProperty?: string }).additionalProperty}"`
+        : first?.keyword === 'required'
+          ? `is missing the field "${(first.params as { missingProperty?: string }).missingProperty}"`
+          : (first?.message ?? 'is invalid');
+      return reply.status(400).send({ error: { code: 'invalid_request', message: `${path} ${detail}` } });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code = FASTIFY_CODES[err.code] ?? 'bad_request';
+      return reply.status(status).send({ error: { code, message: err.message } });
+    }
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; this is a bug, please report it' } });
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send({ error: { code: 'route_not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'proofmarket coordinator',
+        version: '0.1.0',
+        description: 'A marketplace for zero-knowledge proof generation. Money is in integer base units, as decimal strings.',
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  taskRoutes(app, market);
+  proverRoutes(app, market);
+  programRoutes(app, market);
+  systemRoutes(app, market);
+  return app;
+}

@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import * as snarkjs from 'snarkjs';
+import { canonicalJson, sha256Hex } from './canonical.ts';
+import { DATA_COMMITMENT_MAX_BYTES, dataCommitment, dataCommitmentInput } from './builtin/data-commitment.ts';
+import { rangeProofInput, rangeProofPublicSignals } from './builtin/range-proof.ts';
+import { invalid } from '../domain/errors.ts';
+import type { ProgramArtifacts, ProgramRecord, ProofSystem } from '../store/programs.ts';
+
+/**
+ * A program's id is the hash of its artifacts, so a prover can check what it downloaded:
+ *
+ *   program_id = sha256( sha256(wasm) ‖ sha256(zkey) ‖ sha256(canonical JSON of vkey) )   (hex digests, concatenated as text)
+ */
+export function artifactHashes(a: ProgramArtifacts) {
+  const wasm_sha256 = sha256Hex(a.wasm);
+  const zkey_sha256 = sha256Hex(a.zkey);
+  const vkey_sha256 = sha256Hex(canonicalJson(a.vkey));
+  return { wasm_sha256, zkey_sha256, vkey_sha256, program_id: sha256Hex(wasm_sha256 + zkey_sha256 + vkey_sha256) };
+}
+
+/**
+ * How the bytes of a task (`circuit_data`) become the circuit's input signals, and which public signals a
+ * correct proof of them must carry. Computing the expected signals when the task is created is what makes
+ * a valid proof for other data Fail.
+ */
+export interface InputEncoding {
+  maxBytes: number | null;
+  circuitInput(data: Uint8Array): Record<string, unknown>;
+  /** May be async: the generic `json` encoding runs the circuit's witness generator. */
+  expectedPublicSignals(data: Uint8Array, program: { wasm: () => Promise<Uint8Array>; nPublic: number }): Promise<string[]>;
+}
+
+function parseJsonInput(data: Uint8Array): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(data));
+  } catch {
+    throw invalid('invalid_input', 'this program takes circuit_data as the UTF-8 bytes of a JSON object of input signals');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalid('invalid_input', 'this program takes circuit_data as the UTF-8 bytes of a JSON object of input signals');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Encoder errors (RangeError from the built-in helpers) become 400s with their own message. */
+function asInvalid<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError || err instanceof TypeError) throw invalid('invalid_input', err.message);
+    throw err;
+  }
+}
+
+export const INPUT_ENCODINGS: Record<string, InputEncoding> = {
+  'data-commitment': {
+    maxBytes: DATA_COMMITMENT_MAX_BYTES,
+    circuitInput: (data) => asInvalid(() => dataCommitmentInput(data)),
+    expectedPublicSignals: async (data) => asInvalid(() => [dataCommitment(data).toString()]),
+  },
+  'range-proof': {
+    maxBytes: 4096,
+    circuitInput: (data) => asInvalid(() => rangeProofInput(parseJsonInput(data))),
+    expectedPublicSignals: async (data) => asInvalid(() => rangeProofPublicSignals(rangeProofInput(parseJsonInput(data)))),
+  },
+  json: {
+    maxBytes: 1 << 20,
+    circuitInput: (data) => parseJsonInput(data),
+    async expectedPublicSignals(data, program) {
+      // The public signals are the witness entries 1..nPublic (outputs, then public inputs).
+      const input = parseJsonInput(data);
+      const wtns = { type: 'mem' as const };
+      try {
+        await snarkjs.wtns.calculate(input, await program.wasm(), wtns);
+        const witness = await snarkjs.wtns.exportJson(wtns);
+        return witness.slice(1, 1 + program.nPublic).map((x) => x.toString());
+      } catch (err) {
+        throw invalid('invalid_input', `the program's circuit rejects this input: ${(err as Error).message}`.slice(0, 300));
+      }
+    },
+  },
+};
+
+export function encodingOf(name: string): InputEncoding {
+  const e = INPUT_ENCODINGS[name];
+  if (!e) throw invalid('unknown_encoding', `unknown input encoding "${name}"; expected one of ${Object.keys(INPUT_ENCODINGS).join(', ')}`);
+  return e;
+}
+
+export const CIRCUITS_DIR = new URL('../../circuits/', import.meta.url);
+
+interface ManifestEntry {
+  name: string;
+  description: string;
+  systems: ProofSystem[];
+  input: 'bytes' | 'json';
+  max_input_bytes: number | null;
+}
+
+/** The built-in programs shipped under circuits/, one per (circuit, proof system). */
+export function loadBuiltinPrograms(now: Date): Array<ProgramRecord & ProgramArtifacts> {
+  const manifest = JSON.parse(readFileSync(new URL('manifest.json', CIRCUITS_DIR), 'utf8')) as ManifestEntry[];
+  const programs: Array<ProgramRecord & ProgramArtifacts> = [];
+  for (const entry of manifest) {
+    const dir = new URL(`${entry.name}/`, CIRCUITS_DIR);
+    const wasm = readFileSync(new URL(`${entry.name}.wasm`, dir));
+    for (const system of entry.systems) {
+      const zkey = readFileSync(new URL(`${system}.zkey`, dir));
+      const vkey = JSON.parse(readFileSync(new URL(`${system}.vkey.json`, dir), 'utf8')) as unknown;
+      const artifacts = { wasm, zkey, vkey };
+      programs.push({
+        ...artifacts,
+        ...artifactHashes(artifacts),
+        name: entry.name,
+        proof_system: system,
+        input_encoding: entry.name,
+        description: entry.description,
+        max_input_bytes: INPUT_ENCODINGS[entry.name]?.maxBytes ?? entry.max_input_bytes,
+        builtin: true,
+        created_at: now,
+      });
+    }
+  }
+  return programs;
+}
+
+/** The number of public signals a verification key expects. */
+export function nPublicOf(vkey: unknown): number {
+  const n = (vkey as { nPublic?: unknown })?.nPublic;
+  return typeof n === 'number' ? n : 0;
+}
+
+/** Checks a program before registration: real wasm, and a verification key that is the zkey's own. */
+export async function validateArtifacts(system: ProofSystem, a: ProgramArtifacts): Promise<void> {
+  if (!WebAssembly.validate(new Uint8Array(a.wasm))) throw invalid('invalid_artifact', 'wasm is not a valid WebAssembly module');
+  const protocol = (a.vkey as { protocol?: unknown })?.protocol;
+  if (protocol !== system) throw invalid('invalid_artifact', `the verification key is for ${String(protocol)}, not ${system}`);
+  let fromZkey: unknown;
+  try {
+    fromZkey = await snarkjs.zKey.exportVerificationKey(a.zkey);
+  } catch (err) {
+    throw invalid('invalid_artifact', `zkey is not a snarkjs proving key: ${(err as Error).message}`.slice(0, 300));
+  }
+  if (canonicalJson(fromZkey) !== canonicalJson(a.vkey)) {
+    throw invalid('invalid_artifact', 'the verification key does not belong to the proving key (zkey)');
+  }
+}

@@ -1,0 +1,139 @@
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A fixed set of worker threads running one TypeScript module, fed from one queue.
+ *
+ * The module must answer each `{ id, job }` message with `{ id, ok: true, result }` or
+ * `{ id, ok: false, error }`. A worker that crashes or overruns `timeoutMs` is terminated and replaced,
+ * and only the job it was running fails: one bad job never takes the pool down.
+ */
+export interface WorkerPoolOptions {
+  size: number;
+  /** Milliseconds one job may take before its worker is killed and the job rejected. */
+  timeoutMs?: number;
+  workerData?: unknown;
+}
+
+interface Pending<R> {
+  id: number;
+  job: unknown;
+  transfer: ArrayBuffer[];
+  resolve: (r: R) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot<R> {
+  worker: Worker;
+  current?: Pending<R>;
+  timer?: NodeJS.Timeout;
+  timedOut?: boolean;
+}
+
+export class WorkerError extends Error {}
+
+const TSX_API = import.meta.resolve('tsx/esm/api');
+
+/** Starts a worker on a .ts module: workers do not inherit tsx's loader, so each registers it first. */
+export function spawnTsWorker(moduleUrl: URL, workerData?: unknown): Worker {
+  const code = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
+  return new Worker(code, { eval: true, workerData });
+}
+
+export class WorkerPool<J, R> {
+  readonly size: number;
+  #slots: Slot<R>[] = [];
+  #queue: Pending<R>[] = [];
+  #nextId = 1;
+  #closed = false;
+  #replaced = 0;
+
+  constructor(
+    private readonly moduleUrl: URL,
+    private readonly opts: WorkerPoolOptions,
+  ) {
+    this.size = Math.max(1, opts.size);
+    for (let i = 0; i < this.size; i++) this.#slots.push(this.#spawn());
+  }
+
+  /** How many workers were replaced after a crash or a timeout. */
+  get replacedWorkers(): number {
+    return this.#replaced;
+  }
+
+  get busy(): number {
+    return this.#slots.filter((s) => s.current).length;
+  }
+
+  run(job: J, transfer: ArrayBuffer[] = []): Promise<R> {
+    if (this.#closed) return Promise.reject(new WorkerError('worker pool is closed'));
+    return new Promise<R>((resolve, reject) => {
+      this.#queue.push({ id: this.#nextId++, job, transfer, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const p of this.#queue.splice(0)) p.reject(new WorkerError('worker pool closed'));
+    await Promise.all(this.#slots.map((s) => this.#kill(s)));
+  }
+
+  #spawn(): Slot<R> {
+    const slot: Slot<R> = { worker: spawnTsWorker(this.moduleUrl, this.opts.workerData) };
+    slot.worker.on('message', (msg: { id: number; ok: boolean; result?: R; error?: string }) => {
+      const p = slot.current;
+      if (!p || p.id !== msg.id) return;
+      this.#finish(slot);
+      if (msg.ok) p.resolve(msg.result as R);
+      else p.reject(new WorkerError(msg.error ?? 'worker job failed'));
+      this.#dispatch();
+    });
+    const onDeath = (why: string) => {
+      if (this.#closed) return;
+      const p = slot.current;
+      this.#finish(slot);
+      const i = this.#slots.indexOf(slot);
+      if (i >= 0) {
+        this.#replaced++;
+        this.#slots[i] = this.#spawn();
+      }
+      p?.reject(new WorkerError(slot.timedOut ? `job timed out after ${this.opts.timeoutMs} ms` : why));
+      this.#dispatch();
+    };
+    slot.worker.on('error', (err) => onDeath(`worker crashed: ${err.message}`));
+    slot.worker.on('exit', (code) => onDeath(`worker exited with code ${code}`));
+    slot.worker.unref();
+    return slot;
+  }
+
+  #finish(slot: Slot<R>): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.current = undefined;
+  }
+
+  async #kill(slot: Slot<R>): Promise<void> {
+    slot.worker.removeAllListeners('exit');
+    slot.worker.removeAllListeners('error');
+    this.#finish(slot);
+    await slot.worker.terminate();
+  }
+
+  #dispatch(): void {
+    for (const slot of this.#slots) {
+      if (slot.current || this.#queue.length === 0) continue;
+      const p = this.#queue.shift()!;
+      slot.current = p;
+      slot.worker.ref();
+      if (this.opts.timeoutMs) {
+        slot.timer = setTimeout(() => {
+          // A job that overruns is killed with its worker; the slot gets a fresh one.
+          slot.timedOut = true;
+          slot.worker.terminate().catch(() => undefined);
+        }, this.opts.timeoutMs);
+      }
+      slot.worker.postMessage({ id: p.id, job: p.job }, p.transfer);
+    }
+    for (const slot of this.#slots) if (!slot.current) slot.worker.unref();
+  }
+}

@@ -1,0 +1,131 @@
+// One suite for every store implementation: run by pglite.test.ts and postgres.test.ts.
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Db } from './db.ts';
+import { migrate } from './migrate.ts';
+import { insertProgram } from './programs.ts';
+import * as provers from './provers.ts';
+import * as tasks from './tasks.ts';
+
+type Open = (t: TestContext) => Promise<Db | undefined>;
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const at = (s: number) => new Date(T0.getTime() + s * 1000);
+
+async function seed(db: Db) {
+  await migrate(db);
+  await insertProgram(db, {
+    program_id: 'p1', name: 'unit', proof_system: 'groth16', input_encoding: 'json', description: '', max_input_bytes: null,
+    builtin: false, wasm: new Uint8Array([0, 97, 115, 109]), zkey: new Uint8Array([1]), vkey: { protocol: 'groth16', nPublic: 1 },
+    wasm_sha256: 'a', zkey_sha256: 'b', vkey_sha256: 'c', created_at: T0,
+  });
+  await provers.insertProver(db, {
+    prover_id: 'prover-a', supported_levels: [1, 2], capacity: 2, status: 'active', current_load: 0, registration: { x: 1 },
+    registered_at: T0, last_heartbeat_at: T0, updated_at: T0,
+  });
+}
+
+function task(id: string, over: Partial<tasks.TaskRecord> = {}): tasks.TaskRecord {
+  return {
+    task_id: id, privacy_level: 1, circuit_data: new Uint8Array([1, 2, 3]), reward_amount: 100n, requester: 'r', priority: 0,
+    program_id: 'p1', expected_public_signals: ['7'], status: 'pending', assigned_prover: null, assigned_at: null, attempts: 0,
+    excluded_provers: [], deadline: at(3600), request_hash: 'h', created_at: T0, updated_at: T0, ...over,
+  };
+}
+
+export function storeSuite(name: string, open: Open): void {
+  const withDb = (title: string, fn: (db: Db) => Promise<void>) =>
+    test(`${name}: ${title}`, async (t) => {
+      const db = await open(t);
+      if (!db) return;
+      try {
+        await seed(db);
+        await fn(db);
+      } finally {
+        await db.close();
+      }
+    });
+
+  withDb('migrations apply once and are idempotent', async (db) => {
+    assert.deepEqual(await migrate(db), []);
+    const rows = await db.query<{ version: string }>('SELECT version FROM schema_migrations');
+    assert.ok(rows.some((r) => r.version === '001_init.sql'));
+  });
+
+  withDb('a task round-trips: bytes, money beyond 2^53, timestamps', async (db) => {
+    const big = 2n ** 70n + 1n;
+    assert.equal(await tasks.insertTask(db, task('t1', { reward_amount: big, circuit_data: new Uint8Array([0, 255, 7]) })), true);
+    assert.equal(await tasks.insertTask(db, task('t1')), false, 'a taken id is refused');
+    const got = (await tasks.getTask(db, 't1'))!;
+    assert.equal(got.reward_amount, big);
+    assert.deepEqual(Array.from(got.circuit_data), [0, 255, 7]);
+    assert.equal(got.created_at.toISOString(), T0.toISOString());
+    assert.deepEqual(got.expected_public_signals, ['7']);
+    const history = await tasks.listTaskEvents(db, 't1');
+    assert.deepEqual(history.map((e) => [e.from_status, e.to_status, e.cause]), [[null, 'pending', 'submitted']]);
+  });
+
+  withDb('the next task is the highest priority, then the oldest, of a supported level', async (db) => {
+    await tasks.insertTask(db, task('old-low', { priority: 1, created_at: at(0) }));
+    await tasks.insertTask(db, task('new-high', { priority: 9, created_at: at(2) }));
+    await tasks.insertTask(db, task('old-high', { priority: 9, created_at: at(1) }));
+    await tasks.insertTask(db, task('level-5', { priority: 100, privacy_level: 5, created_at: at(0) }));
+    const order: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const next = await db.transaction(async (tx) => {
+        const t = await tasks.lockNextPendingTask(tx, 'prover-a', [1, 2]);
+        if (t) await tasks.moveTask(tx, t, 'assigned', 'assigned', at(10), { assigned_prover: 'prover-a', assigned_at: at(10) });
+        return t?.task_id;
+      });
+      if (next) order.push(next);
+    }
+    assert.deepEqual(order, ['old-high', 'new-high', 'old-low']);
+    assert.equal(await tasks.countHeldBy(db, 'prover-a'), 3);
+  });
+
+  withDb('excluded provers are never offered the task again', async (db) => {
+    await tasks.insertTask(db, task('t1'));
+    const t = (await tasks.getTask(db, 't1'))!;
+    await tasks.moveTask(db, t, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
+    const held = (await tasks.getTask(db, 't1'))!;
+    await tasks.moveTask(db, held, 'pending', 'proof_rejected', at(2), { assigned_prover: null, assigned_at: null, excluded_provers: ['prover-a'], attempts: 1 });
+    assert.equal(await tasks.lockNextPendingTask(db, 'prover-a', [1]), undefined);
+    assert.equal((await tasks.lockNextPendingTask(db, 'prover-b', [1]))?.task_id, 't1');
+  });
+
+  withDb('moveTask refuses an illegal move and a stale read', async (db) => {
+    await tasks.insertTask(db, task('t1'));
+    const seen = (await tasks.getTask(db, 't1'))!;
+    await assert.rejects(tasks.moveTask(db, seen, 'completed', 'proof_verified', at(1)), /cannot go from pending to completed/);
+    await tasks.moveTask(db, seen, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
+    await assert.rejects(tasks.moveTask(db, seen, 'assigned', 'assigned', at(2)), /changed while it was being updated/);
+    const history = await tasks.listTaskEvents(db, 't1');
+    assert.equal(history.length, 2);
+  });
+
+  withDb('a failed transaction leaves nothing behind', async (db) => {
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tasks.insertTask(tx, task('t-rollback'));
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
+    assert.equal(await tasks.getTask(db, 't-rollback'), undefined);
+    assert.deepEqual(await tasks.listTaskEvents(db, 't-rollback'), []);
+  });
+
+  withDb('silent provers go offline, and their held tasks are found as stuck', async (db) => {
+    await tasks.insertTask(db, task('t1'));
+    const t = (await tasks.getTask(db, 't1'))!;
+    await tasks.moveTask(db, t, 'assigned', 'assigned', at(100), { assigned_prover: 'prover-a', assigned_at: at(100) });
+    assert.deepEqual(await provers.markSilentProversOffline(db, at(-1), at(100)), []);
+    assert.deepEqual(await provers.markSilentProversOffline(db, at(30), at(100)), ['prover-a']);
+    const stuck = await db.transaction((tx) => tasks.lockStuckTasks(tx, at(0)));
+    assert.deepEqual(stuck.map((s) => s.task_id), ['t1']);
+    const hb = await provers.recordHeartbeat(db, 'prover-a', at(101), 'active', 1);
+    assert.equal(hb?.status, 'active');
+    const none = await db.transaction((tx) => tasks.lockStuckTasks(tx, at(0)));
+    assert.deepEqual(none, [], 'an active prover within the proof timeout holds its task');
+  });
+}

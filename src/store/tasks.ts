@@ -1,0 +1,199 @@
+import { assertTransition, type TaskStatus, type TransitionCause } from '../domain/task.ts';
+import { conflict } from '../domain/errors.ts';
+import type { Queryable } from './db.ts';
+
+export interface TaskRecord {
+  task_id: string;
+  privacy_level: number;
+  circuit_data: Uint8Array;
+  reward_amount: bigint;
+  requester: string;
+  priority: number;
+  program_id: string;
+  expected_public_signals: string[];
+  status: TaskStatus;
+  assigned_prover: string | null;
+  assigned_at: Date | null;
+  attempts: number;
+  excluded_provers: string[];
+  deadline: Date;
+  request_hash: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface TaskEvent {
+  at: Date;
+  from_status: TaskStatus | null;
+  to_status: TaskStatus;
+  cause: TransitionCause;
+  prover_id: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+const COLUMNS = `task_id, privacy_level, circuit_data, reward_amount::text AS reward_amount, requester, priority,
+  program_id, expected_public_signals, status, assigned_prover, assigned_at, attempts, excluded_provers, deadline,
+  request_hash, created_at, updated_at`;
+
+type TaskRow = Omit<TaskRecord, 'reward_amount'> & { reward_amount: string };
+const fromRow = (r: TaskRow): TaskRecord => ({ ...r, reward_amount: BigInt(r.reward_amount) });
+
+/** Inserts a new pending task and its first history event. Returns false if the id is taken. */
+export async function insertTask(q: Queryable, t: TaskRecord): Promise<boolean> {
+  const rows = await q.query(
+    `INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
+       expected_public_signals, status, deadline, request_hash, created_at, updated_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11)
+     ON CONFLICT (task_id) DO NOTHING RETURNING task_id`,
+    [t.task_id, t.privacy_level, t.circuit_data, t.reward_amount.toString(), t.requester, t.priority, t.program_id,
+      JSON.stringify(t.expected_public_signals), t.deadline, t.request_hash, t.created_at],
+  );
+  if (rows.length === 0) return false;
+  await insertEvent(q, t.task_id, { at: t.created_at, from_status: null, to_status: 'pending', cause: 'submitted', prover_id: null, detail: null });
+  return true;
+}
+
+export async function getTask(q: Queryable, taskId: string, lock = false): Promise<TaskRecord | undefined> {
+  const rows = await q.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE task_id = $1${lock ? ' FOR UPDATE' : ''}`, [taskId]);
+  return rows[0] && fromRow(rows[0]);
+}
+
+/**
+ * Locks the next task this prover may take: pending, of a privacy level it supports, not one it already
+ * failed; highest priority first, then oldest. SKIP LOCKED lets concurrent pollers (also in other
+ * coordinator processes) pass over a row another transaction is claiming, so no task is handed out twice.
+ */
+export async function lockNextPendingTask(q: Queryable, proverId: string, levels: number[]): Promise<TaskRecord | undefined> {
+  const rows = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks
+     WHERE status = 'pending' AND privacy_level = ANY($1::int[]) AND NOT ($2 = ANY(excluded_provers))
+     ORDER BY priority DESC, created_at, seq
+     LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    [levels, proverId],
+  );
+  return rows[0] && fromRow(rows[0]);
+}
+
+export async function countHeldBy(q: Queryable, proverId: string): Promise<number> {
+  const rows = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM tasks WHERE assigned_prover = $1 AND status IN ('assigned', 'in_progress')`,
+    [proverId],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export interface TaskChanges {
+  assigned_prover?: string | null;
+  assigned_at?: Date | null;
+  attempts?: number;
+  excluded_provers?: string[];
+}
+
+/**
+ * The one way a task changes status: checks the lifecycle allows it, updates the row only if it is still
+ * in the status the caller saw (so a racing writer cannot be overwritten), and appends the history event.
+ */
+export async function moveTask(
+  q: Queryable,
+  task: TaskRecord,
+  to: TaskStatus,
+  cause: TransitionCause,
+  at: Date,
+  changes: TaskChanges = {},
+  event: { prover_id?: string | null; detail?: Record<string, unknown> | null } = {},
+): Promise<TaskRecord> {
+  assertTransition(task.status, to);
+  const next: TaskRecord = { ...task, ...changes, status: to, updated_at: at };
+  const rows = await q.query(
+    `UPDATE tasks SET status = $3, assigned_prover = $4, assigned_at = $5, attempts = $6, excluded_provers = $7,
+       updated_at = $8
+     WHERE task_id = $1 AND status = $2 RETURNING task_id`,
+    [task.task_id, task.status, next.status, next.assigned_prover, next.assigned_at, next.attempts, next.excluded_provers, at],
+  );
+  if (rows.length === 0) throw conflict('task_changed', `task ${task.task_id} changed while it was being updated; retry`);
+  await insertEvent(q, task.task_id, {
+    at,
+    from_status: task.status,
+    to_status: to,
+    cause,
+    prover_id: event.prover_id ?? next.assigned_prover ?? task.assigned_prover,
+    detail: event.detail ?? null,
+  });
+  return next;
+}
+
+async function insertEvent(q: Queryable, taskId: string, e: TaskEvent): Promise<void> {
+  await q.query(
+    `INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+    [taskId, e.at, e.from_status, e.to_status, e.cause, e.prover_id, e.detail === null ? null : JSON.stringify(e.detail)],
+  );
+}
+
+export async function listTaskEvents(q: Queryable, taskId: string): Promise<TaskEvent[]> {
+  return q.query<TaskEvent>(
+    `SELECT at, from_status, to_status, cause, prover_id, detail FROM task_events WHERE task_id = $1 ORDER BY id`,
+    [taskId],
+  );
+}
+
+/** Held tasks whose prover is offline, or that were assigned before `assignedBefore`; locked for update. */
+export async function lockStuckTasks(q: Queryable, assignedBefore: Date, limit = 500): Promise<TaskRecord[]> {
+  const rows = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks
+     WHERE status IN ('assigned', 'in_progress')
+       AND (assigned_at < $1 OR assigned_prover IN (SELECT prover_id FROM provers WHERE status = 'offline'))
+     ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [assignedBefore, limit],
+  );
+  return rows.map(fromRow);
+}
+
+/** Unfinished tasks past their deadline; locked for update. */
+export async function lockExpiredTasks(q: Queryable, now: Date, limit = 500): Promise<TaskRecord[]> {
+  const rows = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE status IN ('pending', 'assigned', 'in_progress') AND deadline < $1
+     ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+    [now, limit],
+  );
+  return rows.map(fromRow);
+}
+
+export async function countTasksByStatus(q: Queryable): Promise<Record<string, number>> {
+  const rows = await q.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM tasks GROUP BY status`);
+  return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+export interface ProofRecord {
+  task_id: string;
+  prover_id: string;
+  submitted_at: Date;
+  proof: Uint8Array;
+  verification_result: 'Pass' | 'Fail';
+  reason: string | null;
+  quality_score: number;
+  verify_ms: number;
+}
+
+export async function insertProof(q: Queryable, p: ProofRecord): Promise<void> {
+  await q.query(
+    `INSERT INTO proofs (task_id, prover_id, submitted_at, proof, verification_result, reason, quality_score, verify_ms)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
+    [p.task_id, p.prover_id, p.submitted_at, p.proof, p.verification_result, p.reason, p.quality_score, p.verify_ms],
+  );
+}
+
+export async function listProofs(q: Queryable, taskId: string): Promise<ProofRecord[]> {
+  return q.query<ProofRecord>(
+    `SELECT task_id, prover_id, submitted_at, proof, verification_result, reason, quality_score, verify_ms
+     FROM proofs WHERE task_id = $1 ORDER BY id`,
+    [taskId],
+  );
+}
+
+export async function listTasks(q: Queryable, filter: { status?: TaskStatus; limit: number }): Promise<TaskRecord[]> {
+  const rows = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE ($1::text IS NULL OR status = $1) ORDER BY seq DESC LIMIT $2`,
+    [filter.status ?? null, filter.limit],
+  );
+  return rows.map(fromRow);
+}

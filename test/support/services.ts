@@ -1,0 +1,30 @@
+import type { TestContext } from 'node:test';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * External services the tests use. Outside CI a missing service skips the test with a printed reason;
+ * under CI=true it fails, because CI's .ci/run starts every service and a skip would hide a broken setup.
+ */
+export function requireService(t: TestContext, name: string, available: boolean, how: string): boolean {
+  if (available) return true;
+  const reason = `${name} is not available (${how})`;
+  if (process.env.CI === 'true') throw new Error(`${reason}; CI must provide it`);
+  console.log(`# skipped: ${reason}`);
+  t.skip(reason);
+  return false;
+}
+
+/** A new, empty database on the PostgreSQL server named by TEST_DATABASE_URL, or undefined. */
+export async function freshPostgresUrl(t: TestContext): Promise<string | undefined> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!requireService(t, 'PostgreSQL', Boolean(admin), 'set TEST_DATABASE_URL, as .ci/run does')) return undefined;
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  const name = `pm_test_${randomBytes(6).toString('hex')}`;
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin!);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
