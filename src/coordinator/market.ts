@@ -4,10 +4,11 @@ import { conflict, forbidden, invalid, notFound, MarketError } from '../domain/e
 import { newId } from '../domain/ids.ts';
 import { isHeld, isProofOverdue, qualityScore, statusAfterRejectedProof, type TaskStatus } from '../domain/task.ts';
 import { canonicalJson } from '../proofs/canonical.ts';
-import { encodingOf, loadBuiltinPrograms, nPublicOf } from '../proofs/programs.ts';
+import { builtinArtifactUrl, encodingOf, loadBuiltinPrograms, nPublicOf } from '../proofs/programs.ts';
 import type { Verifier } from '../proofs/verifier.ts';
 import type { Db, Queryable } from '../store/db.ts';
-import { getArtifact, getProgram, insertProgram, type ProgramRecord } from '../store/programs.ts';
+import { readFile } from 'node:fs/promises';
+import { getProgram, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
 import * as provers from '../store/provers.ts';
 import * as tasks from '../store/tasks.ts';
 import type { CoordinatorConfig } from './config.ts';
@@ -60,7 +61,7 @@ export class Market {
 
   /** Registers the shipped programs (idempotent) and checks every privacy level has a program. */
   async init(): Promise<void> {
-    for (const p of loadBuiltinPrograms(this.clock.now())) await insertProgram(this.db, p);
+    for (const p of loadBuiltinPrograms(this.clock.now())) await insertProgram(this.db, p, 'none');
     for (const level of [1, 255]) await this.programForLevel(level);
   }
 
@@ -72,6 +73,15 @@ export class Market {
       this.#programs.set(programId, p);
     }
     return p;
+  }
+
+  /** A program's artifact: built-ins from the files shipped under circuits/, uploads from the database. */
+  async artifact(programId: string, kind: ArtifactKind): Promise<Uint8Array> {
+    const program = await this.program(programId);
+    const stored = await getStoredArtifact(this.db, programId, kind);
+    if (stored) return stored;
+    if (program.builtin) return readFile(builtinArtifactUrl(program.name, program.proof_system, kind));
+    throw notFound('artifact_not_found', `program "${programId}" has no ${kind} artifact`);
   }
 
   async programForLevel(level: number): Promise<ProgramRecord> {
@@ -96,7 +106,7 @@ export class Market {
       throw invalid('input_too_large', `circuit_data has ${data.length} bytes; program ${program.name} takes at most ${encoding.maxBytes}`);
     }
     const expected = await encoding.expectedPublicSignals(data, {
-      wasm: async () => (await getArtifact(this.db, program.program_id, 'wasm'))!,
+      wasm: () => this.artifact(program.program_id, 'wasm'),
       nPublic: nPublicOf(program.vkey),
     });
     const requestHash = hashOf({ ...input, task_id: taskId, reward_amount: input.reward_amount.toString() });

@@ -41,8 +41,11 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
     bodyLimit: opts.bodyLimit,
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
     // Types are checked as sent: "10" is not an integer, and unknown fields are not silently dropped.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   });
+
+  // The API speaks JSON only: any other body is 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((err: FastifyError | MarketError, req, reply) => {
     if (err instanceof MarketError) {

@@ -98,16 +98,21 @@ interface ManifestEntry {
   max_input_bytes: number | null;
 }
 
+/** Where a built-in program's artifact file ships: circuits/<name>/<name>.wasm, <system>.zkey, <system>.vkey.json. */
+export function builtinArtifactUrl(name: string, system: ProofSystem, kind: 'wasm' | 'zkey' | 'vkey'): URL {
+  const file = kind === 'wasm' ? `${name}.wasm` : kind === 'zkey' ? `${system}.zkey` : `${system}.vkey.json`;
+  return new URL(`${name}/${file}`, CIRCUITS_DIR);
+}
+
 /** The built-in programs shipped under circuits/, one per (circuit, proof system). */
 export function loadBuiltinPrograms(now: Date): Array<ProgramRecord & ProgramArtifacts> {
   const manifest = JSON.parse(readFileSync(new URL('manifest.json', CIRCUITS_DIR), 'utf8')) as ManifestEntry[];
   const programs: Array<ProgramRecord & ProgramArtifacts> = [];
   for (const entry of manifest) {
-    const dir = new URL(`${entry.name}/`, CIRCUITS_DIR);
-    const wasm = readFileSync(new URL(`${entry.name}.wasm`, dir));
+    const wasm = readFileSync(builtinArtifactUrl(entry.name, 'groth16', 'wasm'));
     for (const system of entry.systems) {
-      const zkey = readFileSync(new URL(`${system}.zkey`, dir));
-      const vkey = JSON.parse(readFileSync(new URL(`${system}.vkey.json`, dir), 'utf8')) as unknown;
+      const zkey = readFileSync(builtinArtifactUrl(entry.name, system, 'zkey'));
+      const vkey = JSON.parse(readFileSync(builtinArtifactUrl(entry.name, system, 'vkey'), 'utf8')) as unknown;
       const artifacts = { wasm, zkey, vkey };
       programs.push({
         ...artifacts,

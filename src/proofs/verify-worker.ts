@@ -1,12 +1,14 @@
 // Runs in a worker thread of the verifier pool: one snarkjs verification per message.
 import { parentPort } from 'node:worker_threads';
 import * as snarkjs from 'snarkjs';
+import { useSingleThreadedCurve } from './snark-thread.ts';
 import type { VerifyJob, VerifyOutcome } from './verifier.ts';
 
 parentPort!.on('message', async ({ id, job }: { id: number; job: VerifyJob }) => {
   const started = performance.now();
   let outcome: VerifyOutcome;
   try {
+    await useSingleThreadedCurve();
     const ok = await snarkjs[job.system].verify(job.vkey as object, job.publicSignals, job.proof as object);
     outcome = ok ? { pass: true, ms: performance.now() - started } : { pass: false, reason: 'the proof does not verify under the program\'s verification key', ms: performance.now() - started };
   } catch (err) {

@@ -33,10 +33,16 @@ export class WorkerError extends Error {}
 
 const TSX_API = import.meta.resolve('tsx/esm/api');
 
-/** Starts a worker on a .ts module: workers do not inherit tsx's loader, so each registers it first. */
-export function spawnTsWorker(moduleUrl: URL, workerData?: unknown): Worker {
+/**
+ * Starts a worker on a .ts module: workers do not inherit tsx's loader, so each registers it first.
+ *
+ * Hazard: snarkjs depends on the `web-worker` package, which, when loaded on any thread but the main one,
+ * assumes it is one of its own workers and reads `workerData.mod`. So workerData always carries a harmless
+ * empty script there; the module's own data is under `workerData.payload`.
+ */
+export function spawnTsWorker(moduleUrl: URL, payload?: unknown): Worker {
   const code = `import(${JSON.stringify(TSX_API)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl.href)}); })`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData: { mod: 'data:text/javascript,', type: 'classic', name: 'proofmarket', payload } });
 }
 
 export class WorkerPool<J, R> {

@@ -83,14 +83,22 @@ export function storeSuite(name: string, open: Open): void {
     assert.equal(await tasks.countHeldBy(db, 'prover-a'), 3);
   });
 
-  withDb('excluded provers are never offered the task again', async (db) => {
+  withDb('a prover whose proof was rejected gets the task again only when no other prover can take it', async (db) => {
     await tasks.insertTask(db, task('t1'));
     const t = (await tasks.getTask(db, 't1'))!;
     await tasks.moveTask(db, t, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
     const held = (await tasks.getTask(db, 't1'))!;
     await tasks.moveTask(db, held, 'pending', 'proof_rejected', at(2), { assigned_prover: null, assigned_at: null, excluded_provers: ['prover-a'], attempts: 1 });
+    // alone in the market, prover-a may try again
+    assert.equal((await tasks.lockNextPendingTask(db, 'prover-a', [1]))?.task_id, 't1');
+    await provers.insertProver(db, {
+      prover_id: 'prover-b', supported_levels: [1], capacity: 1, status: 'active', current_load: 0, registration: {},
+      registered_at: T0, last_heartbeat_at: T0, updated_at: T0,
+    });
     assert.equal(await tasks.lockNextPendingTask(db, 'prover-a', [1]), undefined);
     assert.equal((await tasks.lockNextPendingTask(db, 'prover-b', [1]))?.task_id, 't1');
+    await provers.markSilentProversOffline(db, at(1000), at(1000));
+    assert.equal((await tasks.lockNextPendingTask(db, 'prover-a', [1]))?.task_id, 't1', 'offline provers do not count');
   });
 
   withDb('moveTask refuses an illegal move and a stale read', async (db) => {

@@ -59,14 +59,19 @@ export async function getTask(q: Queryable, taskId: string, lock = false): Promi
 }
 
 /**
- * Locks the next task this prover may take: pending, of a privacy level it supports, not one it already
- * failed; highest priority first, then oldest. SKIP LOCKED lets concurrent pollers (also in other
- * coordinator processes) pass over a row another transaction is claiming, so no task is handed out twice.
+ * Locks the next task this prover may take: pending, of a privacy level it supports; highest priority
+ * first, then oldest. A prover whose proof for a task was rejected is not offered it again while another
+ * active prover that supports its level exists (alone, it may try again, up to the attempt limit).
+ * SKIP LOCKED lets concurrent pollers (also in other coordinator processes) pass over a row another
+ * transaction is claiming, so no task is handed out twice.
  */
 export async function lockNextPendingTask(q: Queryable, proverId: string, levels: number[]): Promise<TaskRecord | undefined> {
   const rows = await q.query<TaskRow>(
-    `SELECT ${COLUMNS} FROM tasks
-     WHERE status = 'pending' AND privacy_level = ANY($1::int[]) AND NOT ($2 = ANY(excluded_provers))
+    `SELECT ${COLUMNS} FROM tasks t
+     WHERE status = 'pending' AND privacy_level = ANY($1::int[])
+       AND (NOT ($2 = ANY(t.excluded_provers)) OR NOT EXISTS (
+         SELECT 1 FROM provers p WHERE p.status = 'active' AND p.prover_id <> ALL(t.excluded_provers)
+           AND t.privacy_level = ANY(p.supported_levels)))
      ORDER BY priority DESC, created_at, seq
      LIMIT 1 FOR UPDATE SKIP LOCKED`,
     [levels, proverId],

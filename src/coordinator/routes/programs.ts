@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { invalid, notFound } from '../../domain/errors.ts';
+import { invalid } from '../../domain/errors.ts';
 import { artifactHashes, encodingOf, INPUT_ENCODINGS, validateArtifacts } from '../../proofs/programs.ts';
 import { PROOF_SYSTEMS } from '../../proofs/verifier.ts';
-import { getArtifact, getProgram, insertProgram, listPrograms, type ArtifactKind, type ProofSystem } from '../../store/programs.ts';
+import { getProgram, insertProgram, listPrograms, type ArtifactKind, type ProofSystem } from '../../store/programs.ts';
 import type { Market } from '../market.ts';
 import { programView as programViewOf } from '../views.ts';
 import { errors, programView } from '../schemas.ts';
@@ -33,8 +33,7 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
       },
     },
   }, async (req, reply) => {
-    const bytes = await getArtifact(market.db, req.params.program_id, req.params.kind);
-    if (!bytes) throw notFound('program_not_found', `no program with id "${req.params.program_id}"`);
+    const bytes = await market.artifact(req.params.program_id, req.params.kind);
     reply.header('content-type', req.params.kind === 'vkey' ? 'application/json' : 'application/octet-stream');
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

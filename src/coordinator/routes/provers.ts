@@ -3,6 +3,7 @@ import { countHeldBy } from '../../store/tasks.ts';
 import type { ProverStatus } from '../../store/provers.ts';
 import type { Market, RegisterProverInput } from '../market.ts';
 import { proverView as proverViewOf } from '../views.ts';
+import { sendJsonString } from './tasks.ts';
 import { errors, id, proverStatus, proverView, timestamp } from '../schemas.ts';
 
 export function proverRoutes(app: FastifyInstance, market: Market): void {
@@ -46,7 +47,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: { type: 'string', description: 'The prover id' }, ...errors },
       },
     },
-    async (req) => market.registerProver(req.body),
+    async (req, reply) => sendJsonString(reply, await market.registerProver(req.body)),
   );
 
   app.post<{ Body: { prover_id: string; status?: ProverStatus; current_load?: number } }>(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseAmount } from '../../domain/money.ts';
 import { encodingOf } from '../../proofs/programs.ts';
 import { listProofs, listTasks } from '../../store/tasks.ts';
@@ -24,7 +24,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
             task_id: { ...id, description: 'Optional; the server makes a UUID when omitted' },
             privacy_level: { type: 'integer', minimum: 1, maximum: 255 },
             circuit_data: byteArray,
-            reward_amount: { type: ['integer', 'string'], description: 'Integer base units, >= 0 (number or decimal string)' },
+            reward_amount: { type: ['number', 'string'], description: 'Integer base units, >= 0 (number or decimal string)' },
             requester: id,
             priority: { type: 'integer', minimum: 0, maximum: 100, default: 0 },
           },
@@ -32,9 +32,9 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: { type: 'string', description: 'The task id' }, ...errors },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const b = req.body;
-      return market.submitTask({
+      const taskId = await market.submitTask({
         task_id: b.task_id,
         privacy_level: b.privacy_level,
         circuit_data: b.circuit_data,
@@ -42,6 +42,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
         requester: b.requester,
         priority: b.priority ?? 0,
       });
+      return sendJsonString(reply, taskId);
     },
   );
 
@@ -216,4 +217,9 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       };
     },
   );
+}
+
+/** The seed API answers some calls with a bare id as a JSON string ("…"); fastify would send a string as text. */
+export function sendJsonString(reply: FastifyReply, value: string) {
+  return reply.header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(value));
 }

@@ -1,4 +1,6 @@
 -- Programs: circuits with their proof system and artifacts, addressed by the hash of the artifacts.
+-- Built-in programs ship their wasm and zkey under circuits/ (wasm and zkey are NULL here); uploaded
+-- programs keep them in the database, so every coordinator on one PostgreSQL can serve them.
 CREATE TABLE programs (
   program_id      text PRIMARY KEY,
   name            text NOT NULL,
@@ -7,8 +9,8 @@ CREATE TABLE programs (
   description     text NOT NULL DEFAULT '',
   max_input_bytes integer,
   builtin         boolean NOT NULL DEFAULT false,
-  wasm            bytea NOT NULL,
-  zkey            bytea NOT NULL,
+  wasm            bytea,
+  zkey            bytea,
   vkey            jsonb NOT NULL,
   wasm_sha256     text NOT NULL,
   zkey_sha256     text NOT NULL,

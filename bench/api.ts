@@ -1,0 +1,128 @@
+// npm run bench -- api
+// The coordinator's HTTP API with 1,000 provers and 100,000 pending tasks in the embedded store, against a
+// bare node:http JSON endpoint measured in the same run; and the verifier pool against one thread.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCoordinator } from '../src/coordinator/coordinator.ts';
+import { dataCommitment, dataCommitmentInput } from '../src/proofs/builtin/data-commitment.ts';
+import { Verifier } from '../src/proofs/verifier.ts';
+import { terminateCurves } from '../src/cli/shutdown.ts';
+import { spawnCoordinator, spawnTs, waitForOutput } from '../test/support/process.ts';
+import { proveBuiltin } from '../test/support/proofs.ts';
+import { fmt, load, ratio, table } from './support.ts';
+
+const PROVERS = 1_000;
+const TASKS = 100_000;
+
+async function seedStore(dataDir: string): Promise<void> {
+  const c = await startCoordinator({ dataDir, logLevel: 'silent', verifierThreads: 1 }, { listen: false, scheduler: false });
+  try {
+    const program = await c.market.programForLevel(1);
+    const data = new Uint8Array([1, 2, 3, 4]);
+    const now = new Date();
+    await c.db.query(
+      `INSERT INTO provers (prover_id, supported_levels, capacity, status, current_load, registration, registered_at, last_heartbeat_at, updated_at)
+       SELECT 'bench-prover-' || g, '{1,2,3}', 1000, 'active', 0, '{}', $1, $1 + interval '1 day', $1 FROM generate_series(1, $2) g`,
+      [now, PROVERS],
+    );
+    await c.db.query(
+      `INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
+         expected_public_signals, status, deadline, request_hash, created_at, updated_at)
+       SELECT 'bench-task-' || g, 1 + g % 3, $1, 100, 'bench', g % 101, $2, $3, 'pending', $4 + interval '1 day', 'bench',
+         $4 + g * interval '1 millisecond', $4 FROM generate_series(1, $5) g`,
+      [data, program.program_id, JSON.stringify([dataCommitment(data).toString()]), now, TASKS],
+    );
+    await c.db.query('ANALYZE');
+  } finally {
+    await c.close();
+  }
+}
+
+async function verifierThroughput(threads: number, proofs: Array<{ proof: unknown; publicSignals: string[] }>, vkey: unknown, rounds: number) {
+  const v = new Verifier({ threads });
+  try {
+    await Promise.all(proofs.map((p) => v.verifyRaw({ system: 'groth16', vkey, proof: p.proof, publicSignals: p.publicSignals }))); // warm up
+    const started = performance.now();
+    const jobs = [];
+    for (let i = 0; i < rounds; i++) {
+      const p = proofs[i % proofs.length]!;
+      jobs.push(v.verifyRaw({ system: 'groth16', vkey, proof: p.proof, publicSignals: p.publicSignals }));
+    }
+    const results = await Promise.all(jobs);
+    if (!results.every((r) => r.pass)) throw new Error('a valid proof failed verification in the benchmark');
+    return rounds / ((performance.now() - started) / 1000);
+  } finally {
+    await v.close();
+  }
+}
+
+export async function apiBench(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pm-bench-api-'));
+  const dataDir = join(dir, 'db');
+  console.log(`\n## api — ${PROVERS.toLocaleString()} provers, ${TASKS.toLocaleString()} pending tasks, embedded store (PGlite)\n`);
+  const seeded = performance.now();
+  await seedStore(dataDir);
+  console.log(`seeded the store in ${fmt((performance.now() - seeded) / 1000)} s`);
+
+  const base = spawnTs(new URL('./baseline-server.ts', import.meta.url).pathname);
+  const coordinator = await spawnCoordinator(['--data-dir', dataDir, '--log-level', 'error']);
+  try {
+    const [, baseUrl] = await waitForOutput(base, /listening on (http:\/\/\S+)/);
+    const small = JSON.stringify({ prover_id: 'bench-prover-1', status: 'active', current_load: 0 });
+    const rows: Array<Record<string, string>> = [];
+    const row = (name: string, r: Awaited<ReturnType<typeof load>>, vs?: number) =>
+      rows.push({ endpoint: name, 'req/s': fmt(r.rps, 0), 'p50 ms': fmt(r.p50), 'p99 ms': fmt(r.p99), 'vs baseline': vs ? ratio(r.rps, vs) : '—', 'non-2xx': String(r.non2xx + r.errors) });
+
+    const bare = await load({ url: baseUrl!, method: 'POST', path: '/', body: small, connections: 10, seconds: 5 });
+    row('baseline: bare node:http POST JSON', bare);
+
+    let next = 0;
+    const assign = await load({
+      url: coordinator.url,
+      connections: 10,
+      seconds: 5,
+      setupRequest: (req) => ({ ...req, path: `/tasks/assign/bench-prover-${1 + (next++ % PROVERS)}` }),
+    });
+    row('GET /tasks/assign/:prover_id (10 conns)', assign, bare.rps);
+
+    const assign1 = await load({
+      url: coordinator.url,
+      connections: 1,
+      seconds: 5,
+      setupRequest: (req) => ({ ...req, path: `/tasks/assign/bench-prover-${1 + (next++ % PROVERS)}` }),
+    });
+    row('GET /tasks/assign/:prover_id (1 conn)', assign1, bare.rps);
+
+    const submit = await load({
+      url: coordinator.url,
+      method: 'POST',
+      path: '/tasks',
+      body: JSON.stringify({ privacy_level: 2, circuit_data: [1, 2, 3, 4], reward_amount: '100', requester: 'bench', priority: 10 }),
+      connections: 10,
+      seconds: 5,
+    });
+    row('POST /tasks (10 conns)', submit, bare.rps);
+    table(rows);
+    console.log(`\ntarget: assign p99 < 10 ms on the embedded store → ${fmt(assign.p99)} ms at 10 connections, ${fmt(assign1.p99)} ms at 1: ${assign.p99 < 10 ? 'met' : assign1.p99 < 10 ? 'met at 1 connection only' : 'NOT met'}`);
+  } finally {
+    await coordinator.stop();
+    await base.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(`\n## verifier pool — groth16, ${availableParallelism()} cores\n`);
+  const proofs = [];
+  for (let i = 0; i < 4; i++) proofs.push(await proveBuiltin('data-commitment', 'groth16', dataCommitmentInput(new Uint8Array([i, 1, 2]))));
+  const vkey = JSON.parse(readFileSync(new URL('../circuits/data-commitment/groth16.vkey.json', import.meta.url), 'utf8'));
+  const rounds = 240;
+  const one = await verifierThroughput(1, proofs, vkey, rounds);
+  const pool = await verifierThroughput(availableParallelism(), proofs, vkey, rounds);
+  table([
+    { verifier: '1 worker thread (baseline)', 'proofs/s': fmt(one), ratio: '1.00×' },
+    { verifier: `pool of ${availableParallelism()} worker threads`, 'proofs/s': fmt(pool), ratio: ratio(pool, one) },
+  ]);
+  console.log(`\ntarget: pool ≥ 1.7× one thread → ${ratio(pool, one)}: ${pool / one >= 1.7 ? 'met' : 'NOT met'}`);
+  await terminateCurves();
+}
+

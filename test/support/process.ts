@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+
+export interface CliProcess {
+  proc: ChildProcess;
+  pid: number;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** Sends a signal and waits for the exit; returns the exit code (or null when killed by the signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `proofmarket <args>` as a separate process (through tsx). */
+export function spawnCli(args: string[], env: Record<string, string> = {}): CliProcess {
+  return spawnTs(MAIN, args, env);
+}
+
+/** Runs a TypeScript file as a separate process (through tsx). */
+export function spawnTs(file: string, args: string[] = [], env: Record<string, string> = {}): CliProcess {
+  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const exited = once(proc, 'exit').then(([code]) => code as number | null);
+  return {
+    proc,
+    pid: proc.pid!,
+    output: () => out,
+    async stop(signal = 'SIGTERM') {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** Waits until `pattern` appears in the process output; fails with the output if it exits or times out. */
+export async function waitForOutput(p: CliProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const m = p.output().match(pattern);
+    if (m) return m;
+    if (p.proc.exitCode !== null || p.proc.signalCode !== null) throw new Error(`process exited before printing ${pattern}:\n${p.output()}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}:\n${p.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Starts `proofmarket serve` and resolves with its URL once it listens. */
+export async function spawnCoordinator(args: string[], env: Record<string, string> = {}): Promise<CliProcess & { url: string }> {
+  const p = spawnCli(['serve', '--port', '0', '--log-level', 'warn', ...args], env);
+  const [, url] = await waitForOutput(p, /listening on (http:\/\/[^\s]+)/);
+  return { ...p, url: url! };
+}
