@@ -156,23 +156,17 @@ export class Market {
   }
 
   /**
-   * Hands the prover its next task, or null. The prover's row is locked first, so two polls by one prover
-   * (even through two coordinators) cannot both pass the capacity check.
+   * Hands the prover its next task, or undefined. The prover's row is locked first, so two polls by one
+   * prover (even through two coordinators) cannot both pass the capacity check.
    */
-  async assignNext(proverId: string): Promise<tasks.TaskRecord | null> {
+  async assignNext(proverId: string): Promise<tasks.TaskRecord | undefined> {
     const started = performance.now();
     const now = this.clock.now();
     const assigned = await this.db.transaction(async (tx) => {
-      const prover = await provers.getProver(tx, proverId, true);
+      const prover = await provers.touchPollingProver(tx, proverId, now);
       if (!prover) throw notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
-      // Polling is a sign of life: it counts as a heartbeat, and brings an offline prover back.
-      const status = prover.status === 'busy' ? 'busy' : 'active';
-      await provers.recordHeartbeat(tx, proverId, now, status, null);
-      if (status === 'busy') return null;
-      if ((await tasks.countHeldBy(tx, proverId)) >= prover.capacity) return null;
-      const task = await tasks.lockNextPendingTask(tx, proverId, prover.supported_levels);
-      if (!task) return null;
-      return tasks.moveTask(tx, task, 'assigned', 'assigned', now, { assigned_prover: proverId, assigned_at: now });
+      if (prover.status === 'busy') return undefined;
+      return tasks.claimNextTask(tx, proverId, prover.supported_levels, prover.capacity, now);
     });
     this.metrics.assignRequest.observe((performance.now() - started) / 1000);
     if (assigned) this.metrics.timeToAssignment.observe((now.getTime() - assigned.created_at.getTime()) / 1000);

@@ -36,8 +36,13 @@ export async function getProver(q: Queryable, proverId: string, lock = false): P
   return rows[0];
 }
 
-export async function listProvers(q: Queryable): Promise<ProverRecord[]> {
-  return q.query<ProverRecord>(`SELECT ${COLUMNS} FROM provers ORDER BY registered_at, prover_id`);
+/** Every prover with the number of tasks it holds (assigned or in progress). */
+export async function listProvers(q: Queryable): Promise<Array<ProverRecord & { active_tasks: number }>> {
+  return q.query<ProverRecord & { active_tasks: number }>(
+    `SELECT ${COLUMNS}, (SELECT count(*)::int FROM tasks t WHERE t.assigned_prover = provers.prover_id
+       AND t.status IN ('assigned', 'in_progress')) AS active_tasks
+     FROM provers ORDER BY registered_at, prover_id`,
+  );
 }
 
 export async function recordHeartbeat(
@@ -52,6 +57,20 @@ export async function recordHeartbeat(
        current_load = COALESCE($4, current_load)
      WHERE prover_id = $1 RETURNING ${COLUMNS}`,
     [proverId, at, status, currentLoad],
+  );
+  return rows[0];
+}
+
+/**
+ * A poll for work is a sign of life: it counts as a heartbeat and brings an offline prover back (a busy one
+ * stays busy). Locks the prover's row until the transaction ends.
+ */
+export async function touchPollingProver(q: Queryable, proverId: string, at: Date): Promise<ProverRecord | undefined> {
+  const rows = await q.query<ProverRecord>(
+    `UPDATE provers SET last_heartbeat_at = $2, updated_at = $2,
+       status = CASE WHEN status = 'busy' THEN 'busy' ELSE 'active' END
+     WHERE prover_id = $1 RETURNING ${COLUMNS}`,
+    [proverId, at],
   );
   return rows[0];
 }

@@ -72,33 +72,47 @@ export function storeSuite(name: string, open: Open): void {
     await tasks.insertTask(db, task('level-5', { priority: 100, privacy_level: 5, created_at: at(0) }));
     const order: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const next = await db.transaction(async (tx) => {
-        const t = await tasks.lockNextPendingTask(tx, 'prover-a', [1, 2]);
-        if (t) await tasks.moveTask(tx, t, 'assigned', 'assigned', at(10), { assigned_prover: 'prover-a', assigned_at: at(10) });
-        return t?.task_id;
-      });
-      if (next) order.push(next);
+      const next = await tasks.claimNextTask(db, 'prover-a', [1, 2], 10, at(10));
+      if (next) order.push(next.task_id);
     }
     assert.deepEqual(order, ['old-high', 'new-high', 'old-low']);
     assert.equal(await tasks.countHeldBy(db, 'prover-a'), 3);
+    const history = await tasks.listTaskEvents(db, 'old-high');
+    assert.deepEqual(history.map((e) => [e.from_status, e.to_status, e.cause, e.prover_id]), [[null, 'pending', 'submitted', null], ['pending', 'assigned', 'assigned', 'prover-a']]);
+    const claimed = (await tasks.getTask(db, 'old-high'))!;
+    assert.equal(claimed.status, 'assigned');
+    assert.equal(claimed.assigned_prover, 'prover-a');
+    assert.equal(claimed.assigned_at?.toISOString(), at(10).toISOString());
+  });
+
+  withDb('a prover never holds more tasks than its capacity', async (db) => {
+    for (let i = 0; i < 5; i++) await tasks.insertTask(db, task(`cap-${i}`, { created_at: at(i) }));
+    const got = [];
+    for (let i = 0; i < 5; i++) got.push(await tasks.claimNextTask(db, 'prover-a', [1], 2, at(10)));
+    assert.deepEqual(got.map((t) => t?.task_id), ['cap-0', 'cap-1', undefined, undefined, undefined]);
   });
 
   withDb('a prover whose proof was rejected gets the task again only when no other prover can take it', async (db) => {
     await tasks.insertTask(db, task('t1'));
     const t = (await tasks.getTask(db, 't1'))!;
     await tasks.moveTask(db, t, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
-    const held = (await tasks.getTask(db, 't1'))!;
-    await tasks.moveTask(db, held, 'pending', 'proof_rejected', at(2), { assigned_prover: null, assigned_at: null, excluded_provers: ['prover-a'], attempts: 1 });
+    const reject = async () => {
+      const held = (await tasks.getTask(db, 't1'))!;
+      await tasks.moveTask(db, held, 'pending', 'proof_rejected', at(2), { assigned_prover: null, assigned_at: null, excluded_provers: ['prover-a'], attempts: held.attempts + 1 });
+    };
+    await reject();
     // alone in the market, prover-a may try again
-    assert.equal((await tasks.lockNextPendingTask(db, 'prover-a', [1]))?.task_id, 't1');
+    assert.equal((await tasks.claimNextTask(db, 'prover-a', [1], 5, at(3)))?.task_id, 't1');
+    await reject();
     await provers.insertProver(db, {
       prover_id: 'prover-b', supported_levels: [1], capacity: 1, status: 'active', current_load: 0, registration: {},
       registered_at: T0, last_heartbeat_at: T0, updated_at: T0,
     });
-    assert.equal(await tasks.lockNextPendingTask(db, 'prover-a', [1]), undefined);
-    assert.equal((await tasks.lockNextPendingTask(db, 'prover-b', [1]))?.task_id, 't1');
+    assert.equal(await tasks.claimNextTask(db, 'prover-a', [1], 5, at(3)), undefined, 'another prover can take it');
+    assert.equal((await tasks.claimNextTask(db, 'prover-b', [1], 5, at(3)))?.task_id, 't1');
+    await reject();
     await provers.markSilentProversOffline(db, at(1000), at(1000));
-    assert.equal((await tasks.lockNextPendingTask(db, 'prover-a', [1]))?.task_id, 't1', 'offline provers do not count');
+    assert.equal((await tasks.claimNextTask(db, 'prover-a', [1], 5, at(3)))?.task_id, 't1', 'offline provers do not count');
   });
 
   withDb('moveTask refuses an illegal move and a stale read', async (db) => {

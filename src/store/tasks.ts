@@ -59,22 +59,38 @@ export async function getTask(q: Queryable, taskId: string, lock = false): Promi
 }
 
 /**
- * Locks the next task this prover may take: pending, of a privacy level it supports; highest priority
- * first, then oldest. A prover whose proof for a task was rejected is not offered it again while another
- * active prover that supports its level exists (alone, it may try again, up to the attempt limit).
+ * Claims the next task this prover may take and assigns it, in one statement: pending, of a privacy level it
+ * supports, only while the prover holds fewer than `capacity` tasks; highest priority first, then oldest. A
+ * prover whose proof for a task was rejected is not offered it again while another active prover that
+ * supports its level exists (alone, it may try again, up to the attempt limit).
+ *
  * SKIP LOCKED lets concurrent pollers (also in other coordinator processes) pass over a row another
- * transaction is claiming, so no task is handed out twice.
+ * transaction is claiming, so no task is handed out twice. The caller must hold the prover's row lock (taken
+ * by a previous statement of the same transaction), so that this statement's snapshot already sees every
+ * task the prover was assigned and the capacity check cannot race.
  */
-export async function lockNextPendingTask(q: Queryable, proverId: string, levels: number[]): Promise<TaskRecord | undefined> {
+export async function claimNextTask(q: Queryable, proverId: string, levels: number[], capacity: number, at: Date): Promise<TaskRecord | undefined> {
+  assertTransition('pending', 'assigned');
   const rows = await q.query<TaskRow>(
-    `SELECT ${COLUMNS} FROM tasks t
-     WHERE status = 'pending' AND privacy_level = ANY($1::int[])
-       AND (NOT ($2 = ANY(t.excluded_provers)) OR NOT EXISTS (
-         SELECT 1 FROM provers p WHERE p.status = 'active' AND p.prover_id <> ALL(t.excluded_provers)
-           AND t.privacy_level = ANY(p.supported_levels)))
-     ORDER BY priority DESC, created_at, seq
-     LIMIT 1 FOR UPDATE SKIP LOCKED`,
-    [levels, proverId],
+    `WITH next AS (
+       SELECT t.task_id FROM tasks t
+       WHERE t.status = 'pending' AND t.privacy_level = ANY($2::int[])
+         AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $1 AND h.status IN ('assigned', 'in_progress')) < $3
+         AND (NOT ($1 = ANY(t.excluded_provers)) OR NOT EXISTS (
+           SELECT 1 FROM provers p WHERE p.status = 'active' AND p.prover_id <> ALL(t.excluded_provers)
+             AND t.privacy_level = ANY(p.supported_levels)))
+       ORDER BY t.priority DESC, t.created_at, t.seq
+       LIMIT 1 FOR UPDATE SKIP LOCKED
+     ), claimed AS (
+       UPDATE tasks SET status = 'assigned', assigned_prover = $1, assigned_at = $4, updated_at = $4
+       FROM next WHERE tasks.task_id = next.task_id AND tasks.status = 'pending'
+       RETURNING tasks.*
+     ), event AS (
+       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id)
+       SELECT task_id, $4, 'pending', 'assigned', 'assigned', $1 FROM claimed
+     )
+     SELECT ${COLUMNS} FROM claimed`,
+    [proverId, levels, capacity, at],
   );
   return rows[0] && fromRow(rows[0]);
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { countHeldBy } from '../../store/tasks.ts';
 import type { ProverStatus } from '../../store/provers.ts';
 import type { Market, RegisterProverInput } from '../market.ts';
 import { proverView as proverViewOf } from '../views.ts';
@@ -16,10 +15,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: { type: 'array', items: proverView }, ...errors },
       },
     },
-    async () => {
-      const all = await market.listProvers();
-      return Promise.all(all.map(async (p) => proverViewOf(p, await countHeldBy(market.db, p.prover_id))));
-    },
+    async () => (await market.listProvers()).map((p) => proverViewOf(p, p.active_tasks)),
   );
 
   app.post<{ Body: RegisterProverInput }>(
