@@ -37,7 +37,7 @@ export async function load(opts: {
         path: opts.path ?? '/',
         body: opts.body,
         headers: opts.body === undefined ? undefined : { 'content-type': 'application/json' },
-        setupRequest: opts.setupRequest as never,
+        ...(opts.setupRequest ? { setupRequest: opts.setupRequest as never } : {}),
       },
     ],
   });

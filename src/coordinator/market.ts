@@ -50,6 +50,8 @@ export interface ResultOutcome {
  */
 export class Market {
   readonly #programs = new Map<string, ProgramRecord>();
+  /** Built-in program per privacy route ("name/system"); the routes are fixed for the process's life. */
+  readonly #routeCache = new Map<string, ProgramRecord>();
 
   constructor(
     readonly db: Db,
@@ -87,12 +89,17 @@ export class Market {
   async programForLevel(level: number): Promise<ProgramRecord> {
     const route = this.config.privacyRoutes.find((r) => level >= r.from && level <= r.to);
     if (!route) throw invalid('unsupported_privacy_level', `no program serves privacy level ${level}`);
+    const key = `${route.program}/${route.system}`;
+    const cached = this.#routeCache.get(key);
+    if (cached) return cached;
     const rows = await this.db.query<{ program_id: string }>(
       `SELECT program_id FROM programs WHERE builtin AND name = $1 AND proof_system = $2 ORDER BY created_at DESC LIMIT 1`,
       [route.program, route.system],
     );
     if (!rows[0]) throw new MarketError('unavailable', 'program_missing', `the built-in program ${route.program}/${route.system} is not installed`);
-    return this.program(rows[0].program_id);
+    const program = await this.program(rows[0].program_id);
+    this.#routeCache.set(key, program);
+    return program;
   }
 
   // ── tasks ────────────────────────────────────────────────────────────────────────────────────────
@@ -111,27 +118,25 @@ export class Market {
     });
     const requestHash = hashOf({ ...input, task_id: taskId, reward_amount: input.reward_amount.toString() });
     const now = this.clock.now();
-    const inserted = await this.db.transaction((tx) =>
-      tasks.insertTask(tx, {
-        task_id: taskId,
-        privacy_level: input.privacy_level,
-        circuit_data: data,
-        reward_amount: input.reward_amount,
-        requester: input.requester,
-        priority: input.priority,
-        program_id: program.program_id,
-        expected_public_signals: expected,
-        status: 'pending',
-        assigned_prover: null,
-        assigned_at: null,
-        attempts: 0,
-        excluded_provers: [],
-        deadline: new Date(now.getTime() + this.config.taskDeadlineMs),
-        request_hash: requestHash,
-        created_at: now,
-        updated_at: now,
-      }),
-    );
+    const inserted = await tasks.insertTask(this.db, {
+      task_id: taskId,
+      privacy_level: input.privacy_level,
+      circuit_data: data,
+      reward_amount: input.reward_amount,
+      requester: input.requester,
+      priority: input.priority,
+      program_id: program.program_id,
+      expected_public_signals: expected,
+      status: 'pending',
+      assigned_prover: null,
+      assigned_at: null,
+      attempts: 0,
+      excluded_provers: [],
+      deadline: new Date(now.getTime() + this.config.taskDeadlineMs),
+      request_hash: requestHash,
+      created_at: now,
+      updated_at: now,
+    });
     if (!inserted) {
       const existing = await tasks.getTask(this.db, taskId);
       if (existing?.request_hash !== requestHash) {

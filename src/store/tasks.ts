@@ -38,19 +38,24 @@ const COLUMNS = `task_id, privacy_level, circuit_data, reward_amount::text AS re
 type TaskRow = Omit<TaskRecord, 'reward_amount'> & { reward_amount: string };
 const fromRow = (r: TaskRow): TaskRecord => ({ ...r, reward_amount: BigInt(r.reward_amount) });
 
-/** Inserts a new pending task and its first history event. Returns false if the id is taken. */
+/**
+ * Inserts a new pending task and its first history event, in one statement (atomic without a transaction).
+ * Returns false if the id is taken.
+ */
 export async function insertTask(q: Queryable, t: TaskRecord): Promise<boolean> {
   const rows = await q.query(
-    `INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
-       expected_public_signals, status, deadline, request_hash, created_at, updated_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11)
-     ON CONFLICT (task_id) DO NOTHING RETURNING task_id`,
+    `WITH task AS (
+       INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
+         expected_public_signals, status, deadline, request_hash, created_at, updated_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11)
+       ON CONFLICT (task_id) DO NOTHING RETURNING task_id, created_at
+     )
+     INSERT INTO task_events (task_id, at, from_status, to_status, cause)
+     SELECT task_id, created_at, NULL, 'pending', 'submitted' FROM task RETURNING task_id`,
     [t.task_id, t.privacy_level, t.circuit_data, t.reward_amount.toString(), t.requester, t.priority, t.program_id,
       JSON.stringify(t.expected_public_signals), t.deadline, t.request_hash, t.created_at],
   );
-  if (rows.length === 0) return false;
-  await insertEvent(q, t.task_id, { at: t.created_at, from_status: null, to_status: 'pending', cause: 'submitted', prover_id: null, detail: null });
-  return true;
+  return rows.length === 1;
 }
 
 export async function getTask(q: Queryable, taskId: string, lock = false): Promise<TaskRecord | undefined> {
@@ -157,23 +162,31 @@ export async function listTaskEvents(q: Queryable, taskId: string): Promise<Task
   );
 }
 
-/** Held tasks whose prover is offline, or that were assigned before `assignedBefore`; locked for update. */
+/**
+ * Held tasks whose prover is offline, or that were assigned before `assignedBefore`; locked for update.
+ * Two index-driven queries rather than one OR, which would scan every task.
+ */
 export async function lockStuckTasks(q: Queryable, assignedBefore: Date, limit = 500): Promise<TaskRecord[]> {
-  const rows = await q.query<TaskRow>(
-    `SELECT ${COLUMNS} FROM tasks
-     WHERE status IN ('assigned', 'in_progress')
-       AND (assigned_at < $1 OR assigned_prover IN (SELECT prover_id FROM provers WHERE status = 'offline'))
-     ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+  const overdue = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE status IN ('assigned', 'in_progress') AND assigned_at < $1
+     ORDER BY assigned_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
     [assignedBefore, limit],
   );
-  return rows.map(fromRow);
+  const orphaned = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE status IN ('assigned', 'in_progress')
+       AND assigned_prover IN (SELECT prover_id FROM provers WHERE status = 'offline')
+     ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
+    [limit],
+  );
+  const seen = new Set(overdue.map((r) => r.task_id));
+  return [...overdue, ...orphaned.filter((r) => !seen.has(r.task_id))].map(fromRow);
 }
 
 /** Unfinished tasks past their deadline; locked for update. */
 export async function lockExpiredTasks(q: Queryable, now: Date, limit = 500): Promise<TaskRecord[]> {
   const rows = await q.query<TaskRow>(
     `SELECT ${COLUMNS} FROM tasks WHERE status IN ('pending', 'assigned', 'in_progress') AND deadline < $1
-     ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED`,
+     ORDER BY deadline LIMIT $2 FOR UPDATE SKIP LOCKED`,
     [now, limit],
   );
   return rows.map(fromRow);

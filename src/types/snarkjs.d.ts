@@ -80,3 +80,8 @@ declare module 'ffjavascript' {
   /** Builds the bn128 curve; with singleThread true it spawns no worker threads and is not cached. */
   export function buildBn128(singleThread?: boolean): Promise<unknown>;
 }
+
+declare module 'circomlibjs' {
+  /** circomlib's Poseidon compiled to wasm; `F.toObject` turns its field element into a bigint. */
+  export function buildPoseidon(): Promise<((inputs: bigint[]) => unknown) & { F: { toObject(x: unknown): bigint } }>;
+}

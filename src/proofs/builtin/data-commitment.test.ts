@@ -8,6 +8,7 @@ import {
   DATA_COMMITMENT_MAX_BYTES,
   dataCommitment,
   dataCommitmentInput,
+  dataCommitmentWasm,
 } from './data-commitment.ts';
 
 const CIRCUITS = new URL('../../../circuits/', import.meta.url);
@@ -46,6 +47,17 @@ async function proveAndCheck(
 
 after(async () => {
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+});
+
+test('the wasm Poseidon gives the same commitment as the reference, for any bytes', async () => {
+  const fc = (await import('fast-check')).default;
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: DATA_COMMITMENT_MAX_BYTES }), async (bytes) => {
+      assert.equal(await dataCommitmentWasm(bytes), dataCommitment(bytes));
+    }),
+    { numRuns: 40 },
+  );
+  await assert.rejects(dataCommitmentWasm(new Uint8Array(DATA_COMMITMENT_MAX_BYTES + 1)), RangeError);
 });
 
 test('manifest matches the helper and ships groth16 + plonk', () => {

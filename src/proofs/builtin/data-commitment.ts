@@ -69,12 +69,31 @@ export function dataCommitmentInput(data: Uint8Array): Record<string, string | s
  * Throws a RangeError when `data` is longer than DATA_COMMITMENT_MAX_BYTES.
  */
 export function dataCommitment(data: Uint8Array): bigint {
+  return chain(data, poseidon8);
+}
+
+function chain(data: Uint8Array, hash8: (inputs: bigint[]) => bigint): bigint {
   checkCapacity(data);
   const chunks = packChunks(data);
   let h = BigInt(data.length);
   for (let k = 0; k < DATA_COMMITMENT_BLOCKS; k++) {
     const start = k * DATA_COMMITMENT_CHUNKS_PER_BLOCK;
-    h = poseidon8([h, ...chunks.slice(start, start + DATA_COMMITMENT_CHUNKS_PER_BLOCK)]);
+    h = hash8([h, ...chunks.slice(start, start + DATA_COMMITMENT_CHUNKS_PER_BLOCK)]);
   }
   return h;
+}
+
+let wasmPoseidon: Promise<(inputs: bigint[]) => bigint> | undefined;
+
+/**
+ * The same commitment as `dataCommitment`, about 3-4× faster: circomlibjs's Poseidon compiled to wasm
+ * (single-threaded) instead of poseidon-lite's BigInt arithmetic. The coordinator computes one per task
+ * submitted, on its main thread, so this is the one it uses; `dataCommitment` stays the plain reference.
+ */
+export async function dataCommitmentWasm(data: Uint8Array): Promise<bigint> {
+  wasmPoseidon ??= import('circomlibjs').then(async ({ buildPoseidon }) => {
+    const p = await buildPoseidon();
+    return (inputs: bigint[]) => p.F.toObject(p(inputs));
+  });
+  return chain(data, await wasmPoseidon);
 }
