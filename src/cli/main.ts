@@ -3,6 +3,7 @@ import { CliError } from './errors.ts';
 /** `proofmarket <command> …`: each command is a module with `run(argv)` and a `help` text. */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void>; help: string }>> = {
   serve: () => import('./commands/serve.ts'),
+  prover: () => import('./commands/prover.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -11,6 +12,7 @@ Usage: proofmarket <command> [options]    (proofmarket <command> --help for deta
 
 Commands:
   serve      run the coordinator (REST API, scheduler, verifier pool)
+  prover     run a prover node (registers, takes tasks, proves them in worker threads)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,0 +1,593 @@
+import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../domain/clock.ts';
+import { encodeProof, type ProofEnvelope } from '../proofs/envelope.ts';
+import { ProofMarketClient, ProofMarketError } from '../sdk/client.ts';
+import type { AssignedTask, RegisterProverRequest } from '../sdk/types.ts';
+import { ArtifactCache, type CachedProgram } from './artifacts.ts';
+import { backoffMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { advertisedLevels, proverConfig, type ProverConfig } from './config.ts';
+import { ArtifactError, classifyError, errorMessage, ProverStartError } from './errors.ts';
+import { corruptProof } from './faulty.ts';
+import { systemGpuProbe, type GpuProbe } from './gpu.ts';
+import { ProvingPool } from './proving.ts';
+import { advertisedSpeed, measureProofRate } from './speed.ts';
+import { loadNodeState, saveNodeState } from './state-dir.ts';
+import { DEFAULT_RETRY, isTerminalPhase, newTaskState, transition, type RetryPolicy, type TaskEvent, type TaskPhase, type TaskState } from './task-state.ts';
+
+/** The proof systems this node proves (snarkjs, in worker threads). */
+export const BACKENDS = ['groth16', 'plonk', 'fflonk'] as const;
+
+/**
+ * Counters, for dashboards and the demo. A task ends in exactly one of passed, failed, errors, released
+ * or lost.
+ */
+export interface ProverStats {
+  /** Proofs generated (corrupted ones included). */
+  proved: number;
+  /** Results the coordinator answered (passed + failed). */
+  submitted: number;
+  /** Results the coordinator verified: Pass. */
+  passed: number;
+  /** Results the coordinator rejected: Fail (e.g. corrupted by `faulty_rate`). */
+  failed: number;
+  /** Tasks this node could not do (bad artifacts, proving kept failing); handed back to the market. */
+  errors: number;
+  /** Tasks handed back to the market on stop. */
+  released: number;
+  /** Tasks the coordinator took away meanwhile (e.g. after its proof timeout). */
+  lost: number;
+  /** Tasks held right now. */
+  active: number;
+  /** Failed attempts that were retried (of a task stage, a poll or a heartbeat). */
+  retries: number;
+  /** Times the coordinator came back after being unreachable, or had to be registered with again. */
+  reconnects: number;
+}
+
+/** What `node.on(...)` hears. Every task event carries its `taskId`. */
+export interface ProverNodeEvents {
+  registered: [{ nodeId: string; provingSpeed: number | undefined; again: boolean }];
+  assigned: [{ taskId: string; programId: string; system: string | undefined; privacyLevel: number }];
+  /** Every change of a task's phase (see task-state.ts). */
+  state: [{ taskId: string; from: TaskPhase; to: TaskPhase; error?: string }];
+  proved: [{ taskId: string; ms: number; corrupted: boolean }];
+  /** The coordinator verified the proof: Pass. */
+  submitted: [{ taskId: string; qualityScore: number }];
+  /** The coordinator rejected the proof: Fail. */
+  rejected: [{ taskId: string; reason: string }];
+  /** The node gave up on the task (and handed it back). */
+  failed: [{ taskId: string; error: string }];
+  released: [{ taskId: string; reason: string }];
+  lost: [{ taskId: string; reason: string }];
+  retry: [{ taskId?: string; stage: string; attempt: number; delayMs: number; error: string }];
+  disconnected: [{ error: string }];
+  reconnected: [];
+  /** Unexpected errors; the node keeps running. Only emitted when someone listens. */
+  error: [{ error: Error; taskId?: string }];
+  stopped: [];
+}
+
+export interface ProverNodeOptions {
+  /** Defaults to a client for `config.coordinator_url`. */
+  client?: ProofMarketClient;
+  clock?: Clock;
+  /** Uniform in [0, 1): backoff jitter and the faulty mode's dice. */
+  random?: () => number;
+  gpuProbe?: GpuProbe;
+  /** Measure the proving speed at start when the state dir has none yet (default true). */
+  measureSpeed?: boolean;
+  backoff?: BackoffPolicy;
+  retry?: RetryPolicy;
+}
+
+export interface StopOptions {
+  /** Release in-flight tasks to the market at once instead of finishing them. */
+  handBack?: boolean;
+  /** How long to wait for in-flight proofs before handing them back (default: config.shutdown_timeout). */
+  timeoutMs?: number;
+}
+
+interface TaskRun {
+  task: AssignedTask;
+  state: TaskState;
+  abort: AbortController;
+  handBack: boolean;
+  program?: CachedProgram;
+  envelope?: ProofEnvelope;
+  quality?: number;
+  done: Promise<void>;
+}
+
+/**
+ * A prover node: registers with the coordinator, heartbeats, polls for tasks while it has free capacity,
+ * and takes each task through fetch → prove → submit (task-state.ts) with retries and backoff. Proofs run in
+ * `max_concurrent_proofs` worker threads. It rides out a coordinator restart (connection errors are retried;
+ * a coordinator that forgot it gets a new registration) and one bad task never stops it.
+ *
+ * @example
+ * const node = new ProverNode({ coordinator_url: 'http://127.0.0.1:8080', max_concurrent_proofs: 2 });
+ * node.on('submitted', ({ taskId }) => console.log('verified', taskId));
+ * await node.start();
+ * // …
+ * await node.stop();                     // finish in-flight proofs (or { handBack: true } to release them)
+ */
+export class ProverNode extends EventEmitter<ProverNodeEvents> {
+  readonly config: ProverConfig;
+  readonly client: ProofMarketClient;
+  readonly stats: ProverStats = { proved: 0, submitted: 0, passed: 0, failed: 0, errors: 0, released: 0, lost: 0, active: 0, retries: 0, reconnects: 0 };
+
+  #nodeId: string | undefined;
+  #provingSpeed: number | undefined;
+  #registration: RegisterProverRequest | undefined;
+  #reregistering: Promise<void> | undefined;
+  #pool: ProvingPool | undefined;
+  #artifacts: ArtifactCache;
+  #tasks = new Map<string, TaskRun>();
+  #online = true;
+  #started = false;
+  #stopping = false;
+  #stopPromise: Promise<void> | undefined;
+  #stopFetching = new AbortController();
+  #halt = new AbortController();
+  #loops: Promise<void>[] = [];
+  #fetchLoop: Promise<void> = Promise.resolve();
+  #wakers = new Set<() => void>();
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #gpu: GpuProbe;
+  readonly #measure: boolean;
+  readonly #backoff: BackoffPolicy;
+  readonly #retry: RetryPolicy;
+
+  constructor(config: Partial<ProverConfig> = {}, opts: ProverNodeOptions = {}) {
+    super();
+    this.config = proverConfig(config);
+    this.client = opts.client ?? new ProofMarketClient({ baseUrl: this.config.coordinator_url, timeoutMs: 15_000 });
+    this.#clock = opts.clock ?? systemClock;
+    this.#random = opts.random ?? Math.random;
+    this.#gpu = opts.gpuProbe ?? systemGpuProbe;
+    this.#measure = opts.measureSpeed ?? true;
+    this.#backoff = opts.backoff ?? DEFAULT_BACKOFF;
+    this.#retry = opts.retry ?? DEFAULT_RETRY;
+    this.#artifacts = new ArtifactCache(join(this.config.state_dir, 'programs'), this.client);
+  }
+
+  /** The id this node registered under (known once `start()` has begun). */
+  get nodeId(): string | undefined {
+    return this.#nodeId;
+  }
+
+  /** Advertised proofs per second (undefined when it could not be measured). */
+  get provingSpeed(): number | undefined {
+    return this.#provingSpeed;
+  }
+
+  /** A snapshot of the tasks held right now. */
+  get tasks(): TaskState[] {
+    return [...this.#tasks.values()].map((r) => r.state);
+  }
+
+  /**
+   * Checks the GPU setting, starts the worker threads, measures the proving speed (once per state dir),
+   * registers (retrying while the coordinator is unreachable) and starts heartbeats and polling. Throws a
+   * ProverStartError when the node cannot run (no GPU although gpu_enabled; registration refused).
+   */
+  async start(): Promise<void> {
+    if (this.#started) throw new Error('the prover node was already started');
+    this.#started = true;
+    const c = this.config;
+    if (c.gpu_enabled) {
+      const gpu = this.#gpu.detect();
+      if (!gpu) {
+        throw new ProverStartError('no_gpu', 'gpu_enabled is set but no usable GPU was found (no /dev/nvidia0, no nvidia-smi); set gpu_enabled to false to prove on the CPU');
+      }
+    }
+    const state = loadNodeState(c.state_dir);
+    this.#nodeId = c.node_id ?? state.node_id;
+    this.#pool = new ProvingPool({ size: c.max_concurrent_proofs, timeoutMs: c.proof_timeout * 1000 });
+    try {
+      let rate = state.proof_rate_per_worker;
+      if (rate === undefined && this.#measure) {
+        const measured = await measureProofRate(this.#pool).catch((err: unknown) => {
+          this.#emitError(err);
+          return null;
+        });
+        if (measured) {
+          rate = measured.rate;
+          saveNodeState(c.state_dir, { ...state, proof_rate_per_worker: rate, benchmark: measured.benchmark });
+        }
+      }
+      this.#provingSpeed = rate === undefined ? undefined : advertisedSpeed(rate, c.max_concurrent_proofs, availableParallelism());
+      this.#registration = {
+        prover_id: this.#nodeId,
+        supported_levels: advertisedLevels(c),
+        capacity: c.max_concurrent_proofs,
+        backends: [...BACKENDS],
+        gpu_enabled: c.gpu_enabled,
+        ...(this.#provingSpeed !== undefined ? { proving_speed: this.#provingSpeed } : {}),
+        ...(c.reward_address !== undefined ? { reward_address: c.reward_address } : {}),
+        ...(c.name !== undefined ? { name: c.name } : {}),
+      };
+      await this.#registerAtStart();
+      if (this.#stopping) throw new ProverStartError('stopped', 'the node was stopped while starting');
+    } catch (err) {
+      await this.#pool.close();
+      // Never registered (or refused): a later stop() has nothing to undo, and must not heartbeat this id.
+      this.#stopPromise ??= Promise.resolve();
+      throw err;
+    }
+    this.#fetchLoop = this.#supervise('poll', () => this.#runFetchLoop());
+    this.#loops.push(this.#fetchLoop, this.#supervise('heartbeat', () => this.#runHeartbeatLoop()));
+  }
+
+  /**
+   * Stops polling, lets in-flight proofs finish (up to `timeoutMs`), hands back what is left (all of it at
+   * once with `handBack: true`), says goodbye with an `offline` heartbeat and closes the worker threads.
+   * Safe to call more than once.
+   */
+  stop(opts: StopOptions = {}): Promise<void> {
+    if (!this.#started) return Promise.resolve();
+    this.#stopPromise ??= this.#stop(opts);
+    return this.#stopPromise;
+  }
+
+  async #stop(opts: StopOptions): Promise<void> {
+    this.#stopping = true;
+    this.#stopFetching.abort();
+    this.#wakeUp();
+    await this.#fetchLoop;
+    const timeoutMs = opts.timeoutMs ?? this.config.shutdown_timeout * 1000;
+    if (!opts.handBack && this.#tasks.size > 0) {
+      const timer = new AbortController();
+      await Promise.race([this.#allTasks(), sleep(timeoutMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
+      timer.abort();
+    }
+    for (const run of this.#tasks.values()) {
+      run.handBack = true;
+      run.abort.abort();
+    }
+    await this.#allTasks();
+    this.#halt.abort();
+    await Promise.all(this.#loops);
+    if (this.#nodeId && this.#registration) {
+      await this.client.heartbeat({ prover_id: this.#nodeId, status: 'offline', current_load: 0 }).catch(() => undefined);
+    }
+    await this.#pool?.close();
+    this.emit('stopped');
+  }
+
+  async #allTasks(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.all([...this.#tasks.values()].map((r) => r.done));
+  }
+
+  // ── registration and the two loops ─────────────────────────────────────────────────────────────
+
+  async #registerAtStart(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.#stopping) throw new ProverStartError('stopped', 'the node was stopped while starting');
+      try {
+        await this.client.registerProver(this.#registration!);
+        this.#connected();
+        this.emit('registered', { nodeId: this.#nodeId!, provingSpeed: this.#provingSpeed, again: false });
+        return;
+      } catch (err) {
+        if (err instanceof ProofMarketError && err.code === 'duplicate_prover_id') {
+          throw new ProverStartError(
+            'duplicate_node_id',
+            `node id "${this.#nodeId}" is already registered at the coordinator with other settings; use another --node-id (or a fresh --state-dir) for a node with new settings`,
+          );
+        }
+        const c = classifyError(err);
+        if (c.kind !== 'retry' || c.retry !== 'transient') {
+          throw new ProverStartError('registration_refused', `the coordinator refused the registration: ${errorMessage(err)}`);
+        }
+        if (c.connection) this.#disconnected(err);
+        const delayMs = backoffMs(attempt, this.#backoff, this.#random());
+        this.#noteRetry(undefined, 'register', attempt + 1, delayMs, err);
+        await sleep(delayMs, undefined, { signal: this.#stopFetching.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * Runs a stage loop and restarts it with backoff if it ever throws (a bug: the loops handle the errors
+   * they expect), so one surprise never leaves the node registered but deaf.
+   */
+  async #supervise(stage: string, loop: () => Promise<void>): Promise<void> {
+    for (let restarts = 0; ; restarts++) {
+      try {
+        return await loop();
+      } catch (err) {
+        this.#emitError(err);
+        if (this.#halt.signal.aborted || (stage === 'poll' && this.#stopping)) return;
+        const delayMs = backoffMs(restarts, this.#backoff, this.#random());
+        this.#noteRetry(undefined, stage, restarts + 1, delayMs, err);
+        await sleep(delayMs, undefined, { signal: this.#halt.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** A coordinator that forgot this node (a fresh database) gets the same registration again. */
+  #reregister(): Promise<void> {
+    this.#reregistering ??= this.client
+      .registerProver(this.#registration!)
+      .then(() => {
+        this.stats.reconnects++;
+        this.emit('registered', { nodeId: this.#nodeId!, provingSpeed: this.#provingSpeed, again: true });
+      })
+      .catch((err: unknown) => this.#emitError(err))
+      .finally(() => (this.#reregistering = undefined));
+    return this.#reregistering;
+  }
+
+  async #runFetchLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.#stopping) {
+      if (this.#tasks.size >= this.config.max_concurrent_proofs) {
+        await this.#nap(this.config.poll_interval * 1000);
+        continue;
+      }
+      try {
+        const task = await this.client.assignTask(this.#nodeId!);
+        this.#connected();
+        failures = 0;
+        // Even while stopping: the coordinator has given it to us, so it is ours to finish or hand back.
+        if (task) this.#accept(task);
+        else await this.#nap(this.config.poll_interval * 1000);
+      } catch (err) {
+        const delayMs = await this.#onLoopError(err, 'poll', failures++);
+        await sleep(delayMs, undefined, { signal: this.#stopFetching.signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  async #runHeartbeatLoop(): Promise<void> {
+    let failures = 0;
+    while (!this.#halt.signal.aborted) {
+      const interval = this.config.heartbeat_interval * 1000;
+      await sleep(failures === 0 ? interval : Math.min(interval, backoffMs(failures, this.#backoff, this.#random())), undefined, { signal: this.#halt.signal }).catch(() => undefined);
+      if (this.#halt.signal.aborted) return;
+      try {
+        await this.client.heartbeat({ prover_id: this.#nodeId!, status: this.#stopping ? 'busy' : 'active', current_load: this.#tasks.size });
+        this.#connected();
+        failures = 0;
+      } catch (err) {
+        await this.#onLoopError(err, 'heartbeat', failures++);
+      }
+    }
+  }
+
+  /** Handles a failed poll or heartbeat; returns how long to back off. */
+  async #onLoopError(err: unknown, stage: string, attempt: number): Promise<number> {
+    const c = classifyError(err);
+    if (c.kind === 'retry' && c.connection) this.#disconnected(err);
+    else if (c.kind === 'retry' && c.reregister) await this.#reregister();
+    else this.#emitError(err);
+    const delayMs = backoffMs(attempt, this.#backoff, this.#random());
+    this.#noteRetry(undefined, stage, attempt + 1, delayMs, err);
+    return delayMs;
+  }
+
+  // ── one task: fetch → prove → submit ───────────────────────────────────────────────────────────
+
+  #accept(task: AssignedTask): void {
+    const run: TaskRun = { task, state: newTaskState(task.task_id, this.#now()), abort: new AbortController(), handBack: false, done: Promise.resolve() };
+    this.#tasks.set(task.task_id, run);
+    this.stats.active = this.#tasks.size;
+    this.emit('assigned', { taskId: task.task_id, programId: task.program_id, system: task.proof_system, privacyLevel: task.privacy_level });
+    run.done = this.#drive(run)
+      .catch(async (err: unknown) => {
+        // A bug, not an expected failure: count it, and give the task back rather than sit on it.
+        this.stats.errors++;
+        this.#emitError(err, task.task_id);
+        await this.client.releaseTask(task.task_id, this.#nodeId!).catch(() => undefined);
+      })
+      .finally(() => {
+        this.#tasks.delete(task.task_id);
+        this.stats.active = this.#tasks.size;
+        this.#wakeUp();
+      });
+  }
+
+  /** Runs the task's stages until its state machine reaches a terminal phase. */
+  async #drive(run: TaskRun): Promise<void> {
+    const taskId = run.task.task_id;
+    const apply = (e: TaskEvent) => {
+      const prev = run.state;
+      run.state = transition(prev, e, this.#now(), this.#retry);
+      if (prev.phase !== run.state.phase) this.#onPhase(run, prev);
+    };
+    apply({ type: 'begin' });
+    while (!isTerminalPhase(run.state.phase)) {
+      const s = run.state;
+      // A proof on its way to the coordinator is let through; anything else goes back on hand-back.
+      if (run.handBack && s.phase !== 'releasing' && (s.phase !== 'submitting' || s.attempt > 0)) {
+        apply({ type: 'hand_back', reason: 'the node is stopping' });
+        continue;
+      }
+      const wait = s.notBefore - this.#now();
+      if (wait > 0) {
+        const signal = s.phase === 'releasing' ? undefined : run.abort.signal;
+        const slept = await sleep(wait, true, { signal }).catch(() => false);
+        if (!slept) continue;
+      }
+      try {
+        switch (s.phase) {
+          case 'fetching':
+            await this.#fetchStage(run);
+            apply({ type: 'fetched' });
+            break;
+          case 'proving':
+            await this.#proveStage(run);
+            apply({ type: 'proved' });
+            break;
+          case 'submitting': {
+            const verdict = await this.#submitStage(run);
+            apply({ type: 'verdict', ...verdict });
+            break;
+          }
+          case 'releasing':
+            await this.client.releaseTask(taskId, this.#nodeId!);
+            apply({ type: 'released' });
+            break;
+        }
+      } catch (err) {
+        if (run.handBack && (err as Error)?.name === 'AbortError') continue;
+        const c = classifyError(err);
+        if (c.kind === 'lost') {
+          apply({ type: 'lost', reason: c.reason });
+          continue;
+        }
+        if (c.connection) this.#disconnected(err);
+        if (c.reregister) await this.#reregister();
+        const delayMs = backoffMs(s.attempt, this.#backoff, this.#random());
+        apply({ type: 'stage_error', error: errorMessage(err), retry: c.retry, delayMs });
+        if (run.state.phase === s.phase) this.#noteRetry(taskId, s.phase, run.state.attempt, delayMs, err);
+      }
+    }
+  }
+
+  async #fetchStage(run: TaskRun): Promise<void> {
+    const t = run.task;
+    await abortable(this.client.startTask(t.task_id, this.#nodeId!), run.abort.signal);
+    if (!t.circuit_input) throw new ArtifactError(`task ${t.task_id} came without circuit_input`);
+    run.program = await abortable(this.#artifacts.get(t.program_id), run.abort.signal);
+    if (t.proof_system && t.proof_system !== run.program.system) {
+      throw new ArtifactError(`the task says ${t.proof_system} but program ${t.program_id.slice(0, 12)}… is ${run.program.system}`);
+    }
+  }
+
+  async #proveStage(run: TaskRun): Promise<void> {
+    const p = run.program!;
+    const out = await abortable(
+      this.#pool!.prove({ system: p.system, input: run.task.circuit_input!, wasmPath: p.wasmPath, zkeyPath: p.zkeyPath }),
+      run.abort.signal,
+    );
+    this.stats.proved++;
+    let envelope: ProofEnvelope = { system: p.system, proof: out.proof, public_signals: out.publicSignals };
+    // Demo/testing only: spoil the proof so the coordinator's verifier must reject it.
+    const corrupted = this.config.faulty_rate > 0 && this.#random() < this.config.faulty_rate;
+    if (corrupted) envelope = corruptProof(envelope, this.#random());
+    run.envelope = envelope;
+    this.emit('proved', { taskId: run.task.task_id, ms: Math.round(out.ms), corrupted });
+  }
+
+  async #submitStage(run: TaskRun): Promise<{ pass: boolean; reason?: string }> {
+    const taskId = run.task.task_id;
+    try {
+      const r = await this.client.submitResult({ task_id: taskId, prover_id: this.#nodeId!, proof: encodeProof(run.envelope!) });
+      run.quality = r.quality_score;
+      return r.verification_result === 'Pass' ? { pass: true } : { pass: false, reason: r.reason ?? 'the proof did not verify' };
+    } catch (err) {
+      // The coordinator may have settled our proof and then lost the connection before answering.
+      if (err instanceof ProofMarketError && err.code === 'task_completed') {
+        const detail = await this.client.getTask(taskId).catch(() => null);
+        const ours = detail?.proofs.find((p) => p.prover_id === this.#nodeId && p.verification_result === 'Pass');
+        if (ours) {
+          run.quality = ours.quality_score;
+          return { pass: true };
+        }
+      }
+      throw err;
+    }
+  }
+
+  #onPhase(run: TaskRun, prev: TaskState): void {
+    const taskId = run.task.task_id;
+    const s = run.state;
+    this.emit('state', { taskId, from: prev.phase, to: s.phase, ...(s.error !== undefined ? { error: s.error } : {}) });
+    switch (s.phase) {
+      case 'done':
+        this.stats.submitted++;
+        this.stats.passed++;
+        this.emit('submitted', { taskId, qualityScore: run.quality ?? 0 });
+        break;
+      case 'rejected':
+        this.stats.submitted++;
+        this.stats.failed++;
+        this.emit('rejected', { taskId, reason: s.error ?? 'the proof did not verify' });
+        break;
+      case 'failed':
+        this.stats.errors++;
+        this.emit('failed', { taskId, error: s.error ?? 'unknown error' });
+        break;
+      case 'released':
+        this.stats.released++;
+        this.emit('released', { taskId, reason: s.error ?? 'handed back' });
+        break;
+      case 'lost':
+        this.stats.lost++;
+        this.emit('lost', { taskId, reason: s.error ?? 'the coordinator took the task back' });
+        break;
+    }
+  }
+
+  // ── small helpers ──────────────────────────────────────────────────────────────────────────────
+
+  #now(): number {
+    return this.#clock.now().getTime();
+  }
+
+  #connected(): void {
+    if (this.#online) return;
+    this.#online = true;
+    this.stats.reconnects++;
+    this.emit('reconnected');
+  }
+
+  #disconnected(err: unknown): void {
+    if (!this.#online) return;
+    this.#online = false;
+    this.emit('disconnected', { error: errorMessage(err) });
+  }
+
+  #noteRetry(taskId: string | undefined, stage: string, attempt: number, delayMs: number, err: unknown): void {
+    this.stats.retries++;
+    this.emit('retry', { ...(taskId !== undefined ? { taskId } : {}), stage, attempt, delayMs, error: errorMessage(err) });
+  }
+
+  #emitError(err: unknown, taskId?: string): void {
+    // An 'error' event with no listener would throw and take the node down: the opposite of the point.
+    if (this.listenerCount('error') === 0) return;
+    this.emit('error', { error: err instanceof Error ? err : new Error(String(err)), ...(taskId !== undefined ? { taskId } : {}) });
+  }
+
+  /** Sleeps up to `ms`, or less when a task finishes or the node stops. */
+  #nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakers.add(done);
+    });
+  }
+
+  #wakeUp(): void {
+    for (const wake of [...this.#wakers]) wake();
+  }
+}
+
+/** Rejects with an AbortError as soon as `signal` fires; `p` itself runs on (its result is ignored). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new DOMException('aborted', 'AbortError'));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new DOMException('aborted', 'AbortError'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

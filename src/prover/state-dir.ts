@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * What a node keeps between runs, in `<state_dir>/node.json`:
+ * - `node_id`, generated once, so a restarted node is the same prover to the coordinator;
+ * - `proof_rate_per_worker`, its measured proving speed. The coordinator treats a registration with other
+ *   values as a different prover (409), so a restarted node must advertise the same speed: it is measured
+ *   once per state dir, not at every start.
+ */
+export interface NodeState {
+  node_id: string;
+  /** Proofs per second of one worker thread on the benchmark circuit. */
+  proof_rate_per_worker?: number;
+  benchmark?: string;
+}
+
+const FILE = 'node.json';
+
+export function loadNodeState(stateDir: string): NodeState {
+  mkdirSync(stateDir, { recursive: true });
+  const path = join(stateDir, FILE);
+  try {
+    const state = JSON.parse(readFileSync(path, 'utf8')) as Partial<NodeState>;
+    if (typeof state.node_id === 'string' && state.node_id.length > 0) return state as NodeState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`cannot read ${path}: ${(err as Error).message}`);
+  }
+  const fresh: NodeState = { node_id: randomUUID() };
+  saveNodeState(stateDir, fresh);
+  return fresh;
+}
+
+export function saveNodeState(stateDir: string, state: NodeState): void {
+  mkdirSync(stateDir, { recursive: true });
+  const path = join(stateDir, FILE);
+  // Write then rename, so a crash never leaves a half-written file (and a lost node id).
+  writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2) + '\n');
+  renameSync(`${path}.tmp`, path);
+}
