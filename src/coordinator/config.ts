@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ProofSystem } from '../store/programs.ts';
+import { invalid } from '../domain/errors.ts';
 
 /** Which built-in program and proof system serve the tasks of a range of privacy levels. */
 export interface PrivacyRoute {
@@ -45,3 +46,24 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   bodyLimit: 1 << 20,
   logLevel: 'info',
 };
+
+/**
+ * Parses `--privacy-routes`: comma-separated `FROM-TO:program/system` (or `LEVEL:program/system`), e.g.
+ * `1-100:data-commitment/groth16,101-255:data-commitment/plonk`. Every level 1-255 must be covered once.
+ */
+export function parsePrivacyRoutes(text: string): PrivacyRoute[] {
+  const routes: PrivacyRoute[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(\d{1,3})(?:-(\d{1,3}))?:([a-z0-9][a-z0-9_-]*)\/(groth16|plonk|fflonk)$/.exec(part);
+    if (!m) throw invalid('invalid_privacy_routes', `"${part}" is not FROM-TO:program/system (e.g. 1-255:data-commitment/groth16)`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (from < 1 || to > 255 || from > to) throw invalid('invalid_privacy_routes', `"${part}": levels must be within 1-255, low to high`);
+    routes.push({ from, to, program: m[3]!, system: m[4] as ProofSystem });
+  }
+  const covered = new Array<number>(256).fill(0);
+  for (const r of routes) for (let l = r.from; l <= r.to; l++) covered[l]!++;
+  const gap = covered.findIndex((n, l) => l >= 1 && n !== 1);
+  if (gap !== -1) throw invalid('invalid_privacy_routes', `privacy level ${gap} is ${covered[gap] === 0 ? 'not covered' : 'covered twice'}`);
+  return routes;
+}

@@ -64,7 +64,7 @@ export class Market {
   /** Registers the shipped programs (idempotent) and checks every privacy level has a program. */
   async init(): Promise<void> {
     for (const p of loadBuiltinPrograms(this.clock.now())) await insertProgram(this.db, p, 'none');
-    for (const level of [1, 255]) await this.programForLevel(level);
+    for (const route of this.config.privacyRoutes) await this.programForLevel(route.from);
   }
 
   async program(programId: string): Promise<ProgramRecord> {

@@ -1,6 +1,7 @@
 import { startCoordinator } from '../../coordinator/coordinator.ts';
-import type { CoordinatorConfig } from '../../coordinator/config.ts';
+import { parsePrivacyRoutes, type CoordinatorConfig } from '../../coordinator/config.ts';
 import { intOption, parse } from '../args.ts';
+import { usage } from '../errors.ts';
 import { onShutdown } from '../shutdown.ts';
 
 export const help = `proofmarket serve — run the coordinator (REST API, scheduler, verifier pool)
@@ -15,6 +16,8 @@ Options:
   --max-attempts N            failed verifications before a task fails (default 3)
   --task-deadline MINUTES     how long a seed task may stay unfinished (default 60)
   --verifier-threads N        verification worker threads (default: one per core)
+  --privacy-routes ROUTES     program and proof system per privacy level
+                              (default 1-255:data-commitment/groth16)
   --log-level LEVEL           silent|error|warn|info|debug (default info)
 
 Example:
@@ -30,6 +33,7 @@ export const serveOptions = {
   'max-attempts': { type: 'string' },
   'task-deadline': { type: 'string' },
   'verifier-threads': { type: 'string' },
+  'privacy-routes': { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
 
@@ -42,11 +46,11 @@ export function configFromFlags(v: Record<string, string | boolean | undefined>)
   };
   const logLevel = str('log-level');
   if (logLevel !== undefined && !['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
-    throw new Error(`--log-level must be one of silent, error, warn, info, debug`);
+    throw usage(`--log-level must be one of silent, error, warn, info, debug`);
   }
   const databaseUrl = str('database-url') ?? process.env.DATABASE_URL;
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error(`--database-url must start with postgres://`);
+    throw usage(`--database-url must start with postgres://`);
   }
   const config: Partial<CoordinatorConfig> = {
     host: str('host'),
@@ -61,6 +65,15 @@ export function configFromFlags(v: Record<string, string | boolean | undefined>)
       return m === undefined ? undefined : m * 60_000;
     })(),
     verifierThreads: intOption(str('verifier-threads'), 'verifier-threads', 1, 64),
+    privacyRoutes: (() => {
+      const routes = str('privacy-routes');
+      if (routes === undefined) return undefined;
+      try {
+        return parsePrivacyRoutes(routes);
+      } catch (err) {
+        throw usage(`--privacy-routes: ${(err as Error).message}`);
+      }
+    })(),
     logLevel: logLevel as CoordinatorConfig['logLevel'] | undefined,
   };
   return Object.fromEntries(Object.entries(config).filter(([, val]) => val !== undefined)) as Partial<CoordinatorConfig>;

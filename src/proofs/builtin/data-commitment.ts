@@ -91,9 +91,21 @@ let wasmPoseidon: Promise<(inputs: bigint[]) => bigint> | undefined;
  * submitted, on its main thread, so this is the one it uses; `dataCommitment` stays the plain reference.
  */
 export async function dataCommitmentWasm(data: Uint8Array): Promise<bigint> {
-  wasmPoseidon ??= import('circomlibjs').then(async ({ buildPoseidon }) => {
-    const p = await buildPoseidon();
-    return (inputs: bigint[]) => p.F.toObject(p(inputs));
-  });
+  wasmPoseidon ??= (async () => {
+    // Hazard: circomlibjs's own (older) ffjavascript sets globalThis.curve_bn128 when it loads and when it
+    // builds a curve, replacing snarkjs's threaded curve, which then can no longer be terminated and keeps
+    // the process alive. Put back whatever was there.
+    const g = globalThis as { curve_bn128?: unknown };
+    const had = 'curve_bn128' in g;
+    const previous = g.curve_bn128;
+    try {
+      const { buildPoseidon } = await import('circomlibjs');
+      const p = await buildPoseidon();
+      return (inputs: bigint[]) => p.F.toObject(p(inputs));
+    } finally {
+      if (had) g.curve_bn128 = previous;
+      else delete g.curve_bn128;
+    }
+  })();
   return chain(data, await wasmPoseidon);
 }
