@@ -4,6 +4,7 @@ import { CliError } from './errors.ts';
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void>; help: string }>> = {
   serve: () => import('./commands/serve.ts'),
   prover: () => import('./commands/prover.ts'),
+  demo: () => import('./commands/demo.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -11,6 +12,7 @@ const HELP = `proofmarket — a marketplace for zero-knowledge proofs
 Usage: proofmarket <command> [options]    (proofmarket <command> --help for details)
 
 Commands:
+  demo       the whole market on one machine, with real proofs (what npm start runs)
   serve      run the coordinator (REST API, scheduler, verifier pool)
   prover     run a prover node (registers, takes tasks, proves them in worker threads)
 `;

@@ -1,0 +1,121 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCoordinator, type Coordinator } from '../coordinator/coordinator.ts';
+import { ProverNode } from '../prover/node.ts';
+import { ProofMarketClient } from '../sdk/client.ts';
+import type { TaskDetail } from '../sdk/types.ts';
+import { progressOf, renderProgress, renderSummary, summarize, type DemoSummary } from './report.ts';
+import { DEMO_ROUTES, demoProvers, demoWorkload, seededRandom } from './workload.ts';
+
+export interface DemoOptions {
+  requests: number;
+  provers: number;
+  faultyProvers: number;
+  /** Probability that a faulty prover corrupts a proof. */
+  faultyRate: number;
+  host: string;
+  port: number;
+  /** The demo's store lives in `<dataDir>/db` (recreated each run); provers keep their caches in `<dataDir>/provers`. */
+  dataDir: string;
+  /** Give up waiting for the workload after this long. */
+  timeoutMs: number;
+  /** Where progress and the summary go. */
+  out: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export interface RunningDemo {
+  coordinator: Coordinator;
+  url: string;
+  provers: ProverNode[];
+  summary: DemoSummary;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole market on one machine: a coordinator on the embedded store, prover nodes that generate real
+ * proofs in worker threads, and a requester that submits a workload — all talking over HTTP through the
+ * SDK, as separate parties would. Resolves when the workload is done, with everything still running.
+ */
+export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
+  const print = (line: string) => o.out.write(`${line}\n`);
+  rmSync(join(o.dataDir, 'db'), { recursive: true, force: true });
+  const coordinator = await startCoordinator({
+    host: o.host,
+    port: o.port,
+    dataDir: join(o.dataDir, 'db'),
+    privacyRoutes: DEMO_ROUTES,
+    logLevel: 'warn',
+    // The demo's provers heartbeat every second; a crashed one is noticed within seconds, not minutes.
+    heartbeatTimeoutMs: 10_000,
+  });
+  const url = coordinator.url!;
+  const provers: ProverNode[] = [];
+  const stop = async () => {
+    await Promise.allSettled(provers.map((p) => p.stop({ handBack: true, timeoutMs: 5_000 })));
+    await coordinator.close();
+  };
+  try {
+    print(`coordinator   ${url}  (store: ${coordinator.db.kind}, ${join(o.dataDir, 'db')}; API docs at ${url}/docs)`);
+    const names = new Map<string, string>();
+    let rejected = 0;
+    for (const [i, spec] of demoProvers(o.provers, o.faultyProvers).entries()) {
+      const node = new ProverNode({
+        coordinator_url: url,
+        state_dir: join(o.dataDir, 'provers', `prover-${i + 1}`),
+        name: spec.name,
+        max_concurrent_proofs: spec.capacity,
+        supported_privacy_levels: spec.levels,
+        faulty_rate: spec.faulty ? o.faultyRate : 0,
+        heartbeat_interval: 1,
+        poll_interval: 0.2,
+      });
+      node.on('rejected', () => rejected++);
+      await node.start();
+      provers.push(node);
+      names.set(node.nodeId ?? spec.name, spec.name);
+      const levels = spec.levels.length ? spec.levels.join(',') : 'all';
+      print(`prover        ${spec.name.padEnd(24)} capacity ${spec.capacity}  levels ${levels}${spec.faulty ? `  (corrupts ${Math.round(o.faultyRate * 100)}% of its proofs)` : ''}`);
+    }
+
+    const requester = new ProofMarketClient({ baseUrl: url });
+    const workload = demoWorkload(o.requests, seededRandom(42));
+    const started = Date.now();
+    const ids: string[] = [];
+    for (const task of workload) ids.push(await requester.submitTask(task));
+    print(`requester     submitted ${ids.length} tasks over ${new Set(workload.map((w) => w.privacy_level)).size} privacy levels (every built-in program and proof system)\n`);
+
+    const tty = Boolean(o.out.isTTY);
+    let lastLine = '';
+    let lastPrint = 0;
+    for (;;) {
+      const tasks = (await requester.listTasks({ limit: 1000 })).filter((t) => ids.includes(t.task_id));
+      const p = progressOf(tasks, rejected);
+      const done = p.verified + p.failed === ids.length;
+      const line = renderProgress(p, ids.length, Date.now() - started);
+      // On a terminal, redraw one line; otherwise print a line when something changed, at most every 2 s.
+      if (tty) o.out.write(`\r\x1b[2K${line}`);
+      else if (done || (line.replace(/\s[\d.]+ s$/, '') !== lastLine && Date.now() - lastPrint > 2_000)) {
+        print(line);
+        lastLine = line.replace(/\s[\d.]+ s$/, '');
+        lastPrint = Date.now();
+      }
+      if (done) break;
+      if (Date.now() - started > o.timeoutMs) {
+        if (tty) o.out.write('\n');
+        print(`timed out after ${o.timeoutMs / 1000} s with ${ids.length - p.verified - p.failed} tasks unfinished`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    if (tty) o.out.write('\n');
+    const details: TaskDetail[] = [];
+    for (const id of ids) details.push(await requester.getTask(id));
+    const finished = Math.max(...details.flatMap((d) => d.history ?? []).map((h) => Date.parse(h.at)), started);
+    const summary = summarize(details, names, started, finished);
+    print(renderSummary(summary));
+    return { coordinator, url, provers, summary, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
