@@ -5,6 +5,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   serve: () => import('./commands/serve.ts'),
   prover: () => import('./commands/prover.ts'),
   demo: () => import('./commands/demo.ts'),
+  prove: () => import('./commands/prove.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -15,6 +16,7 @@ Commands:
   demo       the whole market on one machine, with real proofs (what npm start runs)
   serve      run the coordinator (REST API, scheduler, verifier pool)
   prover     run a prover node (registers, takes tasks, proves them in worker threads)
+  prove      prove one assigned task by hand; prints the body for POST /tasks/result
 `;
 
 export async function main(argv: string[]): Promise<number> {
