@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnCoordinator } from './support/process.ts';
+import { spawnCli, waitForOutput } from './support/process.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -19,13 +19,15 @@ function shellBlocks(section: string): string[] {
   return [...body.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
 }
 
-test('README: try the seed API by hand — junk proof Fails, a real proof Passes', async (t) => {
+test('README: the seed API by hand against a running demo — junk proof Fails, a real proof Passes', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pm-readme-'));
-  const coordinator = await spawnCoordinator(['--data-dir', join(dir, 'db')]);
+  const demo = spawnCli(['demo', '--requests', '3', '--port', '0', '--data-dir', join(dir, 'demo')]);
   t.after(async () => {
-    await coordinator.stop();
+    await demo.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  const [, url] = await waitForOutput(demo, /coordinator keeps serving: API at (http:\/\/\S+?),/, 240_000);
+  const coordinator = { url: url! };
   const blocks = shellBlocks('Try the seed API by hand');
   assert.equal(blocks.length, 2);
   // Run in a scratch directory, so task.json and result.json stay out of the repo; there `npx` cannot see
@@ -33,6 +35,8 @@ test('README: try the seed API by hand — junk proof Fails, a real proof Passes
   const run = (script: string) =>
     execFileSync('bash', ['-euo', 'pipefail', '-c', script.replaceAll('http://localhost:8080', coordinator.url).replaceAll('npx proofmarket', `node ${join(ROOT, 'bin/proofmarket.js')}`)], {
       cwd: dir,
+      // the README's commands assume port 8080; here the coordinator listens elsewhere
+      env: { ...process.env, PROOFMARKET_URL: coordinator.url },
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });

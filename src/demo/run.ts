@@ -28,6 +28,8 @@ export interface RunningDemo {
   url: string;
   provers: ProverNode[];
   summary: DemoSummary;
+  /** Stops the demo's prover nodes (they report offline); the coordinator keeps serving. */
+  stopProvers(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,8 +52,13 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
   });
   const url = coordinator.url!;
   const provers: ProverNode[] = [];
+  let proversStopped: Promise<unknown> | undefined;
+  const stopProvers = async () => {
+    proversStopped ??= Promise.allSettled(provers.map((p) => p.stop({ handBack: true, timeoutMs: 5_000 })));
+    await proversStopped;
+  };
   const stop = async () => {
-    await Promise.allSettled(provers.map((p) => p.stop({ handBack: true, timeoutMs: 5_000 })));
+    await stopProvers();
     await coordinator.close();
   };
   try {
@@ -113,7 +120,7 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     const finished = Math.max(...details.flatMap((d) => d.history ?? []).map((h) => Date.parse(h.at)), started);
     const summary = summarize(details, names, started, finished);
     print(renderSummary(summary));
-    return { coordinator, url, provers, summary, stop };
+    return { coordinator, url, provers, summary, stopProvers, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -64,7 +64,10 @@ export async function run(argv: string[]): Promise<void> {
     if (!complete) process.exitCode = 1;
     return;
   }
-  console.log(`\nThe market keeps running: API at ${demo.url}, docs at ${demo.url}/docs. The provers take new tasks too.`);
-  console.log(`Try: curl ${demo.url}/provers   ·   Press Ctrl-C to stop.`);
+  // The demo's provers leave, so tasks submitted by hand now wait for the user's own prover (README walkthrough).
+  await demo.stopProvers();
+  console.log(`\nThe demo's provers have gone offline; the coordinator keeps serving: API at ${demo.url}, docs at ${demo.url}/docs.`);
+  console.log(`Try the README walkthrough, or start a prover: npx proofmarket prover --coordinator-url ${demo.url}`);
+  console.log('Press Ctrl-C to stop.');
   await onShutdown(demo.stop);
 }
