@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { compareArrival, type Candidate } from './types.ts';
+
+/** What a sealed bid commits to. The nonce is the prover's secret: random, at least 16 bytes, hex. */
+export interface SealedBid {
+  request_id: string;
+  prover_id: string;
+  fee: bigint;
+  nonce: string;
+}
+
+/**
+ * The canonical encoding a commitment hashes: the UTF-8 bytes of the JSON array
+ *
+ *   ["proofmarket/sealed-bid/v1", request_id, prover_id, fee as a decimal string, nonce]
+ *
+ * JSON string escaping makes it unambiguous (no id can smuggle a separator), the tag keeps these hashes
+ * apart from any other use of sha256, and binding `request_id` and `prover_id` stops a commitment from
+ * being replayed in another auction or copied by another prover.
+ *
+ * @example commitmentPreimage({ request_id: 'r1', prover_id: 'p1', fee: 90n, nonce: 'ab' })
+ *   // '["proofmarket/sealed-bid/v1","r1","p1","90","ab"]'
+ */
+export function commitmentPreimage(b: SealedBid): string {
+  return JSON.stringify(['proofmarket/sealed-bid/v1', b.request_id, b.prover_id, b.fee.toString(10), b.nonce]);
+}
+
+/** `sha256(commitmentPreimage(b))` as 64 lowercase hex characters: what a prover sends while bidding. */
+export function sealedCommitment(b: SealedBid): string {
+  return createHash('sha256').update(commitmentPreimage(b), 'utf8').digest('hex');
+}
+
+const COMMITMENT_RE = /^[0-9a-f]{64}$/i;
+
+export function isCommitment(value: string): boolean {
+  return COMMITMENT_RE.test(value);
+}
+
+/** Whether a reveal opens a commitment. Case-insensitive on the commitment's hex. */
+export function opensCommitment(commitment: string, b: SealedBid): boolean {
+  return commitment.toLowerCase() === sealedCommitment(b);
+}
+
+export interface SealedPick {
+  winner: Candidate;
+  /** The runner-up whose fee sets the price, or `null` when the winner was alone. */
+  runner_up: Candidate | null;
+  /** What the winner is paid: the second-lowest fee (its own if alone), never more than max_price. */
+  price: bigint;
+  /** What the requester gets back of the escrowed max_price. */
+  refund: bigint;
+}
+
+/**
+ * The `sealed` rule over valid, eligible reveals: the lowest fee wins (tie: the earlier reveal) and is paid
+ * the second-lowest fee, so bidding one's true cost is the best strategy. Two equal lowest fees pay that
+ * fee. `null` when there are no reveals.
+ *
+ * @example pickSealed([a(80n), b(95n), c(90n)], 100n) // winner a, price 90n, refund 10n
+ */
+export function pickSealed(reveals: readonly Candidate[], maxPrice: bigint): SealedPick | null {
+  const ranked = [...reveals].sort((x, y) => (x.fee < y.fee ? -1 : x.fee > y.fee ? 1 : compareArrival(x, y)));
+  const winner = ranked[0];
+  if (winner === undefined) return null;
+  const runnerUp = ranked[1] ?? null;
+  const second = runnerUp?.fee ?? winner.fee;
+  const price = second < maxPrice ? second : maxPrice;
+  return { winner, runner_up: runnerUp, price, refund: maxPrice - price };
+}
