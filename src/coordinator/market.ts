@@ -208,8 +208,10 @@ export class Market {
 
   /**
    * Verifies a submitted proof and settles the task. Verification runs outside any transaction (it takes
-   * milliseconds of CPU on a worker thread); the task is then re-read under lock, so a task that timed out
-   * meanwhile is not completed by a late result.
+   * milliseconds of CPU on a worker thread). The task is then settled in one statement that stores the proof
+   * and moves the task only if the task is still as it was read before verifying; if it changed meanwhile (it
+   * timed out, was swept, got another result), it is re-read under lock and settled from what is there now, so
+   * a late result for a task that timed out is refused, with the same errors as before verifying.
    */
   async submitResult(input: ResultInput): Promise<ResultOutcome> {
     const seen = await this.#heldBy(this.db, input.task_id, input.prover_id);
@@ -222,39 +224,56 @@ export class Market {
     });
     this.metrics.verification.observe({ result: verdict.pass ? 'Pass' : 'Fail' }, verdict.ms / 1000);
     const now = this.clock.now();
-    const outcome = await this.db.transaction(async (tx) => {
-      const task = await this.#heldBy(tx, input.task_id, input.prover_id);
-      const elapsed = now.getTime() - (task.assigned_at ?? now).getTime();
-      const quality = qualityScore(verdict.pass, elapsed, this.config.proofTimeoutMs);
-      await tasks.insertProof(tx, {
-        task_id: task.task_id,
-        prover_id: input.prover_id,
-        submitted_at: now,
-        proof: proofBytes,
-        verification_result: verdict.pass ? 'Pass' : 'Fail',
-        reason: verdict.reason ?? null,
-        quality_score: quality,
-        verify_ms: verdict.ms,
+    const fast = this.#settlement(seen, input.prover_id, proofBytes, verdict, now);
+    let outcome: ResultOutcome;
+    if (await tasks.recordProofAndMove(this.db, seen, fast.proof, fast.to, fast.cause, now, fast.changes, fast.event)) {
+      outcome = fast.outcome;
+    } else {
+      outcome = await this.db.transaction(async (tx) => {
+        const task = await this.#heldBy(tx, input.task_id, input.prover_id);
+        const s = this.#settlement(task, input.prover_id, proofBytes, verdict, now);
+        await tasks.insertProof(tx, { task_id: task.task_id, ...s.proof });
+        await tasks.moveTask(tx, task, s.to, s.cause, now, s.changes, s.event);
+        return s.outcome;
       });
-      if (verdict.pass) {
-        await tasks.moveTask(tx, task, 'completed', 'proof_verified', now, {}, { detail: { quality_score: quality } });
-        return { accepted: true, verification_result: 'Pass', quality_score: quality } as const;
-      }
-      const attempts = task.attempts + 1;
-      const next: TaskStatus = statusAfterRejectedProof(attempts, this.config.maxAttempts);
-      await tasks.moveTask(
-        tx,
-        task,
-        next,
-        next === 'failed' ? 'max_attempts' : 'proof_rejected',
-        now,
-        { attempts, assigned_prover: null, assigned_at: null, excluded_provers: [...task.excluded_provers, input.prover_id] },
-        { prover_id: input.prover_id, detail: { reason: verdict.reason ?? null } },
-      );
-      return { accepted: false, verification_result: 'Fail', quality_score: 0, reason: verdict.reason } as const;
-    });
+    }
     this.metrics.results.inc({ result: outcome.verification_result });
     return outcome;
+  }
+
+  /** What a verdict does to a task held by `proverId`: the proof row, the move, and the answer. Pure. */
+  #settlement(task: tasks.TaskRecord, proverId: string, proofBytes: Uint8Array, verdict: { pass: boolean; reason?: string; ms: number }, now: Date) {
+    const elapsed = now.getTime() - (task.assigned_at ?? now).getTime();
+    const quality = qualityScore(verdict.pass, elapsed, this.config.proofTimeoutMs);
+    const proof = {
+      prover_id: proverId,
+      submitted_at: now,
+      proof: proofBytes,
+      verification_result: verdict.pass ? 'Pass' : 'Fail',
+      reason: verdict.reason ?? null,
+      quality_score: quality,
+      verify_ms: verdict.ms,
+    } as const;
+    if (verdict.pass) {
+      return {
+        proof,
+        to: 'completed' as TaskStatus,
+        cause: 'proof_verified' as const,
+        changes: {},
+        event: { detail: { quality_score: quality } },
+        outcome: { accepted: true, verification_result: 'Pass', quality_score: quality } as ResultOutcome,
+      };
+    }
+    const attempts = task.attempts + 1;
+    const next: TaskStatus = statusAfterRejectedProof(attempts, this.config.maxAttempts);
+    return {
+      proof,
+      to: next,
+      cause: next === 'failed' ? ('max_attempts' as const) : ('proof_rejected' as const),
+      changes: { attempts, assigned_prover: null, assigned_at: null, excluded_provers: [...task.excluded_provers, proverId] },
+      event: { prover_id: proverId, detail: { reason: verdict.reason ?? null } },
+      outcome: { accepted: false, verification_result: 'Fail', quality_score: 0, reason: verdict.reason } as ResultOutcome,
+    };
   }
 
   // ── provers ──────────────────────────────────────────────────────────────────────────────────────

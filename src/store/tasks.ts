@@ -148,6 +148,54 @@ export async function moveTask(
   return next;
 }
 
+/**
+ * Stores a proof and moves its task, in one statement (atomic without a transaction, one round trip instead
+ * of the six of a transaction with a locked read, the proof insert, `moveTask`'s update and its event).
+ *
+ * The same transition check as `moveTask`, with a stricter optimistic check: the row is written only if it
+ * still holds every value of `task` that the caller's decision was computed from — its status, holder,
+ * assignment time, attempts and exclusions. (PostgreSQL re-checks that condition on the newest row version if
+ * another transaction is writing it, so a racing sweep or a second result cannot be overwritten.) Returns
+ * the moved task, or undefined, having written nothing, if the task changed since it was read: the caller
+ * then re-reads it under lock.
+ */
+export async function recordProofAndMove(
+  q: Queryable,
+  task: TaskRecord,
+  proof: Omit<ProofRecord, 'task_id'>,
+  to: TaskStatus,
+  cause: TransitionCause,
+  at: Date,
+  changes: TaskChanges = {},
+  event: { prover_id?: string | null; detail?: Record<string, unknown> | null } = {},
+): Promise<TaskRecord | undefined> {
+  assertTransition(task.status, to);
+  const next: TaskRecord = { ...task, ...changes, status: to, updated_at: at };
+  const rows = await q.query(
+    `WITH moved AS (
+       UPDATE tasks SET status = $3, assigned_prover = $4, assigned_at = $5, attempts = $6, excluded_provers = $7,
+         updated_at = $8
+       WHERE task_id = $1 AND status = $2 AND assigned_prover IS NOT DISTINCT FROM $9
+         AND assigned_at IS NOT DISTINCT FROM $10::timestamptz AND attempts = $11 AND excluded_provers = $12::text[]
+       RETURNING task_id
+     ), proof AS (
+       INSERT INTO proofs (task_id, prover_id, submitted_at, proof, verification_result, reason, quality_score, verify_ms)
+       SELECT task_id, $13::text, $14::timestamptz, $15::bytea, $16::text, $17::text, $18::float8, $19::float8 FROM moved
+     ), event AS (
+       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
+       SELECT task_id, $8, $2, $3, $20::text, $21::text, $22::jsonb FROM moved
+     )
+     SELECT task_id FROM moved`,
+    [
+      task.task_id, task.status, next.status, next.assigned_prover, next.assigned_at, next.attempts, next.excluded_provers, at,
+      task.assigned_prover, task.assigned_at, task.attempts, task.excluded_provers,
+      proof.prover_id, proof.submitted_at, proof.proof, proof.verification_result, proof.reason, proof.quality_score, proof.verify_ms,
+      cause, event.prover_id ?? next.assigned_prover ?? task.assigned_prover, event.detail == null ? null : JSON.stringify(event.detail),
+    ],
+  );
+  return rows.length === 1 ? next : undefined;
+}
+
 async function insertEvent(q: Queryable, taskId: string, e: TaskEvent): Promise<void> {
   await q.query(
     `INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
