@@ -160,19 +160,21 @@ export class Market {
     return { task: t, history };
   }
 
-  /**
-   * Hands the prover its next task, or undefined. The prover's row is locked first, so two polls by one
-   * prover (even through two coordinators) cannot both pass the capacity check.
-   */
+  /** Hands the prover its next task, or undefined. Polling counts as a heartbeat. */
   async assignNext(proverId: string): Promise<tasks.TaskRecord | undefined> {
     const started = performance.now();
     const now = this.clock.now();
-    const assigned = await this.db.transaction(async (tx) => {
-      const prover = await provers.touchPollingProver(tx, proverId, now);
-      if (!prover) throw notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
-      if (prover.status === 'busy') return undefined;
-      return tasks.claimNextTask(tx, proverId, prover.supported_levels, prover.capacity, now);
-    });
+    const unknown = () => notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
+    // One statement does it all; PostgreSQL also needs the prover's row locked first, so that two polls by
+    // one prover (even through two coordinators) cannot both pass the capacity check.
+    const assigned = this.db.serialized
+      ? await tasks.pollAndClaim(this.db, proverId, now)
+      : await this.db.transaction(async (tx) => {
+          if (!(await provers.lockProver(tx, proverId))) throw unknown();
+          return tasks.pollAndClaim(tx, proverId, now);
+        });
+    // Nothing claimed: either there was no work, or no such prover (checked only then, off the hot path).
+    if (!assigned && this.db.serialized && !(await provers.proverExists(this.db, proverId))) throw unknown();
     this.metrics.assignRequest.observe((performance.now() - started) / 1000);
     if (assigned) this.metrics.timeToAssignment.observe((now.getTime() - assigned.created_at.getTime()) / 1000);
     return assigned;

@@ -11,6 +11,12 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * True when statements never run concurrently (PGlite: one connection, one statement at a time), so a
+   * single statement always sees everything committed before it and no row lock is needed to keep a
+   * check-then-write inside it consistent.
+   */
+  readonly serialized: boolean;
   /** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -40,6 +46,7 @@ async function openPglite(dataDir: string): Promise<Db> {
     (await q.query<T>(sql, params as unknown[])).rows;
   return {
     kind: 'pglite',
+    serialized: true,
     query: (sql, params) => query(pg, sql, params),
     transaction: (fn) => pg.transaction((tx) => fn({ query: (sql, params) => query(tx, sql, params) })),
     close: () => pg.close(),
@@ -56,6 +63,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
   await pool.query('SELECT 1');
   return {
     kind: 'postgres',
+    serialized: false,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     async transaction(fn) {
       const client = await pool.connect();

@@ -61,18 +61,13 @@ export async function recordHeartbeat(
   return rows[0];
 }
 
-/**
- * A poll for work is a sign of life: it counts as a heartbeat and brings an offline prover back (a busy one
- * stays busy). Locks the prover's row until the transaction ends.
- */
-export async function touchPollingProver(q: Queryable, proverId: string, at: Date): Promise<ProverRecord | undefined> {
-  const rows = await q.query<ProverRecord>(
-    `UPDATE provers SET last_heartbeat_at = $2, updated_at = $2,
-       status = CASE WHEN status = 'busy' THEN 'busy' ELSE 'active' END
-     WHERE prover_id = $1 RETURNING ${COLUMNS}`,
-    [proverId, at],
-  );
-  return rows[0];
+/** Locks a prover's row until the transaction ends; returns whether the prover exists. */
+export async function lockProver(q: Queryable, proverId: string): Promise<boolean> {
+  return (await q.query(`SELECT 1 FROM provers WHERE prover_id = $1 FOR UPDATE`, [proverId])).length === 1;
+}
+
+export async function proverExists(q: Queryable, proverId: string): Promise<boolean> {
+  return (await q.query(`SELECT 1 FROM provers WHERE prover_id = $1`, [proverId])).length === 1;
 }
 
 /** Marks provers silent since before `cutoff` offline; returns their ids. */

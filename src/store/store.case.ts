@@ -70,9 +70,10 @@ export function storeSuite(name: string, open: Open): void {
     await tasks.insertTask(db, task('new-high', { priority: 9, created_at: at(2) }));
     await tasks.insertTask(db, task('old-high', { priority: 9, created_at: at(1) }));
     await tasks.insertTask(db, task('level-5', { priority: 100, privacy_level: 5, created_at: at(0) }));
+    await db.query(`UPDATE provers SET capacity = 10 WHERE prover_id = 'prover-a'`);
     const order: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const next = await tasks.claimNextTask(db, 'prover-a', [1, 2], 10, at(10));
+      const next = await tasks.pollAndClaim(db, 'prover-a', at(10));
       if (next) order.push(next.task_id);
     }
     assert.deepEqual(order, ['old-high', 'new-high', 'old-low']);
@@ -85,10 +86,21 @@ export function storeSuite(name: string, open: Open): void {
     assert.equal(claimed.assigned_at?.toISOString(), at(10).toISOString());
   });
 
-  withDb('a prover never holds more tasks than its capacity', async (db) => {
+  withDb('a poll is a heartbeat; a busy prover gets nothing; a prover never holds more tasks than its capacity', async (db) => {
+    await provers.markSilentProversOffline(db, at(1), at(1));
+    await db.query(`UPDATE provers SET status = 'busy' WHERE prover_id = 'prover-a'`);
+    await tasks.insertTask(db, task('busy-0', { created_at: at(-1) }));
+    assert.equal(await tasks.pollAndClaim(db, 'prover-a', at(5)), undefined, 'busy: nothing');
+    assert.equal((await provers.getProver(db, 'prover-a'))?.last_heartbeat_at.toISOString(), at(5).toISOString());
+    await db.query(`UPDATE provers SET status = 'offline' WHERE prover_id = 'prover-a'`);
+    assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(6)))?.task_id, 'busy-0', 'an offline prover that polls is back');
+    assert.equal((await provers.getProver(db, 'prover-a'))?.status, 'active');
+    assert.equal(await tasks.pollAndClaim(db, 'nobody', at(6)), undefined);
+    await db.query(`DELETE FROM task_events WHERE task_id = 'busy-0'`);
+    await db.query(`DELETE FROM tasks WHERE task_id = 'busy-0'`);
     for (let i = 0; i < 5; i++) await tasks.insertTask(db, task(`cap-${i}`, { created_at: at(i) }));
     const got = [];
-    for (let i = 0; i < 5; i++) got.push(await tasks.claimNextTask(db, 'prover-a', [1], 2, at(10)));
+    for (let i = 0; i < 5; i++) got.push(await tasks.pollAndClaim(db, 'prover-a', at(10)));
     assert.deepEqual(got.map((t) => t?.task_id), ['cap-0', 'cap-1', undefined, undefined, undefined]);
   });
 
@@ -102,17 +114,17 @@ export function storeSuite(name: string, open: Open): void {
     };
     await reject();
     // alone in the market, prover-a may try again
-    assert.equal((await tasks.claimNextTask(db, 'prover-a', [1], 5, at(3)))?.task_id, 't1');
+    assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(3)))?.task_id, 't1');
     await reject();
     await provers.insertProver(db, {
       prover_id: 'prover-b', supported_levels: [1], capacity: 1, status: 'active', current_load: 0, registration: {},
       registered_at: T0, last_heartbeat_at: T0, updated_at: T0,
     });
-    assert.equal(await tasks.claimNextTask(db, 'prover-a', [1], 5, at(3)), undefined, 'another prover can take it');
-    assert.equal((await tasks.claimNextTask(db, 'prover-b', [1], 5, at(3)))?.task_id, 't1');
+    assert.equal(await tasks.pollAndClaim(db, 'prover-a', at(3)), undefined, 'another prover can take it');
+    assert.equal((await tasks.pollAndClaim(db, 'prover-b', at(3)))?.task_id, 't1');
     await reject();
     await provers.markSilentProversOffline(db, at(1000), at(1000));
-    assert.equal((await tasks.claimNextTask(db, 'prover-a', [1], 5, at(3)))?.task_id, 't1', 'offline provers do not count');
+    assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(3)))?.task_id, 't1', 'offline provers do not count');
   });
 
   withDb('moveTask refuses an illegal move and a stale read', async (db) => {

@@ -64,38 +64,45 @@ export async function getTask(q: Queryable, taskId: string, lock = false): Promi
 }
 
 /**
- * Claims the next task this prover may take and assigns it, in one statement: pending, of a privacy level it
- * supports, only while the prover holds fewer than `capacity` tasks; highest priority first, then oldest. A
- * prover whose proof for a task was rejected is not offered it again while another active prover that
- * supports its level exists (alone, it may try again, up to the attempt limit).
+ * A prover's poll, in one statement: it counts as a heartbeat (an offline prover comes back; a busy one
+ * stays busy and gets nothing), then claims and assigns the next task the prover may take — pending, of a
+ * privacy level it supports, only while it holds fewer tasks than its capacity; highest priority first,
+ * then oldest. A prover whose proof for a task was rejected is not offered it again while another active
+ * prover that supports its level exists (alone, it may try again, up to the attempt limit). Returns the
+ * task, or undefined when nothing was claimed.
  *
- * SKIP LOCKED lets concurrent pollers (also in other coordinator processes) pass over a row another
- * transaction is claiming, so no task is handed out twice. The caller must hold the prover's row lock (taken
- * by a previous statement of the same transaction), so that this statement's snapshot already sees every
- * task the prover was assigned and the capacity check cannot race.
+ * SKIP LOCKED lets concurrent polls (also from other coordinator processes) pass over a row another
+ * transaction is claiming, so no task is handed out twice. The capacity check counts with the statement's
+ * snapshot: where statements can run concurrently (PostgreSQL), the caller must already hold the prover's
+ * row lock (`lockProver`) in the same transaction, so that the snapshot includes every earlier claim.
  */
-export async function claimNextTask(q: Queryable, proverId: string, levels: number[], capacity: number, at: Date): Promise<TaskRecord | undefined> {
+export async function pollAndClaim(q: Queryable, proverId: string, at: Date): Promise<TaskRecord | undefined> {
   assertTransition('pending', 'assigned');
   const rows = await q.query<TaskRow>(
-    `WITH next AS (
-       SELECT t.task_id FROM tasks t
-       WHERE t.status = 'pending' AND t.privacy_level = ANY($2::int[])
-         AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $1 AND h.status IN ('assigned', 'in_progress')) < $3
+    `WITH prover AS (
+       UPDATE provers SET last_heartbeat_at = $2, updated_at = $2,
+         status = CASE WHEN status = 'busy' THEN 'busy' ELSE 'active' END
+       WHERE prover_id = $1
+       RETURNING status, capacity, supported_levels
+     ), next AS (
+       SELECT t.task_id FROM tasks t, prover p
+       WHERE p.status = 'active' AND t.status = 'pending' AND t.privacy_level = ANY(p.supported_levels)
+         AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $1 AND h.status IN ('assigned', 'in_progress')) < p.capacity
          AND (NOT ($1 = ANY(t.excluded_provers)) OR NOT EXISTS (
-           SELECT 1 FROM provers p WHERE p.status = 'active' AND p.prover_id <> ALL(t.excluded_provers)
-             AND t.privacy_level = ANY(p.supported_levels)))
+           SELECT 1 FROM provers o WHERE o.status = 'active' AND o.prover_id <> ALL(t.excluded_provers)
+             AND t.privacy_level = ANY(o.supported_levels)))
        ORDER BY t.priority DESC, t.created_at, t.seq
-       LIMIT 1 FOR UPDATE SKIP LOCKED
+       LIMIT 1 FOR UPDATE OF t SKIP LOCKED
      ), claimed AS (
-       UPDATE tasks SET status = 'assigned', assigned_prover = $1, assigned_at = $4, updated_at = $4
+       UPDATE tasks SET status = 'assigned', assigned_prover = $1, assigned_at = $2, updated_at = $2
        FROM next WHERE tasks.task_id = next.task_id AND tasks.status = 'pending'
        RETURNING tasks.*
      ), event AS (
        INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id)
-       SELECT task_id, $4, 'pending', 'assigned', 'assigned', $1 FROM claimed
+       SELECT task_id, $2, 'pending', 'assigned', 'assigned', $1 FROM claimed
      )
      SELECT ${COLUMNS} FROM claimed`,
-    [proverId, levels, capacity, at],
+    [proverId, at],
   );
   return rows[0] && fromRow(rows[0]);
 }

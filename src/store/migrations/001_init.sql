@@ -53,11 +53,12 @@ CREATE TABLE tasks (
 
 -- The assignment query walks this index in order and stops at the first task it can lock.
 CREATE INDEX tasks_pending_order ON tasks (priority DESC, created_at, seq) WHERE status = 'pending';
+-- The capacity check counts a prover's held tasks with this index (and no other partial index on held
+-- tasks may compete for it: with fresh statistics the planner could not tell them apart).
 CREATE INDEX tasks_held_by_prover ON tasks (assigned_prover) WHERE status IN ('assigned', 'in_progress');
--- The sweep runs every second: its queries must not scan the backlog.
-CREATE INDEX tasks_held_since ON tasks (assigned_at) WHERE status IN ('assigned', 'in_progress');
+-- The sweep runs every second: its queries must not scan the backlog (overdue: status + assigned_at).
+CREATE INDEX tasks_status ON tasks (status, assigned_at);
 CREATE INDEX tasks_open_deadline ON tasks (deadline) WHERE status IN ('pending', 'assigned', 'in_progress');
-CREATE INDEX tasks_status ON tasks (status);
 
 -- Every transition of every task: time, from, to, cause.
 CREATE TABLE task_events (
