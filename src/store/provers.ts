@@ -28,11 +28,8 @@ export async function insertProver(q: Queryable, p: ProverRecord): Promise<boole
   return rows.length === 1;
 }
 
-export async function getProver(q: Queryable, proverId: string, lock = false): Promise<ProverRecord | undefined> {
-  const rows = await q.query<ProverRecord>(
-    `SELECT ${COLUMNS} FROM provers WHERE prover_id = $1${lock ? ' FOR UPDATE' : ''}`,
-    [proverId],
-  );
+export async function getProver(q: Queryable, proverId: string): Promise<ProverRecord | undefined> {
+  const rows = await q.query<ProverRecord>(`SELECT ${COLUMNS} FROM provers WHERE prover_id = $1`, [proverId]);
   return rows[0];
 }
 
