@@ -16,6 +16,7 @@ import { canonicalJson } from '../src/proofs/canonical.ts';
 import { encodeProof } from '../src/proofs/envelope.ts';
 import { builtinArtifactUrl, loadBuiltinPrograms } from '../src/proofs/programs.ts';
 import { Verifier } from '../src/proofs/verifier.ts';
+import { DEFAULT_CONFIG } from '../src/coordinator/config.ts';
 import { ProvingPool, type ProveJob } from '../src/prover/proving.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import { spawnCoordinator } from '../test/support/process.ts';
@@ -318,7 +319,8 @@ async function measuredMarketRound(client: ProofMarketClient, coordinatorPid: nu
 
 export async function lifecycleBench(): Promise<void> {
   const cores = availableParallelism();
-  const threads = cores;
+  // The coordinator's default pool (cores - 1: one core stays with the event loop), and the same pool alone.
+  const threads = DEFAULT_CONFIG.verifierThreads;
   const program = loadBuiltinPrograms(new Date()).find((p) => p.name === PROGRAM && p.proof_system === 'groth16');
   if (!program) throw new Error(`the built-in ${PROGRAM}/groth16 program is missing`);
 

@@ -15,7 +15,7 @@ Options:
   --proof-timeout SECS        a task held this long goes back to pending (default 300)
   --max-attempts N            failed verifications before a task fails (default 3)
   --task-deadline MINUTES     how long a seed task may stay unfinished (default 60)
-  --verifier-threads N        verification worker threads (default: one per core)
+  --verifier-threads N        verification worker threads (default: cores - 1, at least 1)
   --privacy-routes ROUTES     program and proof system per privacy level
                               (default 1-255:data-commitment/groth16)
   --log-level LEVEL           silent|error|warn|info|debug (default info)
