@@ -26,7 +26,7 @@ export interface VerifyTarget {
 }
 
 /**
- * Checks submitted proofs with snarkjs on a pool of worker threads (one per core by default), so
+ * Checks submitted proofs with snarkjs on a pool of worker threads (the coordinator uses cores − 1), so
  * verification runs in parallel and never blocks the HTTP event loop. Every failure is a `Fail` verdict
  * with a reason; nothing a prover sends can make it throw.
  */
