@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startCoordinator } from '../src/coordinator/coordinator.ts';
 import { dataCommitment, dataCommitmentInput } from '../src/proofs/builtin/data-commitment.ts';
 import { Verifier } from '../src/proofs/verifier.ts';
+import { builtinArtifactUrl } from '../src/proofs/programs.ts';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { spawnCoordinator, spawnTs, waitForOutput } from '../test/support/process.ts';
 import { proveBuiltin } from '../test/support/proofs.ts';
@@ -106,7 +107,7 @@ export async function apiBench(): Promise<void> {
   console.log(`\n## verifier pool — groth16, ${availableParallelism()} cores\n`);
   const proofs = [];
   for (let i = 0; i < 4; i++) proofs.push(await proveBuiltin('data-commitment', 'groth16', dataCommitmentInput(new Uint8Array([i, 1, 2]))));
-  const vkey = JSON.parse(readFileSync(new URL('../circuits/data-commitment/groth16.vkey.json', import.meta.url), 'utf8'));
+  const vkey = JSON.parse(readFileSync(builtinArtifactUrl('data-commitment', 'groth16', 'vkey'), 'utf8'));
   const rounds = 240;
   const one = await verifierThroughput(1, proofs, vkey, rounds);
   const pool = await verifierThroughput(availableParallelism(), proofs, vkey, rounds);

@@ -80,10 +80,11 @@ export class Market {
   /** A program's artifact: built-ins from the files shipped under circuits/, uploads from the database. */
   async artifact(programId: string, kind: ArtifactKind): Promise<Uint8Array> {
     const program = await this.program(programId);
+    // Built-ins keep only their (canonical) vkey in the database; their wasm and zkey ship as files.
+    if (program.builtin && kind !== 'vkey') return readFile(builtinArtifactUrl(program.name, program.proof_system, kind));
     const stored = await getStoredArtifact(this.db, programId, kind);
-    if (stored) return stored;
-    if (program.builtin) return readFile(builtinArtifactUrl(program.name, program.proof_system, kind));
-    throw notFound('artifact_not_found', `program "${programId}" has no ${kind} artifact`);
+    if (!stored) throw notFound('artifact_not_found', `program "${programId}" has no ${kind} artifact`);
+    return stored;
   }
 
   async programForLevel(level: number): Promise<ProgramRecord> {
@@ -234,8 +235,10 @@ export class Market {
       outcome = await this.db.transaction(async (tx) => {
         const task = await this.#heldBy(tx, input.task_id, input.prover_id);
         const s = this.#settlement(task, input.prover_id, proofBytes, verdict, now);
-        await tasks.insertProof(tx, { task_id: task.task_id, ...s.proof });
-        await tasks.moveTask(tx, task, s.to, s.cause, now, s.changes, s.event);
+        // Under the row lock the task is exactly as just read, so the same single write applies.
+        if (!(await tasks.recordProofAndMove(tx, task, s.proof, s.to, s.cause, now, s.changes, s.event))) {
+          throw conflict('task_changed', `task ${task.task_id} changed while it was being updated; retry`);
+        }
         return s.outcome;
       });
     }

@@ -263,14 +263,6 @@ export interface ProofRecord {
   verify_ms: number;
 }
 
-export async function insertProof(q: Queryable, p: ProofRecord): Promise<void> {
-  await q.query(
-    `INSERT INTO proofs (task_id, prover_id, submitted_at, proof, verification_result, reason, quality_score, verify_ms)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8)`,
-    [p.task_id, p.prover_id, p.submitted_at, p.proof, p.verification_result, p.reason, p.quality_score, p.verify_ms],
-  );
-}
-
 export async function listProofs(q: Queryable, taskId: string): Promise<ProofRecord[]> {
   return q.query<ProofRecord>(
     `SELECT task_id, prover_id, submitted_at, proof, verification_result, reason, quality_score, verify_ms
