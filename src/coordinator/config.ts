@@ -30,6 +30,12 @@ export interface CoordinatorConfig {
   /** Request body limit in bytes for ordinary routes (program uploads get more). */
   bodyLimit: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** How often the scheduler closes due auction rounds and refreshes reputations. */
+  auctionTickMs: number;
+  /** Extra external-backend definition files (JSON), besides the shipped ones. */
+  backendFiles: string[];
+  /** The market operator's token (`Authorization: Bearer …`): it alone may seed a reputation. */
+  operatorToken?: string;
 }
 
 export const DEFAULT_CONFIG: CoordinatorConfig = {
@@ -47,6 +53,8 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   privacyRoutes: [{ from: 1, to: 255, program: 'data-commitment', system: 'groth16' }],
   bodyLimit: 1 << 20,
   logLevel: 'info',
+  auctionTickMs: 100,
+  backendFiles: [],
 };
 
 /**

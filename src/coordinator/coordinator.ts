@@ -35,6 +35,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   const verifier = new Verifier({ threads: config.verifierThreads });
   let app: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let auctionTimer: NodeJS.Timeout | undefined;
   try {
     await migrate(db);
     const market = new Market(db, clock, verifier, config, createMetrics(db));
@@ -58,6 +59,16 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
           .finally(() => (running = false));
       }, config.sweepIntervalMs);
       timer.unref();
+      let ticking = false;
+      auctionTimer = setInterval(() => {
+        if (ticking) return;
+        ticking = true;
+        market
+          .tick()
+          .catch((err: unknown) => app?.log.error({ err }, 'auction tick failed'))
+          .finally(() => (ticking = false));
+      }, config.auctionTickMs);
+      auctionTimer.unref();
     }
     const theApp = app;
     return {
@@ -67,6 +78,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       url,
       async close() {
         if (timer) clearInterval(timer);
+        if (auctionTimer) clearInterval(auctionTimer);
         await theApp.close();
         await verifier.close();
         if (!opts.db) await db.close();
@@ -74,6 +86,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
     };
   } catch (err) {
     if (timer) clearInterval(timer);
+    if (auctionTimer) clearInterval(auctionTimer);
     await app?.close().catch(() => undefined);
     await verifier.close();
     if (!opts.db) await db.close().catch(() => undefined);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../domain/clock.ts';
 import { conflict, forbidden, invalid, notFound, MarketError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
+import { parseAmount } from '../domain/money.ts';
 import { isHeld, isProofOverdue, qualityScore, statusAfterRejectedProof, type TaskStatus } from '../domain/task.ts';
 import { canonicalJson } from '../proofs/canonical.ts';
 import { builtinArtifactUrl, encodingOf, loadBuiltinPrograms, nPublicOf } from '../proofs/programs.ts';
@@ -11,8 +12,15 @@ import { readFile } from 'node:fs/promises';
 import { getProgram, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
 import * as provers from '../store/provers.ts';
 import * as tasks from '../store/tasks.ts';
+import * as subscriptions from '../store/subscriptions.ts';
+import * as auctionStore from '../store/auctions.ts';
+import { insertReputationEvent, listReputationEvents } from '../store/reputation.ts';
+import { effectiveStars, orderBook, suggestedPrice, termsProblems, type AuctionSpec, type RequestTerms } from '../domain/market/index.ts';
+import { loadBackends, type BackendRegistry } from '../proofs/backends/registry.ts';
+import { AuctionHouse, type StoredTerms } from './auction-house.ts';
 import type { CoordinatorConfig } from './config.ts';
 import type { Metrics } from './metrics.ts';
+import { blendedReputation, refreshReputation } from './reputation.ts';
 
 /** `POST /tasks`, after schema validation. */
 export interface SubmitTaskInput {
@@ -28,8 +36,38 @@ export interface RegisterProverInput {
   prover_id?: string;
   supported_levels: number[];
   capacity: number;
+  name?: string;
+  backends?: string[];
+  gpu_enabled?: boolean;
+  proving_speed?: number;
+  base_price?: string | number;
+  price_type?: provers.PriceType;
+  subscription_quota?: number | null;
+  reputation?: number;
   [extra: string]: unknown;
 }
+
+/** `POST /v1/requests`, after schema validation. */
+export interface SubmitRequestInput {
+  request_id?: string;
+  requester: string;
+  program_id: string;
+  input: Uint8Array;
+  backend: string;
+  privacy_level: number;
+  priority: number;
+  max_price: bigint;
+  min_reputation: number;
+  deadline_minutes?: number;
+  auction: Record<string, unknown> & { mechanism: 'fixed' | 'weighted' | 'sealed' | 'rising' };
+  allow_list?: string[];
+  reauction?: { max_price_step?: string; max_price_ceiling?: string; min_reputation_step?: number; min_reputation_floor?: number } | null;
+  subscription_id?: string;
+  on_exhausted: 'error' | 'market';
+}
+
+/** Priority names and the 0..100 values they stand for (the seed API takes the integer itself). */
+export const PRIORITIES = { low: 25, normal: 50, high: 75, urgent: 100 } as const;
 
 export interface ResultInput {
   task_id: string;
@@ -52,6 +90,10 @@ export class Market {
   readonly #programs = new Map<string, ProgramRecord>();
   /** Built-in program per privacy route ("name/system"); the routes are fixed for the process's life. */
   readonly #routeCache = new Map<string, ProgramRecord>();
+  /** Provers whose reputation cache is stale (a result or a timeout since); the scheduler refreshes them. */
+  readonly #staleReputation = new Set<string>();
+  readonly auctions: AuctionHouse;
+  readonly backends: BackendRegistry;
 
   constructor(
     readonly db: Db,
@@ -59,7 +101,10 @@ export class Market {
     readonly verifier: Verifier,
     readonly config: CoordinatorConfig,
     readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.auctions = new AuctionHouse(db, clock, config, (id) => this.#staleReputation.add(id));
+    this.backends = loadBackends({ files: config.backendFiles });
+  }
 
   /** Registers the shipped programs (idempotent) and checks every privacy level has a program. */
   async init(): Promise<void> {
@@ -137,6 +182,7 @@ export class Market {
       request_hash: requestHash,
       created_at: now,
       updated_at: now,
+      ...seedTerms(program, input.reward_amount),
     });
     if (!inserted) {
       const existing = await tasks.getTask(this.db, taskId);
@@ -147,6 +193,148 @@ export class Market {
       this.metrics.tasksSubmitted.inc();
     }
     return taskId;
+  }
+
+  /**
+   * A request with market terms: a program and backend, an input, a price ceiling, a reputation floor, an
+   * auction mechanism, an optional allow list, re-auction policy or subscription. Validated in full before
+   * anything is stored; a non-fixed request opens its first auction round in the same transaction.
+   */
+  async submitRequest(input: SubmitRequestInput): Promise<string> {
+    const requestId = input.request_id ?? newId();
+    this.backends.requireVerifier(input.backend);
+    const program = await this.program(input.program_id);
+    if (program.proof_system !== input.backend) {
+      throw invalid('backend_mismatch', `program ${program.program_id} (${program.name}) is proved with ${program.proof_system}, not ${input.backend}; use backend ${program.proof_system}`);
+    }
+    const encoding = encodingOf(program.input_encoding);
+    if (encoding.maxBytes !== null && input.input.length > encoding.maxBytes) {
+      throw invalid('input_too_large', `the input has ${input.input.length} bytes; program ${program.name} takes at most ${encoding.maxBytes}`);
+    }
+    const now = this.clock.now();
+    const deadline = new Date(now.getTime() + (input.deadline_minutes !== undefined ? input.deadline_minutes * 60_000 : this.config.taskDeadlineMs));
+    const auction = auctionSpec(input.auction, input.max_price, deadline.getTime() - now.getTime(), this.config.proofTimeoutMs);
+    const reauction = input.reauction
+      ? {
+          max_price_step: parseAmount(input.reauction.max_price_step ?? '0', 'reauction.max_price_step').toString(),
+          max_price_ceiling: parseAmount(input.reauction.max_price_ceiling ?? input.max_price.toString(), 'reauction.max_price_ceiling').toString(),
+          min_reputation_step: input.reauction.min_reputation_step ?? 0,
+          min_reputation_floor: input.reauction.min_reputation_floor ?? input.min_reputation,
+        }
+      : null;
+    const terms: RequestTerms = {
+      request_id: requestId,
+      backend: input.backend,
+      privacy_level: input.privacy_level,
+      max_price: input.max_price,
+      min_reputation: input.min_reputation,
+      ...(input.allow_list ? { allow_list: input.allow_list } : {}),
+      auction,
+    };
+    const problems = termsProblems(terms);
+    if (problems.length > 0) throw invalid('invalid_auction_terms', `the auction terms are invalid: ${problems.join('; ')}`);
+    const expected = await encoding.expectedPublicSignals(input.input, {
+      wasm: () => this.artifact(program.program_id, 'wasm'),
+      nPublic: nPublicOf(program.vkey),
+    });
+    const stored: StoredTerms = {
+      auction: { ...auction, ...(auction.mechanism === 'rising' ? { min_price: auction.min_price.toString() } : {}) },
+      reauction,
+      ...(input.subscription_id ? { subscription_id: input.subscription_id, on_exhausted: input.on_exhausted } : {}),
+    };
+    const requestHash = hashOf({ ...input, input: Buffer.from(input.input).toString('base64'), request_id: requestId, max_price: input.max_price.toString() });
+    const record: tasks.TaskRecord = {
+      task_id: requestId,
+      privacy_level: input.privacy_level,
+      circuit_data: input.input,
+      reward_amount: input.max_price,
+      requester: input.requester,
+      priority: input.priority,
+      program_id: program.program_id,
+      expected_public_signals: expected,
+      status: 'pending',
+      assigned_prover: null,
+      assigned_at: null,
+      attempts: 0,
+      excluded_provers: [],
+      deadline,
+      request_hash: requestHash,
+      created_at: now,
+      updated_at: now,
+      backend: input.backend,
+      mechanism: auction.mechanism,
+      max_price: input.max_price,
+      min_reputation: input.min_reputation,
+      allow_list: input.allow_list ?? null,
+      terms: stored as unknown as Record<string, unknown>,
+      price: null,
+      handed_out: true,
+      round: 0,
+    };
+    const inserted = await this.db.transaction(async (tx) => {
+      if (input.subscription_id) {
+        const sub = await this.#subscriptionFor(tx, input, now);
+        if (sub) {
+          Object.assign(record, { mechanism: 'subscription', max_price: 0n, reward_amount: 0n, allow_list: [sub.prover_id], min_reputation: 0 });
+          if (!(await tasks.insertTask(tx, record))) return false;
+          await subscriptions.useSubscription(tx, sub.subscription_id);
+          return true;
+        }
+      }
+      if (!(await tasks.insertTask(tx, record))) return false;
+      if (auction.mechanism !== 'fixed') await this.auctions.openRound(tx, record, now, terms);
+      return true;
+    });
+    if (!inserted) {
+      const existing = await tasks.getTask(this.db, requestId);
+      if (existing?.request_hash !== requestHash) throw conflict('duplicate_request_id', `a different request with id "${requestId}" already exists`);
+    } else {
+      this.metrics.tasksSubmitted.inc();
+    }
+    return requestId;
+  }
+
+  /** The subscription a request runs under, or undefined to go to the market instead (on_exhausted: market). */
+  async #subscriptionFor(tx: Queryable, input: SubmitRequestInput, now: Date) {
+    const sub = await subscriptions.getSubscription(tx, input.subscription_id!, true);
+    if (!sub) throw notFound('subscription_not_found', `no subscription with id "${input.subscription_id}"`);
+    if (sub.requester !== input.requester) throw forbidden('not_your_subscription', `subscription "${sub.subscription_id}" belongs to another requester`);
+    let problem: MarketError | undefined;
+    if (now.getTime() >= sub.ends_at.getTime()) problem = conflict('subscription_expired', `subscription "${sub.subscription_id}" ended at ${sub.ends_at.toISOString()}`);
+    else if (sub.quota !== null && sub.used >= sub.quota) problem = conflict('subscription_exhausted', `subscription "${sub.subscription_id}" has used all ${sub.quota} proofs of its period`);
+    if (!problem) return sub;
+    if (input.on_exhausted === 'market') return undefined;
+    throw problem;
+  }
+
+  async subscribe(input: { requester: string; prover_id: string; period: 'monthly' | 'annual' }): Promise<subscriptions.SubscriptionRecord> {
+    const prover = await provers.getProver(this.db, input.prover_id);
+    if (!prover) throw notFound('prover_not_found', `no prover with id "${input.prover_id}"`);
+    if (prover.price_type !== 'subscription') throw conflict('prover_not_subscription', `prover "${prover.prover_id}" sells ${prover.price_type} proofs, not subscriptions`);
+    const now = this.clock.now();
+    const months = input.period === 'annual' ? 12 : 1;
+    const ends = new Date(now);
+    ends.setUTCMonth(ends.getUTCMonth() + months);
+    const sub: subscriptions.SubscriptionRecord = {
+      subscription_id: newId(),
+      requester: input.requester,
+      prover_id: prover.prover_id,
+      period: input.period,
+      fee: prover.base_price * BigInt(months),
+      quota: prover.subscription_quota === null ? null : prover.subscription_quota * months,
+      used: 0,
+      starts_at: now,
+      ends_at: ends,
+      created_at: now,
+    };
+    await subscriptions.insertSubscription(this.db, sub);
+    return sub;
+  }
+
+  async subscription(id: string): Promise<subscriptions.SubscriptionRecord> {
+    const sub = await subscriptions.getSubscription(this.db, id);
+    if (!sub) throw notFound('subscription_not_found', `no subscription with id "${id}"`);
+    return sub;
   }
 
   async task(taskId: string): Promise<tasks.TaskRecord> {
@@ -194,7 +382,7 @@ export class Market {
   async releaseTask(taskId: string, proverId: string): Promise<tasks.TaskRecord> {
     return this.db.transaction(async (tx) => {
       const task = await this.#heldBy(tx, taskId, proverId);
-      return tasks.moveTask(tx, task, 'pending', 'prover_released', this.clock.now(), { assigned_prover: null, assigned_at: null }, { prover_id: proverId });
+      return tasks.moveTask(tx, task, 'pending', 'prover_released', this.clock.now(), { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
     });
   }
 
@@ -227,28 +415,49 @@ export class Market {
     });
     this.metrics.verification.observe({ result: verdict.pass ? 'Pass' : 'Fail' }, verdict.ms / 1000);
     const now = this.clock.now();
-    const fast = this.#settlement(seen, input.prover_id, proofBytes, verdict, now);
+    const expectedMs = await this.#expectedProofMs(input.prover_id);
+    const fast = this.#settlement(seen, input.prover_id, proofBytes, verdict, now, expectedMs);
     let outcome: ResultOutcome;
-    if (await tasks.recordProofAndMove(this.db, seen, fast.proof, fast.to, fast.cause, now, fast.changes, fast.event)) {
+    if (await tasks.recordProofAndMove(this.db, seen, fast.proof, fast.to, fast.cause, now, fast.changes, fast.event, fast.observation)) {
       outcome = fast.outcome;
     } else {
       outcome = await this.db.transaction(async (tx) => {
         const task = await this.#heldBy(tx, input.task_id, input.prover_id);
-        const s = this.#settlement(task, input.prover_id, proofBytes, verdict, now);
+        const s = this.#settlement(task, input.prover_id, proofBytes, verdict, now, expectedMs);
         // Under the row lock the task is exactly as just read, so the same single write applies.
-        if (!(await tasks.recordProofAndMove(tx, task, s.proof, s.to, s.cause, now, s.changes, s.event))) {
+        if (!(await tasks.recordProofAndMove(tx, task, s.proof, s.to, s.cause, now, s.changes, s.event, s.observation))) {
           throw conflict('task_changed', `task ${task.task_id} changed while it was being updated; retry`);
         }
         return s.outcome;
       });
     }
+    this.#staleReputation.add(input.prover_id);
+    if (seen.mechanism === 'rising' && outcome.accepted) await this.auctions.closeOnDelivery(seen.task_id, now);
     this.metrics.results.inc({ result: outcome.verification_result });
     return outcome;
   }
 
+  /**
+   * How long a proof by this prover should take, for its time efficiency: its own measured proving time
+   * (1 / proving_speed) when it reported one, else a tenth of the proof timeout. Cached per process: a
+   * prover's registration does not change.
+   */
+  readonly #expectedMs = new Map<string, number>();
+  async #expectedProofMs(proverId: string, q: Queryable = this.db): Promise<number> {
+    let ms = this.#expectedMs.get(proverId);
+    if (ms === undefined) {
+      // inside a transaction, query through it: PGlite's one connection is held by the transaction
+      const p = await provers.getProver(q, proverId);
+      ms = p?.proving_speed ? Math.max(1, 1000 / p.proving_speed) : this.config.proofTimeoutMs / 10;
+      this.#expectedMs.set(proverId, ms);
+    }
+    return ms;
+  }
+
   /** What a verdict does to a task held by `proverId`: the proof row, the move, and the answer. Pure. */
-  #settlement(task: tasks.TaskRecord, proverId: string, proofBytes: Uint8Array, verdict: { pass: boolean; reason?: string; ms: number }, now: Date) {
+  #settlement(task: tasks.TaskRecord, proverId: string, proofBytes: Uint8Array, verdict: { pass: boolean; reason?: string; ms: number }, now: Date, expectedMs: number) {
     const elapsed = now.getTime() - (task.assigned_at ?? now).getTime();
+    const observation: tasks.ReputationObservation = { success: verdict.pass, expected_ms: expectedMs, actual_ms: elapsed };
     const quality = qualityScore(verdict.pass, elapsed, this.config.proofTimeoutMs);
     const proof = {
       prover_id: proverId,
@@ -266,6 +475,7 @@ export class Market {
         cause: 'proof_verified' as const,
         changes: {},
         event: { detail: { quality_score: quality } },
+        observation,
         outcome: { accepted: true, verification_result: 'Pass', quality_score: quality } as ResultOutcome,
       };
     }
@@ -275,18 +485,35 @@ export class Market {
       proof,
       to: next,
       cause: next === 'failed' ? ('max_attempts' as const) : ('proof_rejected' as const),
-      changes: { attempts, assigned_prover: null, assigned_at: null, excluded_provers: [...task.excluded_provers, proverId] },
+      changes: { attempts, assigned_prover: null, assigned_at: null, excluded_provers: [...task.excluded_provers, proverId], price: null },
       event: { prover_id: proverId, detail: { reason: verdict.reason ?? null } },
+      observation,
       outcome: { accepted: false, verification_result: 'Fail', quality_score: 0, reason: verdict.reason } as ResultOutcome,
     };
   }
 
   // ── provers ──────────────────────────────────────────────────────────────────────────────────────
 
-  async registerProver(input: RegisterProverInput): Promise<string> {
+  /**
+   * Registers a prover with its market profile. Registering the same id with the identical body again is
+   * idempotent (a node restarting); a different body is a conflict. Only the market operator may seed a
+   * reputation (`operator`: the request carried the operator token).
+   */
+  async registerProver(input: RegisterProverInput, opts: { operator?: boolean } = {}): Promise<string> {
     const proverId = input.prover_id ?? newId();
+    if (input.reputation !== undefined && !opts.operator) {
+      throw forbidden('operator_only', this.config.operatorToken
+        ? 'only the market operator may seed a reputation: send its token as "Authorization: Bearer <token>"'
+        : 'only the market operator may seed a reputation, and this coordinator has no operator token (start it with --operator-token)');
+    }
+    const backends = [...new Set(input.backends ?? this.backends.list().filter((b) => b.kind === 'snarkjs').map((b) => b.name))];
+    for (const b of backends) {
+      if (!this.backends.get(b)) throw invalid('unknown_backend', `unknown backend "${b}"; known: ${this.backends.list().map((x) => x.name).join(', ')}`);
+    }
+    const basePrice = parseAmount(input.base_price ?? '0', 'base_price');
     const registration = { ...input, prover_id: proverId };
     const now = this.clock.now();
+    const seeded = input.reputation ?? null;
     const inserted = await provers.insertProver(this.db, {
       prover_id: proverId,
       supported_levels: [...new Set(input.supported_levels)].sort((a, b) => a - b),
@@ -297,6 +524,16 @@ export class Market {
       registered_at: now,
       last_heartbeat_at: now,
       updated_at: now,
+      name: input.name ?? null,
+      backends,
+      gpu_enabled: input.gpu_enabled ?? false,
+      base_price: basePrice,
+      price_type: input.price_type ?? 'per_proof',
+      subscription_quota: input.subscription_quota ?? null,
+      proving_speed: input.proving_speed ?? null,
+      seeded_reputation: seeded,
+      reputation_stars: seeded,
+      response_time_ms: null,
     });
     if (!inserted) {
       const existing = await provers.getProver(this.db, proverId);
@@ -318,6 +555,103 @@ export class Market {
     return provers.listProvers(this.db);
   }
 
+  /** Provers filtered and sorted for discovery (`GET /v1/provers`). */
+  async findProvers(f: { backend?: string; max_price?: bigint; min_reputation?: number; status?: provers.ProverStatus; sort?: 'price' | 'reputation' | 'response_time' }) {
+    let list = await provers.listProvers(this.db);
+    if (f.backend !== undefined) list = list.filter((p) => p.backends.includes(f.backend!));
+    if (f.max_price !== undefined) list = list.filter((p) => p.base_price <= f.max_price!);
+    if (f.min_reputation !== undefined) list = list.filter((p) => effectiveStars(p.reputation_stars) >= f.min_reputation!);
+    if (f.status !== undefined) list = list.filter((p) => p.status === f.status);
+    const by: Record<string, (a: provers.ProverWithLoad, b: provers.ProverWithLoad) => number> = {
+      price: (a, b) => (a.base_price < b.base_price ? -1 : a.base_price > b.base_price ? 1 : 0),
+      reputation: (a, b) => effectiveStars(b.reputation_stars) - effectiveStars(a.reputation_stars),
+      // provers without a measured response time go last
+      response_time: (a, b) => (a.response_time_ms ?? Infinity) - (b.response_time_ms ?? Infinity),
+    };
+    if (f.sort) list = [...list].sort((a, b) => by[f.sort!]!(a, b) || a.prover_id.localeCompare(b.prover_id));
+    return list;
+  }
+
+  async prover(proverId: string): Promise<provers.ProverWithLoad> {
+    const p = (await provers.listProvers(this.db, [proverId]))[0];
+    if (!p) throw notFound('prover_not_found', `no prover with id "${proverId}"`);
+    return p;
+  }
+
+  /** Each component of a prover's reputation at this instant, and the observations behind it. */
+  async reputation(proverId: string) {
+    const p = await this.prover(proverId);
+    const events = await listReputationEvents(this.db, proverId);
+    return { prover_id: proverId, ...blendedReputation(events, p.seeded_reputation, this.clock.now()) };
+  }
+
+  /** A request with its current auction round and history. */
+  async request(requestId: string) {
+    const t = await tasks.getTask(this.db, requestId);
+    if (!t) throw notFound('request_not_found', `no request with id "${requestId}"`);
+    const [auction, history] = await Promise.all([auctionStore.getAuction(this.db, requestId), tasks.listTaskEvents(this.db, requestId)]);
+    return { task: t, auction, history, now: this.clock.now() };
+  }
+
+  /** One round of a request's auction (the latest by default). */
+  async auction(requestId: string, round?: number) {
+    const t = await tasks.getTask(this.db, requestId);
+    if (!t) throw notFound('request_not_found', `no request with id "${requestId}"`);
+    const auction = t.mechanism === 'fixed' ? undefined : await auctionStore.getAuction(this.db, requestId, round);
+    if (t.mechanism !== 'fixed' && !auction) throw notFound('auction_not_found', `request "${requestId}" has no auction round${round === undefined ? '' : ` ${round}`}`);
+    if (t.mechanism === 'subscription') throw notFound('auction_not_found', `request "${requestId}" runs under a subscription, without an auction`);
+    return { task: t, auction, now: this.clock.now() };
+  }
+
+  /** Open auctions (rounds in progress and fixed requests waiting for a taker), or recently closed rounds. */
+  async listAuctions(f: { state: 'open' | 'closed'; backend?: string; limit: number }) {
+    const rounds = await auctionStore.listAuctions(this.db, { open: f.state === 'open', backend: f.backend, limit: f.limit });
+    const byId = new Map((await tasks.getTasks(this.db, rounds.map((a) => a.task_id))).map((t) => [t.task_id, t]));
+    const out: Array<{ task: tasks.TaskRecord; auction?: auctionStore.AuctionRecord }> = [];
+    for (const a of rounds) {
+      const t = byId.get(a.task_id);
+      if (t) out.push({ task: t, auction: a });
+    }
+    if (f.state === 'open') for (const t of await tasks.listPendingFixed(this.db, { backend: f.backend, limit: f.limit })) out.push({ task: t });
+    return { items: out.slice(0, f.limit), now: this.clock.now() };
+  }
+
+  /** Depth and spread of one backend's market, and a suggested price from its recent clearing prices. */
+  async orderBook(backend: string) {
+    const bids = await this.db.query<{ task_id: string; max_price: string }>(
+      `SELECT task_id, max_price::text AS max_price FROM tasks WHERE status = 'pending' AND backend = $1 AND mechanism <> 'subscription' LIMIT 10000`,
+      [backend],
+    );
+    const asks = (await provers.listProvers(this.db)).filter((p) => p.status === 'active' && p.price_type !== 'subscription' && p.backends.includes(backend));
+    const book = orderBook(
+      bids.map((b) => ({ request_id: b.task_id, backend, max_price: BigInt(b.max_price) })),
+      asks.map((p) => ({ prover_id: p.prover_id, backend, min_price: p.base_price, capacity: Math.max(0, p.capacity - p.active_tasks) })),
+      backend,
+    );
+    const since = new Date(this.clock.now().getTime() - 24 * 3_600_000);
+    const prices = await this.db.query<{ price: string }>(
+      `SELECT price::text AS price FROM tasks WHERE backend = $1 AND status = 'completed' AND price IS NOT NULL AND mechanism <> 'subscription'
+         AND updated_at >= $2 ORDER BY updated_at DESC LIMIT 1000`,
+      [backend, since],
+    );
+    return { ...book, suggested_price: suggestedPrice(prices.map((r) => BigInt(r.price))) };
+  }
+
+  /**
+   * The market's scheduler pass, run every `auctionTickMs`: refresh stale reputations, then let the auction
+   * house close, assign, re-auction and open rounds.
+   */
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    const stale = [...this.#staleReputation];
+    this.#staleReputation.clear();
+    for (const id of stale) {
+      const p = await provers.getProver(this.db, id);
+      if (p) await refreshReputation(this.db, id, p.seeded_reputation, now);
+    }
+    await this.auctions.tick();
+  }
+
   // ── the sweep ────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -333,14 +667,79 @@ export class Market {
       const stuck = await tasks.lockStuckTasks(tx, new Date(now.getTime() - timeouts.proofTimeoutMs));
       for (const task of stuck) {
         const cause = task.assigned_at && isProofOverdue(task.assigned_at, now, timeouts) ? 'proof_timeout' : 'prover_offline';
-        await tasks.moveTask(tx, task, 'pending', cause, now, { assigned_prover: null, assigned_at: null }, { prover_id: task.assigned_prover });
+        await tasks.moveTask(tx, task, 'pending', cause, now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: task.assigned_prover });
+        if (task.assigned_prover) {
+          // A missed delivery counts against the prover: a failure that took the whole timeout.
+          await insertReputationEvent(tx, {
+            prover_id: task.assigned_prover,
+            task_id: task.task_id,
+            at: now,
+            success: false,
+            quality: 0,
+            expected_ms: await this.#expectedProofMs(task.assigned_prover, tx),
+            actual_ms: now.getTime() - (task.assigned_at ?? now).getTime(),
+            cause,
+          });
+          this.#staleReputation.add(task.assigned_prover);
+        }
       }
       const expired = await tasks.lockExpiredTasks(tx, now);
       for (const task of expired) {
-        await tasks.moveTask(tx, task, 'failed', 'deadline', now, { assigned_prover: null, assigned_at: null }, { prover_id: task.assigned_prover });
+        await tasks.moveTask(tx, task, 'failed', 'deadline', now, { assigned_prover: null, assigned_at: null, price: null }, {
+          prover_id: task.assigned_prover,
+          detail: { refund: task.max_price.toString() },
+        });
       }
+      await this.auctions.closeRounds(tx, expired.filter((t) => t.mechanism !== 'fixed').map((t) => t.task_id), now);
       return { offline, requeued: stuck.length, expired: expired.length };
     });
+  }
+}
+
+/** A seed task is a `fixed` request at max_price = reward_amount, on its routed program's proof system. */
+function seedTerms(program: ProgramRecord, reward: bigint) {
+  return {
+    backend: program.proof_system,
+    mechanism: 'fixed',
+    max_price: reward,
+    min_reputation: 0,
+    allow_list: null,
+    terms: null,
+    price: null,
+    handed_out: true,
+    round: 0,
+  };
+}
+
+/**
+ * A request's auction spec with the defaults filled in (documented in the README): `fixed` stands until
+ * the deadline; `weighted` collects bids for 5 s; `sealed` takes commitments for 5 s and reveals for 5 s;
+ * `rising` starts at `min_price` (default 0), ramps to max over 10 s and takes locks for 30 s after the
+ * ramp, a lock lasting the proof timeout.
+ */
+function auctionSpec(a: SubmitRequestInput['auction'], maxPrice: bigint, untilDeadlineMs: number, proofTimeoutMs: number): AuctionSpec {
+  const num = (k: string, d: number) => (typeof a[k] === 'number' ? (a[k] as number) : d);
+  switch (a.mechanism) {
+    case 'fixed':
+      return { mechanism: 'fixed', bid_window_ms: num('bid_window_ms', untilDeadlineMs) };
+    case 'weighted':
+      return { mechanism: 'weighted', bid_window_ms: num('bid_window_ms', 5_000), price_weight: num('price_weight', 0.7), reputation_weight: num('reputation_weight', 0.3) };
+    case 'sealed':
+      return { mechanism: 'sealed', bid_window_ms: num('bid_window_ms', 5_000), reveal_window_ms: num('reveal_window_ms', 5_000) };
+    case 'rising': {
+      const rampStart = num('ramp_start_ms', 0);
+      const rampPeriod = num('ramp_period_ms', 10_000);
+      const minPrice = a.min_price === undefined ? 0n : parseAmount(a.min_price as string | number, 'auction.min_price');
+      if (minPrice > maxPrice) throw invalid('invalid_auction_terms', `auction.min_price ${minPrice} is above max_price ${maxPrice}`);
+      return {
+        mechanism: 'rising',
+        bid_window_ms: num('bid_window_ms', rampStart + rampPeriod + 30_000),
+        min_price: minPrice,
+        ramp_start_ms: rampStart,
+        ramp_period_ms: rampPeriod,
+        lock_timeout_ms: num('lock_timeout_ms', proofTimeoutMs),
+      };
+    }
   }
 }
 

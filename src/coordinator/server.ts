@@ -7,6 +7,9 @@ import { taskRoutes } from './routes/tasks.ts';
 import { proverRoutes } from './routes/provers.ts';
 import { programRoutes } from './routes/programs.ts';
 import { systemRoutes } from './routes/system.ts';
+import { requestRoutes } from './routes/requests.ts';
+import { auctionRoutes } from './routes/auctions.ts';
+import { marketRoutes } from './routes/market.ts';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -90,5 +93,8 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   proverRoutes(app, market);
   programRoutes(app, market);
   systemRoutes(app, market);
+  requestRoutes(app, market);
+  auctionRoutes(app, market);
+  marketRoutes(app, market);
   return app;
 }

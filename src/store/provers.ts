@@ -13,33 +13,65 @@ export interface ProverRecord {
   registered_at: Date;
   last_heartbeat_at: Date;
   updated_at: Date;
+  /** The market profile. */
+  name: string | null;
+  backends: string[];
+  gpu_enabled: boolean;
+  base_price: bigint;
+  price_type: PriceType;
+  subscription_quota: number | null;
+  proving_speed: number | null;
+  /** Stars the market operator seeded at registration, if any. */
+  seeded_reputation: number | null;
+  /** Cached reputationOf() stars (null: no history), refreshed after each of its results. */
+  reputation_stars: number | null;
+  response_time_ms: number | null;
 }
 
+export type PriceType = 'per_proof' | 'subscription' | 'auction';
+
 const COLUMNS = `prover_id, supported_levels, capacity, status, current_load, registration, registered_at,
-  last_heartbeat_at, updated_at`;
+  last_heartbeat_at, updated_at, name, backends, gpu_enabled, base_price::text AS base_price, price_type,
+  subscription_quota, proving_speed, seeded_reputation, reputation_stars, response_time_ms`;
+
+type ProverRow = Omit<ProverRecord, 'base_price'> & { base_price: string };
+const fromRow = <R extends ProverRow>(r: R): Omit<R, 'base_price'> & { base_price: bigint } => ({ ...r, base_price: BigInt(r.base_price) });
 
 export async function insertProver(q: Queryable, p: ProverRecord): Promise<boolean> {
   const rows = await q.query(
-    `INSERT INTO provers (${COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)
+    `INSERT INTO provers (prover_id, supported_levels, capacity, status, current_load, registration, registered_at,
+       last_heartbeat_at, updated_at, name, backends, gpu_enabled, base_price, price_type, subscription_quota,
+       proving_speed, seeded_reputation, reputation_stars, response_time_ms)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
      ON CONFLICT (prover_id) DO NOTHING RETURNING prover_id`,
     [p.prover_id, p.supported_levels, p.capacity, p.status, p.current_load, JSON.stringify(p.registration),
-      p.registered_at, p.last_heartbeat_at, p.updated_at],
+      p.registered_at, p.last_heartbeat_at, p.updated_at, p.name, p.backends, p.gpu_enabled, p.base_price.toString(),
+      p.price_type, p.subscription_quota, p.proving_speed, p.seeded_reputation, p.reputation_stars, p.response_time_ms],
   );
   return rows.length === 1;
 }
 
 export async function getProver(q: Queryable, proverId: string): Promise<ProverRecord | undefined> {
-  const rows = await q.query<ProverRecord>(`SELECT ${COLUMNS} FROM provers WHERE prover_id = $1`, [proverId]);
-  return rows[0];
+  const rows = await q.query<ProverRow>(`SELECT ${COLUMNS} FROM provers WHERE prover_id = $1`, [proverId]);
+  return rows[0] && fromRow(rows[0]);
 }
 
-/** Every prover with the number of tasks it holds (assigned or in progress). */
-export async function listProvers(q: Queryable): Promise<Array<ProverRecord & { active_tasks: number }>> {
-  return q.query<ProverRecord & { active_tasks: number }>(
+export type ProverWithLoad = ProverRecord & { active_tasks: number };
+
+/** Every prover (or the given ones) with the number of tasks it holds (assigned or in progress). */
+export async function listProvers(q: Queryable, ids?: string[]): Promise<ProverWithLoad[]> {
+  const rows = await q.query<ProverRow & { active_tasks: number }>(
     `SELECT ${COLUMNS}, (SELECT count(*)::int FROM tasks t WHERE t.assigned_prover = provers.prover_id
        AND t.status IN ('assigned', 'in_progress')) AS active_tasks
-     FROM provers ORDER BY registered_at, prover_id`,
+     FROM provers WHERE ($1::text[] IS NULL OR prover_id = ANY($1)) ORDER BY registered_at, prover_id`,
+    [ids ?? null],
   );
+  return rows.map(fromRow);
+}
+
+/** Stores a prover's recomputed reputation and response time. */
+export async function updateReputationCache(q: Queryable, proverId: string, stars: number | null, responseTimeMs: number | null): Promise<void> {
+  await q.query(`UPDATE provers SET reputation_stars = $2, response_time_ms = $3 WHERE prover_id = $1`, [proverId, stars, responseTimeMs]);
 }
 
 export async function recordHeartbeat(
@@ -49,13 +81,13 @@ export async function recordHeartbeat(
   status: ProverStatus,
   currentLoad: number | null,
 ): Promise<ProverRecord | undefined> {
-  const rows = await q.query<ProverRecord>(
+  const rows = await q.query<ProverRow>(
     `UPDATE provers SET last_heartbeat_at = $2, updated_at = $2, status = $3,
        current_load = COALESCE($4, current_load)
      WHERE prover_id = $1 RETURNING ${COLUMNS}`,
     [proverId, at, status, currentLoad],
   );
-  return rows[0];
+  return rows[0] && fromRow(rows[0]);
 }
 
 /** Locks a prover's row until the transaction ends; returns whether the prover exists. */

@@ -21,15 +21,23 @@ async function seed(db: Db) {
   });
   await provers.insertProver(db, {
     prover_id: 'prover-a', supported_levels: [1, 2], capacity: 2, status: 'active', current_load: 0, registration: { x: 1 },
-    registered_at: T0, last_heartbeat_at: T0, updated_at: T0,
+    registered_at: T0, last_heartbeat_at: T0, updated_at: T0, ...PROFILE,
   });
 }
+
+/** The market profile columns at their defaults. */
+const PROFILE = {
+  name: null, backends: ['groth16', 'plonk', 'fflonk'], gpu_enabled: false, base_price: 0n, price_type: 'per_proof' as const,
+  subscription_quota: null, proving_speed: null, seeded_reputation: null, reputation_stars: null, response_time_ms: null,
+};
 
 function task(id: string, over: Partial<tasks.TaskRecord> = {}): tasks.TaskRecord {
   return {
     task_id: id, privacy_level: 1, circuit_data: new Uint8Array([1, 2, 3]), reward_amount: 100n, requester: 'r', priority: 0,
     program_id: 'p1', expected_public_signals: ['7'], status: 'pending', assigned_prover: null, assigned_at: null, attempts: 0,
-    excluded_provers: [], deadline: at(3600), request_hash: 'h', created_at: T0, updated_at: T0, ...over,
+    excluded_provers: [], deadline: at(3600), request_hash: 'h', created_at: T0, updated_at: T0, backend: 'groth16',
+    mechanism: 'fixed', max_price: 100n, min_reputation: 0, allow_list: null, terms: null, price: null, handed_out: true, round: 0,
+    ...over,
   };
 }
 
@@ -118,7 +126,7 @@ export function storeSuite(name: string, open: Open): void {
     await reject();
     await provers.insertProver(db, {
       prover_id: 'prover-b', supported_levels: [1], capacity: 1, status: 'active', current_load: 0, registration: {},
-      registered_at: T0, last_heartbeat_at: T0, updated_at: T0,
+      registered_at: T0, last_heartbeat_at: T0, updated_at: T0, ...PROFILE,
     });
     assert.equal(await tasks.pollAndClaim(db, 'prover-a', at(3)), undefined, 'another prover can take it');
     assert.equal((await tasks.pollAndClaim(db, 'prover-b', at(3)))?.task_id, 't1');

@@ -20,6 +20,19 @@ export interface TaskRecord {
   request_hash: string;
   created_at: Date;
   updated_at: Date;
+  /** Market terms (seed tasks: `fixed` at max_price = reward_amount, on their program's system). */
+  backend: string;
+  mechanism: string;
+  max_price: bigint;
+  min_reputation: number;
+  allow_list: string[] | null;
+  /** The rest of the terms as sent: the auction spec, the re-auction policy, the subscription. */
+  terms: Record<string, unknown> | null;
+  /** The clearing price once won. */
+  price: bigint | null;
+  /** False while a won request waits for its winner's next poll. */
+  handed_out: boolean;
+  round: number;
 }
 
 export interface TaskEvent {
@@ -33,10 +46,16 @@ export interface TaskEvent {
 
 const COLUMNS = `task_id, privacy_level, circuit_data, reward_amount::text AS reward_amount, requester, priority,
   program_id, expected_public_signals, status, assigned_prover, assigned_at, attempts, excluded_provers, deadline,
-  request_hash, created_at, updated_at`;
+  request_hash, created_at, updated_at, backend, mechanism, max_price::text AS max_price, min_reputation, allow_list,
+  terms, price::text AS price, handed_out, round`;
 
-type TaskRow = Omit<TaskRecord, 'reward_amount'> & { reward_amount: string };
-const fromRow = (r: TaskRow): TaskRecord => ({ ...r, reward_amount: BigInt(r.reward_amount) });
+type TaskRow = Omit<TaskRecord, 'reward_amount' | 'max_price' | 'price'> & { reward_amount: string; max_price: string; price: string | null };
+const fromRow = (r: TaskRow): TaskRecord => ({
+  ...r,
+  reward_amount: BigInt(r.reward_amount),
+  max_price: BigInt(r.max_price),
+  price: r.price === null ? null : BigInt(r.price),
+});
 
 /**
  * Inserts a new pending task and its first history event, in one statement (atomic without a transaction).
@@ -46,14 +65,16 @@ export async function insertTask(q: Queryable, t: TaskRecord): Promise<boolean> 
   const rows = await q.query(
     `WITH task AS (
        INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
-         expected_public_signals, status, deadline, request_hash, created_at, updated_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11)
+         expected_public_signals, status, deadline, request_hash, created_at, updated_at, backend, mechanism, max_price,
+         min_reputation, allow_list, terms)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11,$12,$13,$14,$15,$16,$17)
        ON CONFLICT (task_id) DO NOTHING RETURNING task_id, created_at
      )
      INSERT INTO task_events (task_id, at, from_status, to_status, cause)
      SELECT task_id, created_at, NULL, 'pending', 'submitted' FROM task RETURNING task_id`,
     [t.task_id, t.privacy_level, t.circuit_data, t.reward_amount.toString(), t.requester, t.priority, t.program_id,
-      JSON.stringify(t.expected_public_signals), t.deadline, t.request_hash, t.created_at],
+      JSON.stringify(t.expected_public_signals), t.deadline, t.request_hash, t.created_at, t.backend, t.mechanism,
+      t.max_price.toString(), t.min_reputation, t.allow_list, t.terms === null ? null : JSON.stringify(t.terms)],
   );
   return rows.length === 1;
 }
@@ -64,12 +85,16 @@ export async function getTask(q: Queryable, taskId: string, lock = false): Promi
 }
 
 /**
- * A prover's poll, in one statement: it counts as a heartbeat (an offline prover comes back; a busy one
- * stays busy and gets nothing), then claims and assigns the next task the prover may take — pending, of a
- * privacy level it supports, only while it holds fewer tasks than its capacity; highest priority first,
- * then oldest. A prover whose proof for a task was rejected is not offered it again while another active
- * prover that supports its level exists (alone, it may try again, up to the attempt limit). Returns the
- * task, or undefined when nothing was claimed.
+ * A prover's poll, in one statement. It counts as a heartbeat (an offline prover comes back; a busy one
+ * stays busy and gets nothing). Then it hands out, first, a request this prover has won in an auction and
+ * not yet picked up; otherwise it claims the next `fixed` request the prover may take — the pull model: the
+ * first eligible prover wins at the fixed price — or a request under a subscription to it (allow-listed to
+ * it, at no per-proof price). Eligible: pending, on a backend and privacy level it
+ * supports, while it holds fewer tasks than its capacity, on the allow list if there is one, its base price
+ * within the request's max price, its cached reputation (2.5 stars without history) at least the request's
+ * minimum. Highest priority first, then oldest. A prover whose proof for a task was rejected is not offered
+ * it again while another active prover that supports its level exists (alone, it may try again, up to the
+ * attempt limit). Returns the task, or undefined when there was nothing for it.
  *
  * SKIP LOCKED lets concurrent polls (also from other coordinator processes) pass over a row another
  * transaction is claiming, so no task is handed out twice. The capacity check counts with the statement's
@@ -83,26 +108,60 @@ export async function pollAndClaim(q: Queryable, proverId: string, at: Date): Pr
        UPDATE provers SET last_heartbeat_at = $2, updated_at = $2,
          status = CASE WHEN status = 'busy' THEN 'busy' ELSE 'active' END
        WHERE prover_id = $1
-       RETURNING status, capacity, supported_levels
+       RETURNING status, capacity, supported_levels, backends, base_price, COALESCE(reputation_stars, 2.5) AS stars
+     ), won AS (
+       UPDATE tasks SET handed_out = true, updated_at = $2
+       WHERE task_id = (SELECT w.task_id FROM tasks w WHERE w.assigned_prover = $1 AND NOT w.handed_out
+         AND w.status = 'assigned' ORDER BY w.priority DESC, w.created_at, w.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+       RETURNING tasks.*
      ), next AS (
        SELECT t.task_id FROM tasks t, prover p
-       WHERE p.status = 'active' AND t.status = 'pending' AND t.privacy_level = ANY(p.supported_levels)
+       WHERE NOT EXISTS (SELECT 1 FROM won) AND p.status = 'active' AND t.status = 'pending'
+         AND t.mechanism IN ('fixed', 'subscription')
+         AND t.privacy_level = ANY(p.supported_levels) AND t.backend = ANY(p.backends)
+         AND (t.allow_list IS NULL OR $1 = ANY(t.allow_list))
+         AND (t.mechanism = 'subscription' OR p.base_price <= t.max_price) AND p.stars >= t.min_reputation
          AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $1 AND h.status IN ('assigned', 'in_progress')) < p.capacity
          AND (NOT ($1 = ANY(t.excluded_provers)) OR NOT EXISTS (
            SELECT 1 FROM provers o WHERE o.status = 'active' AND o.prover_id <> ALL(t.excluded_provers)
-             AND t.privacy_level = ANY(o.supported_levels)))
+             AND t.privacy_level = ANY(o.supported_levels) AND t.backend = ANY(o.backends)))
        ORDER BY t.priority DESC, t.created_at, t.seq
        LIMIT 1 FOR UPDATE OF t SKIP LOCKED
      ), claimed AS (
-       UPDATE tasks SET status = 'assigned', assigned_prover = $1, assigned_at = $2, updated_at = $2
+       UPDATE tasks SET status = 'assigned', assigned_prover = $1, assigned_at = $2, updated_at = $2,
+         price = tasks.max_price, handed_out = true
        FROM next WHERE tasks.task_id = next.task_id AND tasks.status = 'pending'
        RETURNING tasks.*
      ), event AS (
-       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id)
-       SELECT task_id, $2, 'pending', 'assigned', 'assigned', $1 FROM claimed
+       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
+       SELECT task_id, $2, 'pending', 'assigned', 'assigned', $1, jsonb_build_object('price', max_price::text) FROM claimed
+     )
+     SELECT ${COLUMNS} FROM claimed UNION ALL SELECT ${COLUMNS} FROM won`,
+    [proverId, at],
+  );
+  return rows[0] && fromRow(rows[0]);
+}
+
+/**
+ * Claims one given `fixed` request for a prover whose eligibility the caller has checked (a take through
+ * the auction API), in one statement that also re-checks it is still pending and within the prover's
+ * capacity. Returns the task, or undefined if it was no longer available.
+ */
+export async function claimTask(q: Queryable, taskId: string, proverId: string, capacity: number, price: bigint, at: Date): Promise<TaskRecord | undefined> {
+  assertTransition('pending', 'assigned');
+  const rows = await q.query<TaskRow>(
+    `WITH claimed AS (
+       UPDATE tasks SET status = 'assigned', assigned_prover = $2, assigned_at = $4, updated_at = $4, price = $5,
+         handed_out = false
+       WHERE task_id = $1 AND status = 'pending'
+         AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $2 AND h.status IN ('assigned', 'in_progress')) < $3
+       RETURNING tasks.*
+     ), event AS (
+       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
+       SELECT task_id, $4, 'pending', 'assigned', 'auction_won', $2, jsonb_build_object('price', $5::text, 'round', round) FROM claimed
      )
      SELECT ${COLUMNS} FROM claimed`,
-    [proverId, at],
+    [taskId, proverId, capacity, at, price.toString()],
   );
   return rows[0] && fromRow(rows[0]);
 }
@@ -115,11 +174,21 @@ export async function countHeldBy(q: Queryable, proverId: string): Promise<numbe
   return rows[0]?.n ?? 0;
 }
 
+/** A new auction round's terms (a re-auction may relax the price and the reputation floor). */
+export async function updateTaskTerms(q: Queryable, taskId: string, t: { round: number; max_price: bigint; min_reputation: number }): Promise<void> {
+  await q.query(`UPDATE tasks SET round = $2, max_price = $3, min_reputation = $4 WHERE task_id = $1`, [taskId, t.round, t.max_price.toString(), t.min_reputation]);
+}
+
 export interface TaskChanges {
   assigned_prover?: string | null;
   assigned_at?: Date | null;
   attempts?: number;
   excluded_provers?: string[];
+  price?: bigint | null;
+  handed_out?: boolean;
+  round?: number;
+  max_price?: bigint;
+  min_reputation?: number;
 }
 
 /**
@@ -139,9 +208,10 @@ export async function moveTask(
   const next: TaskRecord = { ...task, ...changes, status: to, updated_at: at };
   const rows = await q.query(
     `UPDATE tasks SET status = $3, assigned_prover = $4, assigned_at = $5, attempts = $6, excluded_provers = $7,
-       updated_at = $8
+       updated_at = $8, price = $9, handed_out = $10, round = $11, max_price = $12, min_reputation = $13
      WHERE task_id = $1 AND status = $2 RETURNING task_id`,
-    [task.task_id, task.status, next.status, next.assigned_prover, next.assigned_at, next.attempts, next.excluded_provers, at],
+    [task.task_id, task.status, next.status, next.assigned_prover, next.assigned_at, next.attempts, next.excluded_provers, at,
+      next.price?.toString() ?? null, next.handed_out, next.round, next.max_price.toString(), next.min_reputation],
   );
   if (rows.length === 0) throw conflict('task_changed', `task ${task.task_id} changed while it was being updated; retry`);
   await insertEvent(q, task.task_id, {
@@ -175,13 +245,14 @@ export async function recordProofAndMove(
   at: Date,
   changes: TaskChanges = {},
   event: { prover_id?: string | null; detail?: Record<string, unknown> | null } = {},
+  observation?: ReputationObservation,
 ): Promise<TaskRecord | undefined> {
   assertTransition(task.status, to);
   const next: TaskRecord = { ...task, ...changes, status: to, updated_at: at };
   const rows = await q.query(
     `WITH moved AS (
        UPDATE tasks SET status = $3, assigned_prover = $4, assigned_at = $5, attempts = $6, excluded_provers = $7,
-         updated_at = $8
+         updated_at = $8, price = $23
        WHERE task_id = $1 AND status = $2 AND assigned_prover IS NOT DISTINCT FROM $9
          AND assigned_at IS NOT DISTINCT FROM $10::timestamptz AND attempts = $11 AND excluded_provers = $12::text[]
        RETURNING task_id
@@ -191,6 +262,9 @@ export async function recordProofAndMove(
      ), event AS (
        INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
        SELECT task_id, $8, $2, $3, $20::text, $21::text, $22::jsonb FROM moved
+     ), observation AS (
+       INSERT INTO reputation_events (prover_id, task_id, at, success, quality, expected_ms, actual_ms, cause)
+       SELECT $13::text, task_id, $8, $24::boolean, $18::float8, $25::float8, $26::float8, $20::text FROM moved WHERE $24::boolean IS NOT NULL
      )
      SELECT task_id FROM moved`,
     [
@@ -198,9 +272,17 @@ export async function recordProofAndMove(
       task.assigned_prover, task.assigned_at, task.attempts, task.excluded_provers,
       proof.prover_id, proof.submitted_at, proof.proof, proof.verification_result, proof.reason, proof.quality_score, proof.verify_ms,
       cause, event.prover_id ?? next.assigned_prover ?? task.assigned_prover, event.detail == null ? null : JSON.stringify(event.detail),
+      next.price?.toString() ?? null, observation?.success ?? null, observation?.expected_ms ?? null, observation?.actual_ms ?? null,
     ],
   );
   return rows.length === 1 ? next : undefined;
+}
+
+/** What one settled attempt says about its prover (the input of `reputationOf`). */
+export interface ReputationObservation {
+  success: boolean;
+  expected_ms: number;
+  actual_ms: number;
 }
 
 async function insertEvent(q: Queryable, taskId: string, e: TaskEvent): Promise<void> {
@@ -275,6 +357,22 @@ export async function listTasks(q: Queryable, filter: { status?: TaskStatus; lim
   const rows = await q.query<TaskRow>(
     `SELECT ${COLUMNS} FROM tasks WHERE ($1::text IS NULL OR status = $1) ORDER BY seq DESC LIMIT $2`,
     [filter.status ?? null, filter.limit],
+  );
+  return rows.map(fromRow);
+}
+
+export async function getTasks(q: Queryable, ids: string[]): Promise<TaskRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await q.query<TaskRow>(`SELECT ${COLUMNS} FROM tasks WHERE task_id = ANY($1)`, [ids]);
+  return rows.map(fromRow);
+}
+
+/** Pending `fixed` requests (open to the first eligible taker), oldest first. */
+export async function listPendingFixed(q: Queryable, filter: { backend?: string; limit: number }): Promise<TaskRecord[]> {
+  const rows = await q.query<TaskRow>(
+    `SELECT ${COLUMNS} FROM tasks WHERE status = 'pending' AND mechanism = 'fixed' AND ($1::text IS NULL OR backend = $1)
+     ORDER BY priority DESC, created_at, seq LIMIT $2`,
+    [filter.backend ?? null, filter.limit],
   );
   return rows.map(fromRow);
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { invalid } from '../../domain/errors.ts';
-import { artifactHashes, encodingOf, INPUT_ENCODINGS, validateArtifacts } from '../../proofs/programs.ts';
-import { PROOF_SYSTEMS } from '../../proofs/verifier.ts';
-import { getProgram, insertProgram, listPrograms, type ArtifactKind, type ProofSystem } from '../../store/programs.ts';
+import { artifactHashes, encodingOf, INPUT_ENCODINGS, validateArtifacts, withBackend } from '../../proofs/programs.ts';
+import { BACKEND_NAME_RE } from '../../proofs/backends/registry.ts';
+import { getProgram, insertProgram, listPrograms, type ArtifactKind } from '../../store/programs.ts';
 import type { Market } from '../market.ts';
 import { programView as programViewOf } from '../views.ts';
 import { errors, programView } from '../schemas.ts';
@@ -39,13 +39,17 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
     return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
-  app.post<{ Body: { name: string; proof_system: ProofSystem; input_encoding?: string; description?: string; wasm: string; zkey: string; vkey: object } }>(
+  app.post<{ Body: { name: string; proof_system: string; input_encoding?: string; description?: string; wasm: string; zkey: string; vkey: object } }>(
     '/programs',
     {
       bodyLimit: PROGRAM_UPLOAD_LIMIT,
       schema: {
         summary: 'Register a program (circuit) with its artifacts',
-        description: 'wasm and zkey are base64; vkey is the snarkjs verification key JSON, checked against the zkey. Idempotent: the same artifacts give the same program_id.',
+        description:
+          'wasm and zkey are base64; vkey is the snarkjs verification key JSON, checked against the zkey. Idempotent: the same artifacts give the same program_id. ' +
+          'proof_system may also name an external backend (GET /v1/backends) whose verifier this coordinator has installed: its artifacts are the backend\'s own files ' +
+          '(wasm: the program, e.g. a circuit or an ELF; zkey: a proving key, may be empty; vkey: a JSON object), not inspected unless the backend declares snarkjs artifacts; ' +
+          'the stored vkey gets "backend": "<proof_system>", so the program id binds the backend. Unknown backend: 400 unknown_backend; verifier not installed: 400 backend_not_installed.',
         tags: ['programs'],
         body: {
           type: 'object',
@@ -53,7 +57,7 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
           additionalProperties: false,
           properties: {
             name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-            proof_system: { type: 'string', enum: [...PROOF_SYSTEMS] },
+            proof_system: { type: 'string', pattern: BACKEND_NAME_RE.source },
             input_encoding: { type: 'string', enum: Object.keys(INPUT_ENCODINGS), default: 'json' },
             description: { type: 'string', maxLength: 2000 },
             wasm: base64,
@@ -66,9 +70,14 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req) => {
       const b = req.body;
-      const artifacts = { wasm: Buffer.from(b.wasm, 'base64'), zkey: Buffer.from(b.zkey, 'base64'), vkey: b.vkey };
-      if (artifacts.wasm.length === 0 || artifacts.zkey.length === 0) throw invalid('invalid_artifact', 'wasm and zkey must not be empty');
-      await validateArtifacts(b.proof_system, artifacts);
+      const backends = market.verifier.backends;
+      // A program nobody here can verify would only collect proofs that all fail.
+      backends.requireVerifier(b.proof_system);
+      const artifacts = { wasm: Buffer.from(b.wasm, 'base64'), zkey: Buffer.from(b.zkey, 'base64'), vkey: withBackend(b.proof_system, b.vkey) };
+      if (backends.isSnarkjs(b.proof_system) && (artifacts.wasm.length === 0 || artifacts.zkey.length === 0)) {
+        throw invalid('invalid_artifact', 'wasm and zkey must not be empty');
+      }
+      await validateArtifacts(b.proof_system, artifacts, backends);
       const hashes = artifactHashes(artifacts);
       const encoding = b.input_encoding ?? 'json';
       await insertProgram(market.db, {

@@ -1,9 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 import type { ProverStatus } from '../../store/provers.ts';
 import type { Market, RegisterProverInput } from '../market.ts';
+import { REPUTATION_HALF_LIFE_MS } from '../reputation.ts';
 import { proverView as proverViewOf } from '../views.ts';
 import { sendJsonString } from './tasks.ts';
-import { errors, id, proverStatus, proverView, timestamp } from '../schemas.ts';
+import { amount, errors, id, proverStatus, proverView, timestamp } from '../schemas.ts';
+import { parseAmount } from '../../domain/money.ts';
+import { proverProfileView } from '../market-views.ts';
+import { backendName } from './requests.ts';
+import { timingSafeEqual } from 'node:crypto';
+
+/** The request carries the operator's token (compared in constant time). */
+function isOperator(authorization: string | undefined, token: string | undefined): boolean {
+  if (!token || !authorization?.startsWith('Bearer ')) return false;
+  const given = Buffer.from(authorization.slice(7));
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+const profile = {
+  type: 'object',
+  additionalProperties: true,
+  properties: {
+    prover_id: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    backends: { type: 'array', items: { type: 'string' } },
+    privacy_levels: { type: 'array', items: { type: 'integer' } },
+    capacity: { type: 'integer' },
+    active_tasks: { type: 'integer' },
+    gpu_enabled: { type: 'boolean' },
+    base_price: { type: 'string' },
+    price_type: { type: 'string' },
+    status: proverStatus,
+    reputation: { type: ['number', 'null'], description: '0-5 stars; null without history' },
+    response_time_ms: { type: ['number', 'null'] },
+    proving_speed: { type: ['number', 'null'] },
+  },
+} as const;
 
 export function proverRoutes(app: FastifyInstance, market: Market): void {
   app.get(
@@ -37,13 +70,17 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
             gpu_enabled: { type: 'boolean' },
             proving_speed: { type: 'number', minimum: 0, description: 'Measured proofs per second' },
             reward_address: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' },
+            base_price: { ...amount, description: 'Base units per proof (per month for subscription provers); default 0' },
+            price_type: { type: 'string', enum: ['per_proof', 'subscription', 'auction'] },
+            subscription_quota: { type: ['integer', 'null'], minimum: 1, maximum: 100_000_000, description: 'Subscription provers: proofs per month; null = unlimited' },
+            reputation: { type: 'number', minimum: 0, maximum: 5, description: 'Initial stars; the market operator only (Authorization: Bearer <operator token>)' },
           },
           additionalProperties: false,
         },
         response: { 200: { type: 'string', description: 'The prover id' }, ...errors },
       },
     },
-    async (req, reply) => sendJsonString(reply, await market.registerProver(req.body)),
+    async (req, reply) => sendJsonString(reply, await market.registerProver(req.body, { operator: isOperator(req.headers.authorization, market.config.operatorToken) })),
   );
 
   app.post<{ Body: { prover_id: string; status?: ProverStatus; current_load?: number } }>(
@@ -69,6 +106,102 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
     async (req) => {
       const p = await market.heartbeat(req.body.prover_id, req.body.status, req.body.current_load);
       return { prover_id: p.prover_id, status: p.status, last_heartbeat: p.last_heartbeat_at.toISOString() };
+    },
+  );
+
+  app.get<{ Querystring: { backend?: string; max_price?: string; min_reputation?: number; status?: ProverStatus; sort?: 'price' | 'reputation' | 'response_time' } }>(
+    '/v1/provers',
+    {
+      schema: {
+        summary: 'Find provers: filter by backend, price, reputation and status; sort by price, reputation or response time',
+        tags: ['provers'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            backend: backendName,
+            max_price: { type: 'string', pattern: '^[0-9]{1,78}$' },
+            min_reputation: { type: 'number', minimum: 0, maximum: 5 },
+            status: proverStatus,
+            sort: { type: 'string', enum: ['price', 'reputation', 'response_time'] },
+          },
+        },
+        response: { 200: { type: 'array', items: profile }, ...errors },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const list = await market.findProvers({
+        backend: q.backend,
+        max_price: q.max_price === undefined ? undefined : parseAmount(q.max_price, 'max_price'),
+        min_reputation: q.min_reputation,
+        status: q.status,
+        sort: q.sort,
+      });
+      return list.map(proverProfileView);
+    },
+  );
+
+  app.get<{ Params: { prover_id: string } }>(
+    '/v1/provers/:prover_id',
+    {
+      schema: {
+        summary: "A prover's profile",
+        tags: ['provers'],
+        params: { type: 'object', required: ['prover_id'], properties: { prover_id: id } },
+        response: { 200: profile, ...errors },
+      },
+    },
+    async (req) => proverProfileView(await market.prover(req.params.prover_id)),
+  );
+
+  app.get<{ Params: { prover_id: string } }>(
+    '/v1/provers/:prover_id/reputation',
+    {
+      schema: {
+        summary: "A prover's reputation now: each component, the formula's inputs, and the history behind it",
+        tags: ['provers'],
+        params: { type: 'object', required: ['prover_id'], properties: { prover_id: id } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              prover_id: { type: 'string' },
+              stars: { type: ['number', 'null'] },
+              score: { type: ['number', 'null'] },
+              success_rate: { type: 'number' },
+              average_quality: { type: 'number' },
+              time_efficiency: { type: 'number' },
+              total: { type: 'integer' },
+              successful: { type: 'integer' },
+              failed: { type: 'integer' },
+              weight: { type: 'number' },
+              half_life_ms: { type: 'number' },
+              seeded: { type: ['number', 'null'] },
+              history: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    at: timestamp,
+                    task_id: { type: 'string' },
+                    success: { type: 'boolean' },
+                    quality: { type: 'number' },
+                    expected_ms: { type: 'number' },
+                    actual_ms: { type: 'number' },
+                    cause: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const r = await market.reputation(req.params.prover_id);
+      return { ...r, half_life_ms: REPUTATION_HALF_LIFE_MS, history: r.history.map((h) => ({ ...h, at: h.at.toISOString() })) };
     },
   );
 }

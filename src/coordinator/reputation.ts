@@ -1,0 +1,59 @@
+import { reputationOf, type ProverProfile, type Reputation } from '../domain/market/index.ts';
+import type { Queryable } from '../store/db.ts';
+import { listProvers, updateReputationCache, type ProverWithLoad } from '../store/provers.ts';
+import { listReputationEvents, type ReputationEventRecord } from '../store/reputation.ts';
+
+/** How fast old work fades: a week-old proof counts half as much as one delivered now. */
+export const REPUTATION_HALF_LIFE_MS = 7 * 24 * 3_600_000;
+
+export interface ProverReputation extends Omit<Reputation, 'stars' | 'score'> {
+  /** Stars after blending in the operator's seed, if any; null with neither history nor seed. */
+  stars: number | null;
+  score: number | null;
+  seeded: number | null;
+  history: ReputationEventRecord[];
+}
+
+/**
+ * A prover's reputation at `now`: `reputationOf` over its observations, with an operator's seed (if any)
+ * counted as one more observation's worth of weight: stars = (seed + Σw × computed) / (1 + Σw). So a seeded
+ * prover starts at its seed, and its own record takes over as it works.
+ */
+export function blendedReputation(events: ReputationEventRecord[], seeded: number | null, now: Date): ProverReputation {
+  const computed = reputationOf(events, now, { half_life_ms: REPUTATION_HALF_LIFE_MS });
+  const base = computed ?? { total: 0, successful: 0, failed: 0, weight: 0, success_rate: 0, average_quality: 0, time_efficiency: 0, score: 0, stars: 0 };
+  let stars: number | null = computed ? computed.stars : null;
+  if (seeded !== null) stars = computed ? (seeded + computed.weight * computed.stars) / (1 + computed.weight) : seeded;
+  return { ...base, stars, score: stars === null ? null : stars / 5, seeded, history: events };
+}
+
+/** Mean time from assignment to a verified proof over the recent successful results, ms. */
+export function responseTimeOf(events: ReputationEventRecord[]): number | null {
+  const ok = events.filter((e) => e.success).slice(0, 50);
+  return ok.length === 0 ? null : ok.reduce((s, e) => s + e.actual_ms, 0) / ok.length;
+}
+
+/** Recomputes and caches a prover's stars and response time (the pull query and the profiles read them). */
+export async function refreshReputation(q: Queryable, proverId: string, seeded: number | null, now: Date): Promise<void> {
+  const events = await listReputationEvents(q, proverId);
+  const r = blendedReputation(events, seeded, now);
+  await updateReputationCache(q, proverId, r.stars, responseTimeOf(events));
+}
+
+/** The engine's view of a prover, as stored now. */
+export function profileOf(p: ProverWithLoad): ProverProfile {
+  return {
+    prover_id: p.prover_id,
+    backends: p.backends,
+    privacy_levels: p.supported_levels,
+    capacity: p.capacity,
+    active_tasks: p.active_tasks,
+    reputation: p.reputation_stars,
+    status: p.status,
+  };
+}
+
+export async function profilesOf(q: Queryable, ids: string[]): Promise<Map<string, ProverProfile>> {
+  if (ids.length === 0) return new Map();
+  return new Map((await listProvers(q, [...new Set(ids)])).map((p) => [p.prover_id, profileOf(p)]));
+}
