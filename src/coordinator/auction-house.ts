@@ -25,6 +25,7 @@ import * as auctions from '../store/auctions.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import * as provers from '../store/provers.ts';
 import * as tasks from '../store/tasks.ts';
+import { insertReputationEvent } from '../store/reputation.ts';
 import type { CoordinatorConfig } from './config.ts';
 import { profileOf, profilesOf } from './reputation.ts';
 
@@ -261,6 +262,9 @@ export class AuctionHouse {
     const task = await tasks.getTask(tx, state.request_id, true);
     if (!task || task.assigned_prover !== proverId || (task.status !== 'assigned' && task.status !== 'in_progress')) return;
     await tasks.moveTask(tx, task, 'pending', 'lock_lapsed', now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
+    // A lock that lapsed is a missed delivery: a failure that took the whole lock time.
+    const lockMs = now.getTime() - (task.assigned_at ?? now).getTime();
+    await insertReputationEvent(tx, { prover_id: proverId, task_id: task.task_id, at: now, success: false, quality: 0, expected_ms: lockMs, actual_ms: lockMs, cause: 'lock_lapsed' });
     this.onReputationChange(proverId);
   }
 

@@ -37,7 +37,7 @@ const accepted = {
 const params = { type: 'object', required: ['request_id'], properties: { request_id: id } } as const;
 
 export function auctionRoutes(app: FastifyInstance, market: Market): void {
-  app.get<{ Querystring: { state?: 'open' | 'closed'; backend?: string; limit?: number } }>(
+  app.get<{ Querystring: { state?: 'open' | 'closed'; backend?: string; limit?: string } }>(
     '/v1/auctions',
     {
       schema: {
@@ -49,31 +49,31 @@ export function auctionRoutes(app: FastifyInstance, market: Market): void {
           properties: {
             state: { type: 'string', enum: ['open', 'closed'], default: 'open' },
             backend: backendName,
-            limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 },
+            limit: { type: 'string', pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1-1000, default 200' },
           },
         },
         response: { 200: { type: 'array', items: auctionViewSchema }, ...errors },
       },
     },
     async (req) => {
-      const { items, now } = await market.listAuctions({ state: req.query.state ?? 'open', backend: req.query.backend, limit: req.query.limit ?? 200 });
+      const { items, now } = await market.listAuctions({ state: req.query.state ?? 'open', backend: req.query.backend, limit: req.query.limit === undefined ? 200 : Number(req.query.limit) });
       return items.map((i) => auctionView(i.task, i.auction, now));
     },
   );
 
-  app.get<{ Params: { request_id: string }; Querystring: { round?: number } }>(
+  app.get<{ Params: { request_id: string }; Querystring: { round?: string } }>(
     '/v1/auctions/:request_id',
     {
       schema: {
         summary: "A request's auction round (the latest unless ?round=), with its explanation once closed",
         tags: ['auctions'],
         params,
-        querystring: { type: 'object', additionalProperties: false, properties: { round: { type: 'integer', minimum: 1, maximum: 1_000_000 } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { round: { type: 'string', pattern: '^[1-9][0-9]{0,5}$' } } },
         response: { 200: auctionViewSchema, ...errors },
       },
     },
     async (req) => {
-      const { task, auction, now } = await market.auction(req.params.request_id, req.query.round);
+      const { task, auction, now } = await market.auction(req.params.request_id, req.query.round === undefined ? undefined : Number(req.query.round));
       return auctionView(task, auction, now);
     },
   );

@@ -6,6 +6,7 @@ import { proverView as proverViewOf } from '../views.ts';
 import { sendJsonString } from './tasks.ts';
 import { amount, errors, id, proverStatus, proverView, timestamp } from '../schemas.ts';
 import { parseAmount } from '../../domain/money.ts';
+import { invalid } from '../../domain/errors.ts';
 import { proverProfileView } from '../market-views.ts';
 import { backendName } from './requests.ts';
 import { timingSafeEqual } from 'node:crypto';
@@ -16,6 +17,12 @@ function isOperator(authorization: string | undefined, token: string | undefined
   const given = Buffer.from(authorization.slice(7));
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function starsParam(text: string): number {
+  const n = Number(text);
+  if (!(n >= 0 && n <= 5)) throw invalid('invalid_min_reputation', `min_reputation must be 0-5 stars, not ${text}`);
+  return n;
 }
 
 const profile = {
@@ -109,7 +116,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
-  app.get<{ Querystring: { backend?: string; max_price?: string; min_reputation?: number; status?: ProverStatus; sort?: 'price' | 'reputation' | 'response_time' } }>(
+  app.get<{ Querystring: { backend?: string; max_price?: string; min_reputation?: string; status?: ProverStatus; sort?: 'price' | 'reputation' | 'response_time' } }>(
     '/v1/provers',
     {
       schema: {
@@ -121,7 +128,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
           properties: {
             backend: backendName,
             max_price: { type: 'string', pattern: '^[0-9]{1,78}$' },
-            min_reputation: { type: 'number', minimum: 0, maximum: 5 },
+            min_reputation: { type: 'string', pattern: '^[0-5](\\.[0-9]{1,6})?$', description: '0-5 stars' },
             status: proverStatus,
             sort: { type: 'string', enum: ['price', 'reputation', 'response_time'] },
           },
@@ -134,7 +141,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
       const list = await market.findProvers({
         backend: q.backend,
         max_price: q.max_price === undefined ? undefined : parseAmount(q.max_price, 'max_price'),
-        min_reputation: q.min_reputation,
+        min_reputation: q.min_reputation === undefined ? undefined : starsParam(q.min_reputation),
         status: q.status,
         sort: q.sort,
       });
