@@ -140,3 +140,63 @@ test('property: no body, however strange, makes a route answer 5xx', async () =>
     { numRuns: 100 },
   );
 });
+
+test('property: the market routes answer any body or query with a 4xx, never a 5xx', async () => {
+  const programs = (await c.call('GET', '/programs')).body as Array<{ program_id: string }>;
+  const amount = fc.oneof(fc.bigInt({ min: -(10n ** 80n), max: 10n ** 80n }).map(String), fc.integer(), fc.double(), fc.string({ maxLength: 8 }));
+  const nearRequest = fc.record(
+    {
+      requester: fc.oneof(fc.constant('alice'), fc.string({ maxLength: 70 })),
+      program_id: fc.oneof(fc.constantFrom(...programs.map((p) => p.program_id)), fc.string({ maxLength: 70 })),
+      input: fc.oneof(fc.base64String({ maxLength: 40 }), fc.string({ maxLength: 20 }), fc.integer()),
+      backend: fc.constantFrom('groth16', 'plonk', 'fflonk', 'koalabear', 'snarkjs-cli', 'x', ''),
+      max_price: amount,
+      min_reputation: fc.oneof(fc.double({ min: -1, max: 7 }), fc.string({ maxLength: 3 })),
+      deadline: fc.oneof(fc.double({ min: -5, max: 1e7 }), fc.constant(0)),
+      priority: fc.oneof(fc.constantFrom('low', 'normal', 'high', 'urgent', 'extreme'), fc.integer({ min: -5, max: 200 })),
+      auction: fc.oneof(
+        fc.record(
+          {
+            mechanism: fc.constantFrom('fixed', 'weighted', 'sealed', 'rising', 'dutch'),
+            bid_window_ms: fc.integer({ min: -10, max: 10 ** 9 }),
+            reveal_window_ms: fc.integer({ min: -10, max: 10 ** 9 }),
+            price_weight: fc.double({ min: -1, max: 2000 }),
+            min_price: amount,
+            ramp_period_ms: fc.integer({ min: -10, max: 10 ** 9 }),
+            lock_timeout_ms: fc.integer({ min: -10, max: 10 ** 9 }),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.anything(),
+      ),
+      allow_list: fc.oneof(fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), fc.anything()),
+      reauction: fc.oneof(fc.record({ max_price_step: amount, max_price_ceiling: amount, min_reputation_step: fc.double() }, { requiredKeys: [] }), fc.anything()),
+    },
+    { requiredKeys: [] },
+  );
+  const anyBody = fc.oneof(fc.json(), fc.string());
+  const bid = fc.record({ prover_id: fc.oneof(fc.constant('p-1'), fc.string({ maxLength: 70 })), fee: amount, commitment: fc.string({ maxLength: 70 }), nonce: fc.string({ maxLength: 10 }) }, { requiredKeys: [] });
+  const routes = ['/v1/requests', '/v1/auctions/x/bids', '/v1/auctions/x/commit', '/v1/auctions/x/reveal', '/v1/auctions/x/lock', '/v1/subscriptions'];
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom(...routes), fc.oneof(anyBody, nearRequest.map((o) => JSON.stringify(o)), bid.map((o) => JSON.stringify(o))), async (route, body) => {
+      const res = await c.call('POST', route, body);
+      assert.ok(res.status < 500, `${route} ${body} → ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.status >= 400) assert.equal(typeof res.body?.error?.code, 'string');
+    }),
+    { numRuns: 300 },
+  );
+  await fc.assert(
+    fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 12 }), async (segment, value) => {
+      const v = encodeURIComponent(value);
+      for (const url of [
+        `/v1/provers?backend=${v}&max_price=${v}`, `/v1/provers?min_reputation=${v}&sort=${v}&status=${v}`, `/v1/auctions?state=${v}&limit=${v}`,
+        `/v1/auctions/${encodeURIComponent(segment)}?round=${v}`, `/v1/requests/${encodeURIComponent(segment)}`, `/v1/orderbook?backend=${v}`,
+        `/v1/provers/${encodeURIComponent(segment)}/reputation`, `/v1/subscriptions/${encodeURIComponent(segment)}`,
+      ]) {
+        const res = await c.call('GET', url);
+        assert.ok(res.status < 500, `${url} → ${res.status} ${res.raw}`);
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
