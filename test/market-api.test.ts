@@ -1,27 +1,48 @@
 // The marketplace API in process (fastify inject, manual clock, the scheduler's tick called by hand): prover
 // discovery, requests with market terms, each auction mechanism, re-auction and expiry, the order book,
 // reputation and subscriptions, with real proofs where a request is completed.
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { sealedCommitment } from '../src/domain/market/index.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
+import { createDatabase } from './support/services.ts';
+import { openDb, type Db } from '../src/store/db.ts';
 import { proveBuiltin } from './support/proofs.ts';
 
 const OPERATOR = 'operator-secret-token';
 let c: TestCoordinator;
 let program: string;
 
-before(async () => {
-  c = await testCoordinator({ operatorToken: OPERATOR });
-  const programs = (await c.call('GET', '/programs')).body as Array<{ program_id: string; name: string; proof_system: string }>;
-  program = programs.find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;
-});
-after(async () => {
-  await c.close();
-  await terminateCurves();
-});
+after(() => terminateCurves());
+
+// The same suite on both stores: PostgreSQL takes the row-lock paths that PGlite's serialized store skips.
+const pgAdmin = process.env.TEST_DATABASE_URL;
+const stores: Array<[string, (() => Promise<Db>) | undefined, string | false]> = [
+  ['embedded PGlite', undefined, false],
+  ['PostgreSQL', async () => {
+    if (!pgAdmin) throw new Error('TEST_DATABASE_URL is not set; CI must provide PostgreSQL');
+    return openDb({ databaseUrl: await createDatabase(pgAdmin) });
+  }, !pgAdmin && process.env.CI !== 'true' ? 'PostgreSQL is not available (set TEST_DATABASE_URL, as .ci/run does)' : false],
+];
+
+for (const [store, open, skip] of stores) {
+  describe(`market API on ${store}`, { skip }, () => {
+    let db: Db | undefined;
+    before(async () => {
+      db = open ? await open() : undefined;
+      c = await testCoordinator({ operatorToken: OPERATOR }, db);
+      const programs = (await c.call('GET', '/programs')).body as Array<{ program_id: string; name: string; proof_system: string }>;
+      program = programs.find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;
+    });
+    after(async () => {
+      await c.close();
+      await db?.close();
+    });
+    marketTests();
+  });
+}
 
 const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
 let seq = 0;
@@ -52,6 +73,7 @@ async function deliver(proverId: string, requestId: string) {
   assert.equal(r.body.verification_result, 'Pass', r.raw);
 }
 
+function marketTests(): void {
 test('prover profiles: registration with market fields, discovery filters and sorts, operator-only reputation seed', async () => {
   const cheap = await prover(10, { name: 'Cheap', backends: ['groth16'], base_price: '100' });
   const dear = await prover(10, { name: 'Dear', backends: ['groth16', 'plonk'], base_price: 900, gpu_enabled: false });
@@ -292,3 +314,4 @@ test('subscriptions: requests go to the subscribed prover without a per-proof pr
   const stranger = await c.call('POST', '/v1/requests', { requester: 'bob', program_id: program, input: b64([1]), backend: 'groth16', max_price: '10', subscription_id: sub.subscription_id });
   assert.equal(stranger.status, 403);
 });
+}

@@ -18,13 +18,18 @@ export function requireService(t: TestContext, name: string, available: boolean,
 export async function freshPostgresUrl(t: TestContext): Promise<string | undefined> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!requireService(t, 'PostgreSQL', Boolean(admin), 'set TEST_DATABASE_URL, as .ci/run does')) return undefined;
+  return createDatabase(admin!);
+}
+
+/** Creates an empty database on the server of `admin` (a postgres:// URL) and returns its URL. */
+export async function createDatabase(admin: string): Promise<string> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   const name = `pm_test_${randomBytes(6).toString('hex')}`;
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();
-  const url = new URL(admin!);
+  const url = new URL(admin);
   url.pathname = `/${name}`;
   return url.toString();
 }
