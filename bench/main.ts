@@ -1,11 +1,13 @@
 // npm run bench [-- api|lifecycle|…]: prints the figures the issues ask for, each as a ratio against a
 // baseline measured in the same run (the machine is shared and noisy, so absolute numbers drift).
 import { apiBench } from './api.ts';
+import { auctionBench } from './auction.ts';
 import { lifecycleBench } from './lifecycle.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: apiBench,
   lifecycle: lifecycleBench,
+  auction: auctionBench,
 };
 
 const wanted = process.argv.slice(2);
