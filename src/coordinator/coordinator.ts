@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Verifier } from '../proofs/verifier.ts';
+import { loadBackends } from '../proofs/backends/registry.ts';
 import { openDb, type Db } from '../store/db.ts';
 import { migrate } from '../store/migrate.ts';
 import { DEFAULT_CONFIG, type CoordinatorConfig } from './config.ts';
@@ -32,7 +33,8 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   const config: CoordinatorConfig = { ...DEFAULT_CONFIG, ...partial };
   const clock = opts.clock ?? systemClock;
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
-  const verifier = new Verifier({ threads: config.verifierThreads });
+  // one registry of proof systems for the verifier and the market (the shipped definitions plus any files given)
+  const verifier = new Verifier({ threads: config.verifierThreads, backends: loadBackends({ files: config.backendFiles }) });
   let app: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let auctionTimer: NodeJS.Timeout | undefined;

@@ -16,7 +16,7 @@ import * as subscriptions from '../store/subscriptions.ts';
 import * as auctionStore from '../store/auctions.ts';
 import { insertReputationEvent, listReputationEvents } from '../store/reputation.ts';
 import { effectiveStars, orderBook, suggestedPrice, termsProblems, type AuctionSpec, type RequestTerms } from '../domain/market/index.ts';
-import { loadBackends, type BackendRegistry } from '../proofs/backends/registry.ts';
+import type { BackendRegistry } from '../proofs/backends/registry.ts';
 import { AuctionHouse, type StoredTerms } from './auction-house.ts';
 import type { CoordinatorConfig } from './config.ts';
 import type { Metrics } from './metrics.ts';
@@ -103,7 +103,7 @@ export class Market {
     readonly metrics: Metrics,
   ) {
     this.auctions = new AuctionHouse(db, clock, config, (id) => this.#staleReputation.add(id));
-    this.backends = loadBackends({ files: config.backendFiles });
+    this.backends = verifier.backends;
   }
 
   /** Registers the shipped programs (idempotent) and checks every privacy level has a program. */

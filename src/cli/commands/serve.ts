@@ -19,6 +19,9 @@ Options:
   --privacy-routes ROUTES     program and proof system per privacy level
                               (default 1-255:data-commitment/groth16)
   --log-level LEVEL           silent|error|warn|info|debug (default info)
+  --operator-token TOKEN      the market operator's bearer token (or PROOFMARKET_OPERATOR_TOKEN):
+                              it alone may seed a prover's reputation
+  --backends-file FILE        an extra external-backend definition file (repeatable)
 
 Example:
   proofmarket serve --port 8080 --database-url postgres://pm@127.0.0.1:5432/proofmarket`;
@@ -35,10 +38,12 @@ export const serveOptions = {
   'verifier-threads': { type: 'string' },
   'privacy-routes': { type: 'string' },
   'log-level': { type: 'string' },
+  'operator-token': { type: 'string' },
+  'backends-file': { type: 'string', multiple: true },
 } as const;
 
 /** Turns `serve`'s flags (shared with `demo`) into a config; unset flags keep the defaults. */
-export function configFromFlags(v: Record<string, string | boolean | undefined>): Partial<CoordinatorConfig> {
+export function configFromFlags(v: Record<string, string | boolean | string[] | undefined>): Partial<CoordinatorConfig> {
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
   const secs = (k: string, max: number) => {
     const n = intOption(str(k), k, 1, max);
@@ -75,6 +80,8 @@ export function configFromFlags(v: Record<string, string | boolean | undefined>)
       }
     })(),
     logLevel: logLevel as CoordinatorConfig['logLevel'] | undefined,
+    operatorToken: str('operator-token') ?? process.env.PROOFMARKET_OPERATOR_TOKEN,
+    backendFiles: Array.isArray(v['backends-file']) ? v['backends-file'] : undefined,
   };
   return Object.fromEntries(Object.entries(config).filter(([, val]) => val !== undefined)) as Partial<CoordinatorConfig>;
 }
