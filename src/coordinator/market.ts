@@ -412,6 +412,8 @@ export class Market {
       system: program.proof_system,
       vkey: program.vkey,
       expectedPublicSignals: seen.expected_public_signals,
+      // external verifiers may need more of the program than its vkey (e.g. a zkVM's ELF)
+      artifact: (kind) => this.artifact(program.program_id, kind),
     });
     this.metrics.verification.observe({ result: verdict.pass ? 'Pass' : 'Fail' }, verdict.ms / 1000);
     const now = this.clock.now();

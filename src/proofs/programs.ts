@@ -4,7 +4,8 @@ import { canonicalJson, sha256Hex } from './canonical.ts';
 import { DATA_COMMITMENT_MAX_BYTES, dataCommitmentInput, dataCommitmentWasm } from './builtin/data-commitment.ts';
 import { rangeProofInput, rangeProofPublicSignals } from './builtin/range-proof.ts';
 import { invalid } from '../domain/errors.ts';
-import type { ProgramArtifacts, ProgramRecord, ProofSystem } from '../store/programs.ts';
+import { isSnarkjsSystem, type BackendRegistry } from './backends/registry.ts';
+import type { BackendName, ProgramArtifacts, ProgramRecord, ProofSystem } from '../store/programs.ts';
 
 /**
  * A program's id is the hash of its artifacts, so a prover can check what it downloaded:
@@ -106,7 +107,7 @@ interface ManifestEntry {
 }
 
 /** Where a built-in program's artifact file ships: circuits/<name>/<name>.wasm, <system>.zkey, <system>.vkey.json. */
-export function builtinArtifactUrl(name: string, system: ProofSystem, kind: 'wasm' | 'zkey' | 'vkey'): URL {
+export function builtinArtifactUrl(name: string, system: BackendName, kind: 'wasm' | 'zkey' | 'vkey'): URL {
   const file = kind === 'wasm' ? `${name}.wasm` : kind === 'zkey' ? `${system}.zkey` : `${system}.vkey.json`;
   return new URL(`${name}/${file}`, CIRCUITS_DIR);
 }
@@ -143,18 +144,55 @@ export function nPublicOf(vkey: unknown): number {
   return typeof n === 'number' ? n : 0;
 }
 
-/** Checks a program before registration: real wasm, and a verification key that is the zkey's own. */
-export async function validateArtifacts(system: ProofSystem, a: ProgramArtifacts): Promise<void> {
+/**
+ * Checks a program before registration. snarkjs systems (and external backends whose definition says
+ * `"artifacts": "snarkjs"`): real wasm, and a verification key that is the zkey's own, for the system the
+ * vkey names. Other external backends' artifacts are their own files, opaque to us: only the wasm field (the
+ * program: a circuit, an ELF, …) must be non-empty; the backend's own verifier is the judge of the rest.
+ */
+export async function validateArtifacts(system: BackendName, a: ProgramArtifacts, backends?: BackendRegistry): Promise<void> {
+  let snarkjsSystem: string = system;
+  if (!isSnarkjsSystem(system)) {
+    if (backends?.definition(system)?.artifacts !== 'snarkjs') {
+      if (a.wasm.length === 0) throw invalid('invalid_artifact', 'the program file (wasm field) must not be empty');
+      return;
+    }
+    snarkjsSystem = String((a.vkey as { protocol?: unknown })?.protocol);
+    if (!isSnarkjsSystem(snarkjsSystem)) throw invalid('invalid_artifact', `backend ${system} takes a snarkjs verification key (protocol groth16, plonk or fflonk), not ${snarkjsSystem}`);
+  }
   if (!WebAssembly.validate(new Uint8Array(a.wasm))) throw invalid('invalid_artifact', 'wasm is not a valid WebAssembly module');
   const protocol = (a.vkey as { protocol?: unknown })?.protocol;
-  if (protocol !== system) throw invalid('invalid_artifact', `the verification key is for ${String(protocol)}, not ${system}`);
+  if (protocol !== snarkjsSystem) throw invalid('invalid_artifact', `the verification key is for ${String(protocol)}, not ${system}`);
   let fromZkey: unknown;
   try {
     fromZkey = await snarkjs.zKey.exportVerificationKey(a.zkey);
   } catch (err) {
     throw invalid('invalid_artifact', `zkey is not a snarkjs proving key: ${(err as Error).message}`.slice(0, 300));
   }
-  if (canonicalJson(fromZkey) !== canonicalJson(a.vkey)) {
+  // An external program's vkey carries its `backend` (see withBackend); the zkey's own key does not.
+  const { backend: _backend, ...own } = a.vkey as Record<string, unknown>;
+  if (canonicalJson(fromZkey) !== canonicalJson(isSnarkjsSystem(system) ? a.vkey : own)) {
     throw invalid('invalid_artifact', 'the verification key does not belong to the proving key (zkey)');
   }
+}
+
+/**
+ * An external program's vkey names its backend (`"backend": "<name>"`), so the program id (which hashes the
+ * vkey) binds the backend, and a prover learns it from the artifacts alone. snarkjs programs' vkeys stay as
+ * snarkjs writes them. Throws if the vkey already names another backend.
+ */
+export function withBackend(system: BackendName, vkey: unknown): unknown {
+  if (isSnarkjsSystem(system)) return vkey;
+  if (typeof vkey !== 'object' || vkey === null || Array.isArray(vkey)) throw invalid('invalid_artifact', 'vkey must be a JSON object');
+  const named = (vkey as { backend?: unknown }).backend;
+  if (named !== undefined && named !== system) throw invalid('invalid_artifact', `the vkey names backend ${JSON.stringify(named)}, not ${system}`);
+  return { ...vkey, backend: system };
+}
+
+/** The system a program's vkey declares: its `backend` (external), else its snarkjs `protocol`. */
+export function systemOfVkey(vkey: unknown): string | undefined {
+  if (typeof vkey !== 'object' || vkey === null) return undefined;
+  const { backend, protocol } = vkey as { backend?: unknown; protocol?: unknown };
+  if (typeof backend === 'string') return backend;
+  return typeof protocol === 'string' && isSnarkjsSystem(protocol) ? protocol : undefined;
 }

@@ -2,9 +2,9 @@
 import { parentPort } from 'node:worker_threads';
 import * as snarkjs from 'snarkjs';
 import { useSingleThreadedCurve } from './snark-thread.ts';
-import type { VerifyJob, VerifyOutcome } from './verifier.ts';
+import type { SnarkjsVerifyJob, VerifyOutcome } from './verifier.ts';
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: VerifyJob }) => {
+parentPort!.on('message', async ({ id, job }: { id: number; job: SnarkjsVerifyJob }) => {
   const started = performance.now();
   let outcome: VerifyOutcome;
   try {

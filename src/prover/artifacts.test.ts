@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { artifactHashes } from '../proofs/programs.ts';
+import { artifactHashes, withBackend } from '../proofs/programs.ts';
 import { ArtifactCache, checkArtifacts } from './artifacts.ts';
 import { ArtifactError } from './errors.ts';
 
@@ -66,6 +66,32 @@ test('a tampered download is an ArtifactError and is never written or used', asy
     await assert.rejects(cache.get(programId), (e: unknown) => e instanceof ArtifactError && /rejected/.test(e.message));
     assert.equal(existsSync(join(root, programId)), false);
     await assert.rejects(cache.get('../../etc'), ArtifactError);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('an external program: its system is the backend its hashed vkey names, whatever its artifacts are', async () => {
+  const vkey = withBackend('snarkjs-cli', JSON.parse(vkeyText));
+  const extId = artifactHashes({ wasm, zkey, vkey }).program_id;
+  assert.notEqual(extId, programId, 'the same circuit files under another backend are another program');
+  assert.deepEqual(checkArtifacts(extId, wasm, zkey, JSON.stringify(vkey)), { ok: true, system: 'snarkjs-cli' });
+  // A zkVM program: an ELF, no proving key, a vkey that is not a snarkjs key.
+  const elf = new TextEncoder().encode('\x7fELF…');
+  const picoVkey = withBackend('koalabear', { elf_sha256: 'ab' });
+  const picoId = artifactHashes({ wasm: elf, zkey: new Uint8Array(), vkey: picoVkey }).program_id;
+  assert.deepEqual(checkArtifacts(picoId, elf, new Uint8Array(), JSON.stringify(picoVkey)), { ok: true, system: 'koalabear' });
+  const noSystem = { elf_sha256: 'ab' };
+  const r = checkArtifacts(artifactHashes({ wasm: elf, zkey: new Uint8Array(), vkey: noSystem }).program_id, elf, new Uint8Array(), JSON.stringify(noSystem));
+  assert.equal(r.ok, false);
+  assert.match((r as { reason: string }).reason, /names no known proof system/);
+
+  const root = mkdtempSync(join(tmpdir(), 'pm-artifacts-'));
+  try {
+    const got = await new ArtifactCache(root, fakeClient({ wasm: elf, zkey: new Uint8Array(), vkey: JSON.stringify(picoVkey) })).get(picoId);
+    assert.equal(got.system, 'koalabear');
+    assert.deepEqual(JSON.parse(readFileSync(got.vkeyPath, 'utf8')), picoVkey);
+    assert.equal(readFileSync(got.zkeyPath).length, 0);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -1,21 +1,22 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { artifactHashes } from '../proofs/programs.ts';
+import { artifactHashes, systemOfVkey } from '../proofs/programs.ts';
+import { BACKEND_NAME_RE } from '../proofs/backends/registry.ts';
 import type { ProofMarketClient } from '../sdk/client.ts';
-import type { ProofSystem } from '../sdk/types.ts';
 import { ArtifactError } from './errors.ts';
 
 export interface CachedProgram {
   programId: string;
-  system: ProofSystem;
+  /** groth16, plonk, fflonk, or the external backend the program's vkey names. */
+  system: string;
   wasmPath: string;
   zkeyPath: string;
+  vkeyPath: string;
 }
 
 const PROGRAM_ID_RE = /^[0-9a-f]{64}$/;
-const SYSTEMS: readonly string[] = ['groth16', 'plonk', 'fflonk'];
 
-export type ArtifactCheck = { ok: true; system: ProofSystem } | { ok: false; reason: string };
+export type ArtifactCheck = { ok: true; system: string } | { ok: false; reason: string };
 
 /**
  * Do these artifacts belong to `programId`? The id is the hash of the artifacts
@@ -36,9 +37,12 @@ export function checkArtifacts(programId: string, wasm: Uint8Array, zkey: Uint8A
       reason: `the artifacts hash to program ${h.program_id.slice(0, 12)}…, not ${programId.slice(0, 12)}… (wasm ${h.wasm_sha256.slice(0, 12)}…, zkey ${h.zkey_sha256.slice(0, 12)}…, vkey ${h.vkey_sha256.slice(0, 12)}…)`,
     };
   }
-  const protocol = (vkey as { protocol?: unknown }).protocol;
-  if (typeof protocol !== 'string' || !SYSTEMS.includes(protocol)) return { ok: false, reason: `unknown proof system ${JSON.stringify(protocol)} in the verification key` };
-  return { ok: true, system: protocol as ProofSystem };
+  // snarkjs programs: the vkey's protocol; external ones: the backend their vkey names (bound by the id).
+  const system = systemOfVkey(vkey);
+  if (system === undefined || !BACKEND_NAME_RE.test(system)) {
+    return { ok: false, reason: `the verification key names no known proof system (protocol ${JSON.stringify((vkey as { protocol?: unknown })?.protocol)})` };
+  }
+  return { ok: true, system };
 }
 
 /**
@@ -71,7 +75,7 @@ export class ArtifactCache {
     const paths = { wasm: join(dir, 'circuit.wasm'), zkey: join(dir, 'circuit.zkey'), vkey: join(dir, 'vkey.json') };
     if (existsSync(paths.wasm) && existsSync(paths.zkey) && existsSync(paths.vkey)) {
       const check = checkArtifacts(programId, readFileSync(paths.wasm), readFileSync(paths.zkey), readFileSync(paths.vkey, 'utf8'));
-      if (check.ok) return { programId, system: check.system, wasmPath: paths.wasm, zkeyPath: paths.zkey };
+      if (check.ok) return { programId, system: check.system, wasmPath: paths.wasm, zkeyPath: paths.zkey, vkeyPath: paths.vkey };
       // A damaged cache is not an error of the program: drop it and download again.
       rmSync(dir, { recursive: true, force: true });
     }
@@ -89,6 +93,6 @@ export class ArtifactCache {
       writeFileSync(tmp, bytes);
       renameSync(tmp, path);
     }
-    return { programId, system: check.system, wasmPath: paths.wasm, zkeyPath: paths.zkey };
+    return { programId, system: check.system, wasmPath: paths.wasm, zkeyPath: paths.zkey, vkeyPath: paths.vkey };
   }
 }

@@ -2,9 +2,9 @@
 import { parentPort } from 'node:worker_threads';
 import * as snarkjs from 'snarkjs';
 import { useSingleThreadedCurve } from '../proofs/snark-thread.ts';
-import type { ProveJob, ProveOutput } from './proving.ts';
+import type { SnarkjsProveJob, ProveOutput } from './proving.ts';
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: ProveJob }) => {
+parentPort!.on('message', async ({ id, job }: { id: number; job: SnarkjsProveJob }) => {
   const started = performance.now();
   try {
     // One proof per worker thread at a time: the pool is the parallelism, not snarkjs' own threads.

@@ -1,13 +1,16 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
 import { terminateCurves } from '../cli/shutdown.ts';
 import { dataCommitmentInput } from '../proofs/builtin/data-commitment.ts';
 import { rangeProofInput } from '../proofs/builtin/range-proof.ts';
-import { ProveError } from './errors.ts';
-import { ProvingPool, type ProveJob } from './proving.ts';
+import { loadBackends } from '../proofs/backends/registry.ts';
+import { ArtifactError, ProveError } from './errors.ts';
+import { BackendUnavailableError, ProvingPool, type ProveJob } from './proving.ts';
 import { advertisedSpeed } from './speed.ts';
 
 after(terminateCurves);
@@ -63,6 +66,41 @@ test('a proof that overruns the timeout kills its worker, which is replaced', as
     assert.deepEqual((await pool.prove(rangeJob('groth16'))).publicSignals, ['18', '150']);
   } finally {
     await pool.close();
+  }
+});
+
+test('external backends: real snarkjs-cli proofs; failures are ProveErrors; a missing backend is not retried', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pm-proving-'));
+  const script = (name: string, body: string) => {
+    writeFileSync(join(dir, name), `#!/bin/sh\n${body}\n`);
+    chmodSync(join(dir, name), 0o755);
+    return { name, description: name, prove: { command: `./${name}`, args: [] }, verify: { command: `./${name}`, args: [] }, install_hint: `install ${name}` };
+  };
+  writeFileSync(join(dir, 'defs.json'), JSON.stringify([
+    script('garbage', 'cat > /dev/null; echo not-json'),
+    script('sleepy', 'sleep 60'),
+    script('nosignals', 'cat > /dev/null; printf \'{"proof": {"x": 1}, "public_signals": [1]}\''),
+  ]));
+  const pool = new ProvingPool({ size: 2, timeoutMs: 60_000, backends: loadBackends({ files: [join(dir, 'defs.json')] }) });
+  const short = new ProvingPool({ size: 1, timeoutMs: 400, backends: loadBackends({ files: [join(dir, 'defs.json')] }) });
+  try {
+    const ext = { ...rangeJob('groth16'), system: 'snarkjs-cli' };
+    const [viaCli, inProcess] = await Promise.all([pool.prove(ext), pool.prove(rangeJob('groth16'))]);
+    assert.deepEqual(viaCli.publicSignals, ['18', '150']);
+    assert.deepEqual(inProcess.publicSignals, ['18', '150']);
+    const vkey = JSON.parse(readFileSync(path('range-proof/groth16.vkey.json'), 'utf8'));
+    assert.equal(await snarkjs.groth16.verify(vkey, viaCli.publicSignals, viaCli.proof as object), true);
+
+    await assert.rejects(pool.prove({ ...ext, input: { value: '1', min: '18', max: '150' } }), (e: unknown) => e instanceof ProveError && /snarkjs-cli prove exited with code 1: snarkjs groth16 fullprove failed/.test(e.message));
+    await assert.rejects(pool.prove({ ...ext, system: 'garbage' }), (e: unknown) => e instanceof ProveError && /printed no JSON/.test(e.message));
+    await assert.rejects(pool.prove({ ...ext, system: 'nosignals' }), (e: unknown) => e instanceof ProveError && /public_signals/.test(e.message));
+    await assert.rejects(short.prove({ ...ext, system: 'sleepy' }), (e: unknown) => e instanceof ProveError && /timed out after 400 ms/.test(e.message));
+    await assert.rejects(pool.prove({ ...ext, system: 'koalabear' }), (e: unknown) => e instanceof BackendUnavailableError && e instanceof ArtifactError && /cargo-pico not found/.test(e.message));
+    await assert.rejects(pool.prove({ ...ext, system: 'halo2' }), (e: unknown) => e instanceof BackendUnavailableError && /unknown proof system/.test(e.message));
+    assert.equal(pool.busy, 0);
+  } finally {
+    await Promise.all([pool.close(), short.close()]);
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -1,15 +1,23 @@
 import { WorkerPool, WorkerError } from '../proofs/worker-pool.ts';
-import type { ProofSystem } from '../sdk/types.ts';
-import { ProveError } from './errors.ts';
+import { isSnarkjsSystem, loadBackends, type BackendRegistry, type SnarkjsSystem } from '../proofs/backends/registry.ts';
+import { externalProve, ExternalProveError, Limiter } from '../proofs/backends/external.ts';
+import { ArtifactError, ProveError } from './errors.ts';
 
 export interface ProveJob {
-  system: ProofSystem;
+  /** groth16, plonk, fflonk (snarkjs, in a worker thread) or an external backend (its prove command). */
+  system: string;
   /** The circuit's input signals, as the coordinator sent them. */
   input: Record<string, unknown>;
-  /** Paths of the verified, cached artifacts (the worker reads them itself). */
+  /** Paths of the verified, cached artifacts (the worker, or the external command, reads them itself). */
   wasmPath: string;
   zkeyPath: string;
+  /** External backends get these too when given. */
+  vkeyPath?: string;
+  programId?: string;
 }
+
+/** What the prove worker thread gets. */
+export type SnarkjsProveJob = Pick<ProveJob, 'input' | 'wasmPath' | 'zkeyPath'> & { system: SnarkjsSystem };
 
 export interface ProveOutput {
   proof: unknown;
@@ -17,15 +25,31 @@ export interface ProveOutput {
   ms: number;
 }
 
+/** This node cannot run the program's backend at all (not installed, unknown): retrying will not help. */
+export class BackendUnavailableError extends ArtifactError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
 /**
- * `max_concurrent_proofs` worker threads running snarkjs fullProve. A worker that crashes or overruns the
- * proof timeout is replaced by the WorkerPool, and only its job fails (with a ProveError).
+ * `max_concurrent_proofs` proofs at once: snarkjs systems run fullProve in worker threads, external backends
+ * run their prove command as a child process; both count against the same limit and the same timeout. A worker
+ * that crashes or overruns is replaced by the WorkerPool, an external command is killed, and only that job
+ * fails (with a ProveError).
  */
 export class ProvingPool {
-  readonly #pool: WorkerPool<ProveJob, ProveOutput>;
+  readonly #pool: WorkerPool<SnarkjsProveJob, ProveOutput>;
+  readonly #limit: Limiter;
+  readonly #timeoutMs: number;
+  readonly backends: BackendRegistry;
 
-  constructor(opts: { size: number; timeoutMs: number }) {
+  constructor(opts: { size: number; timeoutMs: number; backends?: BackendRegistry }) {
     this.#pool = new WorkerPool(new URL('./prove-worker.ts', import.meta.url), { size: opts.size, timeoutMs: opts.timeoutMs });
+    this.#limit = new Limiter(this.#pool.size);
+    this.#timeoutMs = opts.timeoutMs;
+    this.backends = opts.backends ?? loadBackends();
   }
 
   get size(): number {
@@ -33,7 +57,7 @@ export class ProvingPool {
   }
 
   get busy(): number {
-    return this.#pool.busy;
+    return this.#limit.running;
   }
 
   /** How many worker threads were replaced after a crash or a timeout. */
@@ -41,11 +65,29 @@ export class ProvingPool {
     return this.#pool.replacedWorkers;
   }
 
-  async prove(job: ProveJob): Promise<ProveOutput> {
+  prove(job: ProveJob): Promise<ProveOutput> {
+    return this.#limit.run(() => (isSnarkjsSystem(job.system) ? this.#snarkjs({ ...job, system: job.system }) : this.#external(job)));
+  }
+
+  async #snarkjs(job: ProveJob & { system: SnarkjsSystem }): Promise<ProveOutput> {
     try {
-      return await this.#pool.run(job);
+      return await this.#pool.run({ system: job.system, input: job.input, wasmPath: job.wasmPath, zkeyPath: job.zkeyPath });
     } catch (err) {
       if (err instanceof WorkerError) throw new ProveError(`proving failed: ${err.message}`);
+      throw err;
+    }
+  }
+
+  async #external(job: ProveJob): Promise<ProveOutput> {
+    try {
+      this.backends.requireProver(job.system);
+    } catch (err) {
+      throw new BackendUnavailableError((err as Error).message);
+    }
+    try {
+      return await externalProve(this.backends, { backend: job.system, programId: job.programId, input: job.input, wasmPath: job.wasmPath, zkeyPath: job.zkeyPath, vkeyPath: job.vkeyPath }, this.#timeoutMs);
+    } catch (err) {
+      if (err instanceof ExternalProveError) throw new ProveError(`proving failed: ${err.message}`);
       throw err;
     }
   }

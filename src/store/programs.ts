@@ -1,11 +1,15 @@
 import type { Queryable } from './db.ts';
 
+/** The snarkjs systems, built in. */
 export type ProofSystem = 'groth16' | 'plonk' | 'fflonk';
+
+/** A program's backend: a snarkjs ProofSystem or an external backend the registry knows (src/proofs/backends). */
+export type BackendName = string;
 
 export interface ProgramRecord {
   program_id: string;
   name: string;
-  proof_system: ProofSystem;
+  proof_system: BackendName;
   /** How a task's `circuit_data` bytes become circuit inputs: a built-in encoder's name, or `json`. */
   input_encoding: string;
   description: string;
