@@ -174,6 +174,8 @@ export class AuctionHouse {
       const p = (await provers.listProvers(q, [input.prover_id]))[0];
       if (!p) throw unknownProver(input.prover_id);
       if (task.status !== 'pending') throw refused('phase_closed', ` (request "${task.task_id}" is ${task.status})`);
+      // as in the pull: a prover whose proof for this request was rejected does not take it again
+      if (task.excluded_provers.includes(input.prover_id)) throw conflict('prover_excluded', `bid refused: a proof by "${input.prover_id}" for request "${task.task_id}" was rejected; another prover takes it`);
       const ok = checkEligibility(profileOf(p), termsOf(task), input.fee);
       if (!ok.ok) throw refused(ok.reason);
       if (p.base_price > task.max_price) throw refused('price_above_max', ` (the prover's base price ${p.base_price} is above it)`);

@@ -110,3 +110,42 @@ test('programmatic configs are validated the same way', () => {
   assert.equal(proverConfig({ max_concurrent_proofs: 2, node_id: undefined }).max_concurrent_proofs, 2);
   fails(() => proverConfig({ supported_privacy_levels: [0] }), /supported_privacy_levels in the prover config/);
 });
+
+test('bidding options: defaults, money, price type and per-backend pricing', () => {
+  const d = resolveConfig({});
+  assert.equal(d.bidding, true);
+  assert.equal(d.cost_per_second, '100');
+  assert.equal(d.margin, 0.2);
+  assert.equal(d.base_price, '0');
+  assert.equal(d.price_type, 'per_proof');
+  assert.equal(d.backend_pricing, undefined);
+  assert.equal(d.bid_interval, 0.25);
+
+  const c = resolveConfig({
+    flags: { bidding: 'off', cost_per_second: ' 0250 ', price_type: 'auction' },
+    env: { PROOFMARKET_MARGIN: '0.5', PROOFMARKET_BACKEND_PRICING: '{"plonk":{"margin":1,"cost_per_second":"300","target_price":900,"seconds_per_proof":0.7}}' },
+    file: { base_price: 1000, bid_interval: 0.5 },
+  });
+  assert.equal(c.bidding, false);
+  assert.equal(c.cost_per_second, '250');
+  assert.equal(c.margin, 0.5);
+  assert.equal(c.base_price, '1000');
+  assert.equal(c.price_type, 'auction');
+  assert.deepEqual(c.backend_pricing, { plonk: { margin: 1, cost_per_second: '300', target_price: '900', seconds_per_proof: 0.7 } });
+  assert.equal(c.bid_interval, 0.5);
+  assert.deepEqual(resolveConfig({ file: { backend_pricing: { groth16: {} } } }).backend_pricing, { groth16: {} });
+
+  fails(() => resolveConfig({ flags: { cost_per_second: '-1' } }), /^--cost-per-second must be an amount of base units/);
+  fails(() => resolveConfig({ flags: { cost_per_second: '1.5' } }), /cost-per-second/);
+  fails(() => resolveConfig({ file: { base_price: 1.5 } }), /^base_price in the config file must be an amount of base units/);
+  fails(() => resolveConfig({ flags: { margin: '-0.1' } }), /^--margin must be a number from 0 to 100/);
+  fails(() => resolveConfig({ flags: { price_type: 'free' } }), /^--price-type must be one of per_proof, subscription, auction, got "free"$/);
+  fails(() => resolveConfig({ flags: { bid_interval: '0.1' } }), /^--bid-interval must be a number from 0.25 to 60/);
+  fails(() => resolveConfig({ flags: { backend_pricing: '{nope' } }), /^--backend-pricing must be a JSON object.*is not JSON/);
+  fails(() => resolveConfig({ file: { backend_pricing: '{}' } }), /backend_pricing in the config file must be a JSON object/);
+  fails(() => resolveConfig({ file: { backend_pricing: { plonk: { margn: 1 } } } }), /plonk: unknown key "margn"/);
+  fails(() => resolveConfig({ file: { backend_pricing: { plonk: { cost_per_second: -5 } } } }), /plonk\.cost_per_second must be base units/);
+  fails(() => resolveConfig({ file: { backend_pricing: { plonk: { seconds_per_proof: 0 } } } }), /plonk\.seconds_per_proof must be a number above 0/);
+  fails(() => resolveConfig({ file: { backend_pricing: { 'Bad Name': {} } } }), /"Bad Name" is not a backend name/);
+  assert.equal(proverConfig({ cost_per_second: '7', bidding: false }).cost_per_second, '7');
+});

@@ -41,6 +41,33 @@ export interface ProverConfig {
   proof_timeout: number;
   /** Seconds a graceful stop waits for in-flight proofs before handing them back to the market. */
   shutdown_timeout: number;
+  /** Take part in the market's auctions (bids, sealed commits and reveals, rising locks); see bidding.ts. */
+  bidding: boolean;
+  /** What a second of proving costs this node, in base units (a decimal string). */
+  cost_per_second: string;
+  /** Profit on top of the cost: fee = ceil(cost) × (1 + margin). */
+  margin: number;
+  /** The least this node asks per proof, registered in its profile (base units); also the floor of its fee. */
+  base_price: string;
+  /** How the node prices its work in its profile. */
+  price_type: PriceType;
+  /** Per-backend overrides of the pricing, e.g. `{"plonk": {"margin": 0.5, "seconds_per_proof": 0.7}}`. */
+  backend_pricing: Record<string, BackendPricingConfig> | undefined;
+  /** Seconds between polls of the open auctions while bidding (at least 0.25: the loop is rate-bounded). */
+  bid_interval: number;
+}
+
+export const PRICE_TYPES = ['per_proof', 'subscription', 'auction'] as const;
+export type PriceType = (typeof PRICE_TYPES)[number];
+
+/** One backend's pricing overrides; money as decimal strings. */
+export interface BackendPricingConfig {
+  cost_per_second?: string;
+  margin?: number;
+  /** `rising` auctions: lock once the price reaches this (default: the fee). */
+  target_price?: string;
+  /** Seconds one proof takes on this backend, instead of the measured speed. */
+  seconds_per_proof?: number;
 }
 
 export type ConfigKey = keyof ProverConfig;
@@ -53,7 +80,10 @@ type Kind =
   | { type: 'number'; min: number; max: number; exclusiveMin?: boolean }
   | { type: 'levels' }
   | { type: 'url' }
-  | { type: 'address' };
+  | { type: 'address' }
+  | { type: 'money' }
+  | { type: 'enum'; values: readonly string[] }
+  | { type: 'pricing' };
 
 interface OptionSpec {
   kind: Kind;
@@ -76,6 +106,17 @@ export const OPTIONS: Record<ConfigKey, OptionSpec> = {
   poll_interval: { kind: { type: 'number', min: 0, max: 3600, exclusiveMin: true }, default: 0.5, describe: 'seconds between polls for work when idle' },
   proof_timeout: { kind: { type: 'number', min: 0, max: 86_400, exclusiveMin: true }, default: 600, describe: 'seconds one proof may take' },
   shutdown_timeout: { kind: { type: 'number', min: 0, max: 86_400 }, default: 30, describe: 'seconds a stop waits for in-flight proofs' },
+  bidding: { kind: { type: 'bool' }, default: true, describe: 'bid in the market\'s auctions (weighted, sealed, rising; fixed takes)' },
+  cost_per_second: { kind: { type: 'money' }, default: '100', describe: 'cost of one second of proving, in base units' },
+  margin: { kind: { type: 'number', min: 0, max: 100 }, default: 0.2, describe: 'profit margin: fee = ceil(cost) x (1 + margin)' },
+  base_price: { kind: { type: 'money' }, default: '0', describe: 'least price per proof, registered in the profile (base units)' },
+  price_type: { kind: { type: 'enum', values: PRICE_TYPES }, default: 'per_proof', describe: `price type in the profile: ${PRICE_TYPES.join(', ')}` },
+  backend_pricing: {
+    kind: { type: 'pricing' },
+    default: undefined,
+    describe: 'per-backend JSON overrides, e.g. {"plonk":{"margin":0.5,"cost_per_second":"200","target_price":"900","seconds_per_proof":0.7}}',
+  },
+  bid_interval: { kind: { type: 'number', min: 0.25, max: 60 }, default: 0.25, describe: 'seconds between polls of the open auctions' },
 };
 
 export const CONFIG_KEYS = Object.keys(OPTIONS) as ConfigKey[];
@@ -193,7 +234,74 @@ export function parseValue(key: ConfigKey, raw: unknown, where: string, fromText
     case 'string':
       if (typeof raw !== 'string' || raw.length === 0) return bad('a non-empty string');
       return raw;
+    case 'money':
+      return parseMoney(raw, fromText) ?? bad('an amount of base units (a whole number ≥ 0, e.g. "100")');
+    case 'enum':
+      if (typeof raw !== 'string' || !kind.values.includes(raw.trim())) return bad(`one of ${kind.values.join(', ')}`);
+      return raw.trim();
+    case 'pricing':
+      return parseBackendPricing(raw, where, fromText);
   }
+}
+
+/**
+ * Base units: a decimal string of digits (or, in a JSON file, a safe integer ≥ 0), at most 78 digits.
+ * Normalized to a decimal string without leading zeros; undefined when invalid.
+ */
+export function parseMoney(raw: unknown, fromText = false): string | undefined {
+  if (typeof raw === 'number') return Number.isSafeInteger(raw) && raw >= 0 ? String(raw) : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const text = fromText ? raw.trim() : raw;
+  if (!/^\d{1,78}$/.test(text)) return undefined;
+  return BigInt(text).toString(10);
+}
+
+const BACKEND_RE = /^[a-z0-9_-]{1,32}$/;
+const PRICING_KEYS = ['cost_per_second', 'margin', 'target_price', 'seconds_per_proof'] as const;
+
+/**
+ * Per-backend pricing: a JSON object (or its text, from a flag or a variable) of backend name →
+ * `{ cost_per_second?, margin?, target_price?, seconds_per_proof? }`.
+ */
+export function parseBackendPricing(raw: unknown, where: string, fromText: boolean): Record<string, BackendPricingConfig> {
+  const fail = (detail: string): never => {
+    throw new ConfigError(`${where} must be a JSON object of backend → {cost_per_second, margin, target_price, seconds_per_proof}: ${detail}`);
+  };
+  let value = raw;
+  if (fromText && typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      fail(`${JSON.stringify(raw)} is not JSON`);
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(`got ${JSON.stringify(value)}`);
+  const out: Record<string, BackendPricingConfig> = {};
+  for (const [backend, entry] of Object.entries(value)) {
+    if (!BACKEND_RE.test(backend)) fail(`"${backend}" is not a backend name`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return fail(`${backend}: got ${JSON.stringify(entry)}`);
+    const e = entry as Record<string, unknown>;
+    const unknown = Object.keys(e).find((k) => !(PRICING_KEYS as readonly string[]).includes(k));
+    if (unknown !== undefined) fail(`${backend}: unknown key "${unknown}"`);
+    const p: BackendPricingConfig = {};
+    for (const key of ['cost_per_second', 'target_price'] as const) {
+      if (e[key] === undefined) continue;
+      const m = parseMoney(e[key]);
+      if (m === undefined) return fail(`${backend}.${key} must be base units (e.g. "100"), got ${JSON.stringify(e[key])}`);
+      p[key] = m;
+    }
+    if (e.margin !== undefined) {
+      if (typeof e.margin !== 'number' || !Number.isFinite(e.margin) || e.margin < 0 || e.margin > 100) fail(`${backend}.margin must be a number from 0 to 100`);
+      p.margin = e.margin as number;
+    }
+    if (e.seconds_per_proof !== undefined) {
+      const v = e.seconds_per_proof;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || v > 86_400) fail(`${backend}.seconds_per_proof must be a number above 0 and at most 86400`);
+      p.seconds_per_proof = v as number;
+    }
+    out[backend] = p;
+  }
+  return out;
 }
 
 /**

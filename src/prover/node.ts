@@ -1,3 +1,4 @@
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -5,9 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { encodeProof, type ProofEnvelope } from '../proofs/envelope.ts';
 import { ProofMarketClient, ProofMarketError } from '../sdk/client.ts';
-import type { AssignedTask, RegisterProverRequest } from '../sdk/types.ts';
+import type { AssignedTask, AuctionView, RegisterProverRequest } from '../sdk/types.ts';
 import { ArtifactCache, type CachedProgram } from './artifacts.ts';
 import { backoffMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
+import { decideBid, type BackendPricing, type BidDecision, type BidderState, type OwnActions } from './bidding.ts';
 import { advertisedLevels, proverConfig, type ProverConfig } from './config.ts';
 import { ArtifactError, classifyError, errorMessage, ProverStartError } from './errors.ts';
 import { corruptProof } from './faulty.ts';
@@ -47,6 +49,30 @@ export interface ProverStats {
   reconnects: number;
 }
 
+/**
+ * Bidding counters (kept apart from `ProverStats`, whose shape the task counters' users rely on).
+ * `sent` counts every action sent (bids, sealed commits and reveals, rising locks); `refused` those the
+ * market answered with a 409; `won` requests won (a take or lock that assigned at once, or a request this
+ * node bid on that the coordinator then handed to it); `skipped` auction rounds that closed without an
+ * action from this node, its strategy having decided to skip them.
+ */
+export interface BiddingStats {
+  sent: number;
+  refused: number;
+  won: number;
+  skipped: number;
+}
+
+/** A bidding decision in a JSON-friendly form (money as strings). */
+export interface BidDecisionEvent {
+  action: BidDecision['action'];
+  reason?: string;
+  detail?: string;
+  fee?: string;
+  price?: string;
+  until?: string;
+}
+
 /** What `node.on(...)` hears. Every task event carries its `taskId`. */
 export interface ProverNodeEvents {
   registered: [{ nodeId: string; provingSpeed: number | undefined; again: boolean }];
@@ -68,6 +94,14 @@ export interface ProverNodeEvents {
   /** Unexpected errors; the node keeps running. Only emitted when someone listens. */
   error: [{ error: Error; taskId?: string }];
   stopped: [];
+  /** The strategy's decision about one auction round, emitted when it changes (see bidding.ts). */
+  'bid-decision': [{ requestId: string; round: number; mechanism: string; backend: string; decision: BidDecisionEvent }];
+  /** An auction action sent, and the market's answer (`code`: the 409's rejection reason). */
+  bid: [{ requestId: string; round: number; action: 'bid' | 'commit' | 'reveal' | 'lock'; fee?: string; accepted: boolean; assigned?: boolean; code?: string; message?: string }];
+  /** A request this node won (at once by a take or lock, or handed to it after a bid). */
+  won: [{ requestId: string; via: 'action' | 'assignment' }];
+  /** The coordinator serves no market API (`GET /v1/auctions` is 404): bidding pauses and retries later. */
+  'bidding-unavailable': [{ error: string }];
 }
 
 export interface ProverNodeOptions {
@@ -81,6 +115,8 @@ export interface ProverNodeOptions {
   measureSpeed?: boolean;
   backoff?: BackoffPolicy;
   retry?: RetryPolicy;
+  /** Random bytes for sealed bids' nonces (default crypto.randomBytes). */
+  randomBytes?: (n: number) => Uint8Array;
 }
 
 export interface StopOptions {
@@ -89,6 +125,36 @@ export interface StopOptions {
   /** How long to wait for in-flight proofs before handing them back (default: config.shutdown_timeout). */
   timeoutMs?: number;
 }
+
+/** What the node remembers about one round of one open auction. */
+interface AuctionMemo {
+  requestId: string;
+  round: number;
+  own: OwnActions;
+  /** The request's deadline: undefined until fetched, null when unknown. */
+  deadline?: Date | null;
+  /** The last emitted decision (to emit changes only). */
+  last?: string;
+  /** Epoch ms before which the node does not act on it again (after a retryable refusal). */
+  notBefore: number;
+  /** A refusal that ends this node's part in the round. */
+  final?: string;
+  acted: boolean;
+  skipped: boolean;
+  /** Epoch ms after which it may be forgotten once the auction is no longer listed. */
+  keepUntil: number;
+}
+
+/** 409 codes after which the same action may succeed a little later. */
+const RETRYABLE_REFUSALS = new Set(['capacity_full', 'lock_held', 'prover_inactive']);
+/** How long a node waits for the coordinator to hand over a won request before it stops counting it. */
+const WON_PICKUP_MS = 120_000;
+/** How long a bid is remembered for recognizing the request when it is assigned. */
+const BID_MEMORY_MS = 10 * 60_000;
+/** How often the node refreshes its own stars (GET /v1/provers/:id). */
+const STARS_REFRESH_MS = 30_000;
+/** Pause when the coordinator has no market API. */
+const MARKET_ABSENT_PAUSE_MS = 15_000;
 
 interface TaskRun {
   task: AssignedTask;
@@ -107,6 +173,11 @@ interface TaskRun {
  * `max_concurrent_proofs` worker threads. It rides out a coordinator restart (connection errors are retried;
  * a coordinator that forgot it gets a new registration) and one bad task never stops it.
  *
+ * With `bidding` on (the default) a bidding stage runs beside the poll: every `bid_interval` it lists the
+ * open auctions, asks the pure strategy (bidding.ts) what to do about each round of a backend it serves,
+ * and sends the bids, sealed commits and reveals, and rising locks. Requests it wins reach it through the
+ * same poll, so proving and submitting do not change. Counters in `bidStats`, decisions as events.
+ *
  * @example
  * const node = new ProverNode({ coordinator_url: 'http://127.0.0.1:8080', max_concurrent_proofs: 2 });
  * node.on('submitted', ({ taskId }) => console.log('verified', taskId));
@@ -118,6 +189,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
   readonly config: ProverConfig;
   readonly client: ProofMarketClient;
   readonly stats: ProverStats = { proved: 0, submitted: 0, passed: 0, failed: 0, errors: 0, released: 0, lost: 0, active: 0, retries: 0, reconnects: 0 };
+  readonly bidStats: BiddingStats = { sent: 0, refused: 0, won: 0, skipped: 0 };
 
   #nodeId: string | undefined;
   #provingSpeed: number | undefined;
@@ -134,6 +206,17 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
   #halt = new AbortController();
   #loops: Promise<void>[] = [];
   #fetchLoop: Promise<void> = Promise.resolve();
+  #bidLoop: Promise<void> = Promise.resolve();
+  /** Proofs per second of one worker, as measured (undefined when not measured). */
+  #ratePerWorker: number | undefined;
+  #bidder: Omit<BidderState, 'free_capacity' | 'stars'> | undefined;
+  #auctions = new Map<string, AuctionMemo>();
+  /** request id → epoch ms until which an assignment of it counts as a won bid. */
+  #bidRequests = new Map<string, number>();
+  /** Requests won at once (take, lock) and not yet picked up: they hold capacity. request id → expiry. */
+  #wonAwaiting = new Map<string, number>();
+  #stars: number | null | undefined;
+  #starsAt = -Infinity;
   #wakers = new Set<() => void>();
   readonly #clock: Clock;
   readonly #random: () => number;
@@ -141,6 +224,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
   readonly #measure: boolean;
   readonly #backoff: BackoffPolicy;
   readonly #retry: RetryPolicy;
+  readonly #randomBytes: (n: number) => Uint8Array;
 
   constructor(config: Partial<ProverConfig> = {}, opts: ProverNodeOptions = {}) {
     super();
@@ -152,6 +236,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     this.#measure = opts.measureSpeed ?? true;
     this.#backoff = opts.backoff ?? DEFAULT_BACKOFF;
     this.#retry = opts.retry ?? DEFAULT_RETRY;
+    this.#randomBytes = opts.randomBytes ?? ((n) => new Uint8Array(cryptoRandomBytes(n)));
     this.#artifacts = new ArtifactCache(join(this.config.state_dir, 'programs'), this.client);
   }
 
@@ -200,6 +285,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
           saveNodeState(c.state_dir, { ...state, proof_rate_per_worker: rate, benchmark: measured.benchmark });
         }
       }
+      this.#ratePerWorker = rate;
       this.#provingSpeed = rate === undefined ? undefined : advertisedSpeed(rate, c.max_concurrent_proofs, availableParallelism());
       this.#registration = {
         prover_id: this.#nodeId,
@@ -210,7 +296,11 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
         ...(this.#provingSpeed !== undefined ? { proving_speed: this.#provingSpeed } : {}),
         ...(c.reward_address !== undefined ? { reward_address: c.reward_address } : {}),
         ...(c.name !== undefined ? { name: c.name } : {}),
+        // The market's defaults ("0", per_proof) are left out, so a seed coordinator still accepts the body.
+        ...(c.base_price !== '0' ? { base_price: c.base_price } : {}),
+        ...(c.price_type !== 'per_proof' ? { price_type: c.price_type } : {}),
       };
+      this.#bidder = this.#bidderConfig();
       await this.#registerAtStart();
       if (this.#stopping) throw new ProverStartError('stopped', 'the node was stopped while starting');
     } catch (err) {
@@ -221,6 +311,10 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     }
     this.#fetchLoop = this.#supervise('poll', () => this.#runFetchLoop());
     this.#loops.push(this.#fetchLoop, this.#supervise('heartbeat', () => this.#runHeartbeatLoop()));
+    if (c.bidding) {
+      this.#bidLoop = this.#supervise('bidding', () => this.#runBiddingLoop());
+      this.#loops.push(this.#bidLoop);
+    }
   }
 
   /**
@@ -238,7 +332,8 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     this.#stopping = true;
     this.#stopFetching.abort();
     this.#wakeUp();
-    await this.#fetchLoop;
+    // No new work from here on: neither polls nor bids (a sealed commitment left unrevealed simply loses).
+    await Promise.all([this.#fetchLoop, this.#bidLoop]);
     const timeoutMs = opts.timeoutMs ?? this.config.shutdown_timeout * 1000;
     if (!opts.handBack && this.#tasks.size > 0) {
       const timer = new AbortController();
@@ -302,7 +397,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
         return await loop();
       } catch (err) {
         this.#emitError(err);
-        if (this.#halt.signal.aborted || (stage === 'poll' && this.#stopping)) return;
+        if (this.#halt.signal.aborted || ((stage === 'poll' || stage === 'bidding') && this.#stopping)) return;
         const delayMs = backoffMs(restarts, this.#backoff, this.#random());
         this.#noteRetry(undefined, stage, restarts + 1, delayMs, err);
         await sleep(delayMs, undefined, { signal: this.#halt.signal }).catch(() => undefined);
@@ -371,9 +466,231 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     return delayMs;
   }
 
+  // ── bidding (bidding.ts decides; this stage polls, acts and remembers) ─────────────────────────
+
+  /** The static part of the strategy's input, from the config and the measured speed. */
+  #bidderConfig(): Omit<BidderState, 'free_capacity' | 'stars'> {
+    const c = this.config;
+    const pricing: Record<string, BackendPricing> = {};
+    for (const [backend, p] of Object.entries(c.backend_pricing ?? {})) {
+      pricing[backend] = {
+        ...(p.cost_per_second !== undefined ? { cost_per_second: BigInt(p.cost_per_second) } : {}),
+        ...(p.margin !== undefined ? { margin: p.margin } : {}),
+        ...(p.target_price !== undefined ? { target_price: BigInt(p.target_price) } : {}),
+        ...(p.seconds_per_proof !== undefined ? { seconds_per_proof: p.seconds_per_proof } : {}),
+      };
+    }
+    return {
+      prover_id: this.#nodeId!,
+      backends: [...BACKENDS],
+      privacy_levels: [...c.supported_privacy_levels],
+      // The measured rate is one worker's on the groth16 benchmark circuit; it prices every backend unless
+      // backend_pricing gives a backend its own seconds_per_proof. Unmeasured and unconfigured: no bid.
+      seconds_per_proof: this.#ratePerWorker ? { '*': 1 / this.#ratePerWorker } : {},
+      cost_per_second: BigInt(c.cost_per_second),
+      margin: c.margin,
+      base_price: BigInt(c.base_price),
+      backend_pricing: pricing,
+    };
+  }
+
+  /** Free proving slots: capacity − tasks held − requests won at once and not yet picked up. */
+  #freeCapacity(): number {
+    return this.config.max_concurrent_proofs - this.#tasks.size - this.#wonAwaiting.size;
+  }
+
+  /**
+   * Every `bid_interval` (≥ 0.25 s): list the open auctions, decide on each round of a backend this node
+   * serves, and act. One list call per tick and at most one action per auction per tick, so the rate is
+   * bounded; a 409 is an answer, not an error. Connection trouble backs off like the poll loop.
+   */
+  async #runBiddingLoop(): Promise<void> {
+    let failures = 0;
+    let absent = false;
+    while (!this.#stopping) {
+      let delayMs = this.config.bid_interval * 1000;
+      try {
+        await this.#bidTick();
+        this.#connected();
+        failures = 0;
+        absent = false;
+      } catch (err) {
+        if (err instanceof ProofMarketError && err.status === 404 && err.code === 'route_not_found') {
+          // A coordinator without the market API: pause, and look again later (it may be upgraded).
+          if (!absent) this.emit('bidding-unavailable', { error: errorMessage(err) });
+          absent = true;
+          delayMs = MARKET_ABSENT_PAUSE_MS;
+        } else {
+          delayMs = await this.#onLoopError(err, 'bidding', failures++);
+        }
+      }
+      if (this.#stopping) return;
+      await sleep(delayMs, undefined, { signal: this.#stopFetching.signal }).catch(() => undefined);
+    }
+  }
+
+  async #bidTick(): Promise<void> {
+    const open = await this.client.listAuctions({ state: 'open' });
+    const now = this.#now();
+    for (const [id, until] of this.#bidRequests) if (until <= now) this.#bidRequests.delete(id);
+    for (const [id, until] of this.#wonAwaiting) if (until <= now) this.#wonAwaiting.delete(id);
+    await this.#refreshStars(now);
+
+    const listed = new Set<string>();
+    for (const a of open) {
+      if (this.#stopping) return;
+      if (!(BACKENDS as readonly string[]).includes(a.backend)) continue; // not this node's market
+      // `fixed` requests are the pull model: the poll (GET /tasks/assign) takes them under the seed rules
+      // (priority order; a prover whose proof was rejected is not offered the task again while another
+      // can take it), which a take through POST /bids would bypass. So the bidding stage leaves them be.
+      if (a.mechanism === 'fixed') continue;
+      const key = `${a.request_id}#${a.round}`;
+      listed.add(key);
+      let memo = this.#auctions.get(key);
+      if (!memo) {
+        memo = { requestId: a.request_id, round: a.round, own: {}, notBefore: 0, acted: false, skipped: false, keepUntil: 0 };
+        this.#auctions.set(key, memo);
+      }
+      memo.keepUntil = Date.parse(a.reveal_closes_at ?? a.bid_closes_at) || 0;
+      if (memo.final !== undefined || this.#now() < memo.notBefore) continue;
+      await this.#consider(a, memo);
+    }
+    // Rounds no longer listed are closed: forget them (a pending commitment is kept until its reveal window ends).
+    for (const [key, memo] of this.#auctions) {
+      if (listed.has(key)) continue;
+      if (memo.own.commit && !memo.own.revealed && now < memo.keepUntil) continue;
+      if (!memo.acted && memo.skipped) this.bidStats.skipped++;
+      this.#auctions.delete(key);
+    }
+  }
+
+  /** The node's stars for the min_reputation rule, refreshed every 30 s; unknown when it cannot be read. */
+  async #refreshStars(now: number): Promise<void> {
+    if (now - this.#starsAt < STARS_REFRESH_MS) return;
+    this.#starsAt = now;
+    try {
+      this.#stars = (await this.client.getProver(this.#nodeId!)).reputation;
+    } catch {
+      this.#stars = undefined; // the coordinator decides then (409 reputation_too_low)
+    }
+  }
+
+  async #consider(a: AuctionView, memo: AuctionMemo): Promise<void> {
+    // The deadline is the request's: from the view when the coordinator sends it, else fetched once, when
+    // the node would act.
+    if (memo.deadline === undefined && a.deadline !== undefined) memo.deadline = Number.isNaN(Date.parse(a.deadline)) ? null : new Date(a.deadline);
+    const decide = (): BidDecision =>
+      decideBid(a, { ...this.#bidder!, free_capacity: this.#freeCapacity(), ...(this.#stars !== undefined ? { stars: this.#stars } : {}) }, this.#clock.now(), {
+        own: memo.own,
+        ...(memo.deadline !== undefined ? { deadline: memo.deadline } : {}),
+        randomBytes: this.#randomBytes,
+      });
+    let d = decide();
+    if ((d.action === 'bid' || d.action === 'commit' || d.action === 'lock') && memo.deadline === undefined) {
+      memo.deadline = await this.client.getRequest(a.request_id).then(
+        (r) => (r.deadline ? new Date(r.deadline) : null),
+        (err: unknown) => {
+          const c = classifyError(err);
+          if (c.kind === 'retry' && c.retry === 'transient') throw err; // unreachable or 5xx: the loop backs off
+          return null; // no such route or request: act without the deadline rule
+        },
+      );
+      d = decide();
+    }
+    this.#noteDecision(a, memo, d);
+    switch (d.action) {
+      case 'skip':
+        memo.skipped = true;
+        return;
+      case 'wait':
+        return;
+      case 'bid':
+        return this.#act(a, memo, 'bid', String(d.fee), () => this.client.bid(a.request_id, { prover_id: this.#nodeId!, fee: String(d.fee) }));
+      case 'commit':
+        // Remembered before it is sent: if the answer is lost, the reveal still has its fee and nonce.
+        memo.own.commit = { fee: d.fee, nonce: d.nonce };
+        return this.#act(a, memo, 'commit', String(d.fee), () => this.client.commit(a.request_id, { prover_id: this.#nodeId!, commitment: d.commitment }));
+      case 'reveal':
+        return this.#act(a, memo, 'reveal', String(d.fee), () => this.client.reveal(a.request_id, { prover_id: this.#nodeId!, fee: String(d.fee), nonce: d.nonce }));
+      case 'lock':
+        return this.#act(a, memo, 'lock', String(d.price), () => this.client.lock(a.request_id, this.#nodeId!));
+    }
+  }
+
+  /** Sends one auction action and records the answer. Connection trouble and 5xx propagate (the loop backs off). */
+  async #act(a: AuctionView, memo: AuctionMemo, action: 'bid' | 'commit' | 'reveal' | 'lock', fee: string, send: () => Promise<{ assigned: boolean }>): Promise<void> {
+    this.bidStats.sent++;
+    let assigned: boolean;
+    try {
+      assigned = (await send()).assigned === true;
+    } catch (err) {
+      const c = classifyError(err);
+      if (!(err instanceof ProofMarketError) || c.kind !== 'retry' || c.retry !== 'never') {
+        if (action === 'commit' && err instanceof ProofMarketError && err.status < 500) memo.own.commit = undefined;
+        throw err; // unreachable, 5xx or prover_not_found (re-register): the loop handles it
+      }
+      this.#refused(a, memo, action, fee, err);
+      return;
+    }
+    memo.acted = true;
+    if (action === 'bid') memo.own.bid = true;
+    if (action === 'lock') memo.own.lock = true;
+    if (action === 'reveal') memo.own.revealed = true;
+    if (action !== 'reveal') this.#bidRequests.set(a.request_id, this.#now() + BID_MEMORY_MS);
+    this.emit('bid', { requestId: a.request_id, round: a.round, action, fee, accepted: true, assigned });
+    if (assigned) {
+      // A take or a lock: the request is ours now. It holds a slot until the poll picks it up.
+      this.#wonAwaiting.set(a.request_id, this.#now() + WON_PICKUP_MS);
+      this.bidStats.won++;
+      this.emit('won', { requestId: a.request_id, via: 'action' });
+      this.#wakeUp();
+    }
+  }
+
+  #refused(a: AuctionView, memo: AuctionMemo, action: 'bid' | 'commit' | 'reveal' | 'lock', fee: string, err: ProofMarketError): void {
+    this.bidStats.refused++;
+    this.emit('bid', { requestId: a.request_id, round: a.round, action, fee, accepted: false, code: err.code, message: err.message });
+    const now = this.#now();
+    if (action === 'commit') memo.own.commit = undefined;
+    if (err.code === 'duplicate_bid' && action !== 'reveal' && action !== 'commit') {
+      // An earlier attempt whose answer was lost got through: the bid stands.
+      memo.acted = true;
+      this.#bidRequests.set(a.request_id, now + BID_MEMORY_MS);
+    }
+    const revealWindowOpen = action === 'reveal' && a.reveal_closes_at !== null && now < Date.parse(a.reveal_closes_at);
+    if (RETRYABLE_REFUSALS.has(err.code) || (revealWindowOpen && err.code === 'phase_closed')) {
+      // May succeed soon (capacity frees, a lock lapses, our clock ran ahead of the reveal phase).
+      memo.notBefore = now + Math.max(1000, this.config.bid_interval * 1000);
+    } else {
+      memo.final = err.code; // lost race, phase closed, duplicate, mismatch, …: this round is over for us
+    }
+  }
+
+  #noteDecision(a: AuctionView, memo: AuctionMemo, d: BidDecision): void {
+    const e: BidDecisionEvent = { action: d.action };
+    if (d.action === 'skip') {
+      e.reason = d.reason;
+      if (d.detail !== undefined) e.detail = d.detail;
+    } else if (d.action === 'wait') {
+      e.reason = d.reason;
+      e.until = d.until.toISOString();
+    } else if (d.action === 'lock') e.price = String(d.price);
+    else e.fee = String(d.fee);
+    const key = JSON.stringify(e);
+    if (memo.last === key) return;
+    memo.last = key;
+    this.emit('bid-decision', { requestId: a.request_id, round: a.round, mechanism: a.mechanism, backend: a.backend, decision: e });
+  }
+
   // ── one task: fetch → prove → submit ───────────────────────────────────────────────────────────
 
   #accept(task: AssignedTask): void {
+    if (this.#wonAwaiting.delete(task.task_id)) {
+      this.#bidRequests.delete(task.task_id); // counted when the take or lock won it
+    } else if (this.#bidRequests.delete(task.task_id)) {
+      this.bidStats.won++;
+      this.emit('won', { requestId: task.task_id, via: 'assignment' });
+    }
     const run: TaskRun = { task, state: newTaskState(task.task_id, this.#now()), abort: new AbortController(), handBack: false, done: Promise.resolve() };
     this.#tasks.set(task.task_id, run);
     this.stats.active = this.#tasks.size;

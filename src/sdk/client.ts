@@ -1,4 +1,5 @@
 import type * as T from './types.ts';
+import { httpRequest, type HttpResponse } from './http.ts';
 
 /** The coordinator answered with an error: `code` is its stable error code, `status` the HTTP status. */
 export class ProofMarketError extends Error {
@@ -95,11 +96,75 @@ export class ProofMarketClient {
   listProvers(): Promise<T.Prover[]> {
     return this.#json('GET', '/provers');
   }
-  registerProver(body: T.RegisterProverRequest): Promise<string> {
-    return this.#json('POST', '/provers/register', body);
+  /**
+   * Registers (or re-registers, idempotently) a prover; answers its id. `reputation` needs the operator
+   * token (`Authorization: Bearer <token>`), else 403 operator_only.
+   */
+  registerProver(body: T.RegisterProverRequest, opts: { operatorToken?: string } = {}): Promise<string> {
+    return this.#json('POST', '/provers/register', body, bearer(opts.operatorToken));
   }
   heartbeat(body: T.HeartbeatRequest): Promise<T.HeartbeatResponse> {
     return this.#json('POST', '/provers/heartbeat', body);
+  }
+
+  // backends and provers (market API, docs/market-api.md)
+  listBackends(): Promise<T.Backend[]> {
+    return this.#json('GET', '/v1/backends');
+  }
+  listProversV1(filter: T.ProverFilter = {}): Promise<T.ProverProfile[]> {
+    return this.#json('GET', `/v1/provers${query(filter)}`);
+  }
+  getProver(proverId: string): Promise<T.ProverProfile> {
+    return this.#json('GET', `/v1/provers/${enc(proverId)}`);
+  }
+  proverReputation(proverId: string): Promise<T.ProverReputation> {
+    return this.#json('GET', `/v1/provers/${enc(proverId)}/reputation`);
+  }
+
+  // requests and auctions (market API)
+  submitRequest(body: T.SubmitRequestInput): Promise<T.RequestView> {
+    return this.#json('POST', '/v1/requests', body);
+  }
+  getRequest(requestId: string): Promise<T.RequestView> {
+    return this.#json('GET', `/v1/requests/${enc(requestId)}`);
+  }
+  /** Open auctions come oldest first. */
+  listAuctions(filter: T.AuctionFilter = {}): Promise<T.AuctionView[]> {
+    return this.#json('GET', `/v1/auctions${query(filter)}`);
+  }
+  /** The current round, or an earlier one with `round`. */
+  getAuction(requestId: string, round?: number): Promise<T.AuctionView> {
+    return this.#json('GET', `/v1/auctions/${enc(requestId)}${query({ round })}`);
+  }
+  /**
+   * A bid (`weighted`) or a take (`fixed`). A refusal is a 409 ProofMarketError whose `code` is a
+   * `T.AuctionRejection` (lost race, phase closed, capacity full, …); so are commit, reveal and lock's.
+   */
+  bid(requestId: string, body: T.BidInput): Promise<T.AuctionActionResult> {
+    return this.#json('POST', `/v1/auctions/${enc(requestId)}/bids`, body);
+  }
+  /** `sealed`, bidding phase: the commitment of `sealedCommitment({ request_id, prover_id, fee, nonce })`. */
+  commit(requestId: string, body: T.CommitInput): Promise<T.AuctionActionResult> {
+    return this.#json('POST', `/v1/auctions/${enc(requestId)}/commit`, body);
+  }
+  /** `sealed`, reveal phase: the fee and nonce committed to. */
+  reveal(requestId: string, body: T.RevealInput): Promise<T.AuctionActionResult> {
+    return this.#json('POST', `/v1/auctions/${enc(requestId)}/reveal`, body);
+  }
+  /** `rising`: take the request at the current price. */
+  lock(requestId: string, proverId: string): Promise<T.AuctionActionResult> {
+    return this.#json('POST', `/v1/auctions/${enc(requestId)}/lock`, { prover_id: proverId });
+  }
+  orderBook(backend: T.ProofSystem): Promise<T.OrderBook> {
+    return this.#json('GET', `/v1/orderbook${query({ backend })}`);
+  }
+
+  // subscriptions (market API)
+  subscribe(body: T.SubscribeInput): Promise<T.Subscription> {
+    return this.#json('POST', '/v1/subscriptions', body);
+  }
+  getSubscription(subscriptionId: string): Promise<T.Subscription> {
+    return this.#json('GET', `/v1/subscriptions/${enc(subscriptionId)}`);
   }
 
   // programs
@@ -124,22 +189,17 @@ export class ProofMarketClient {
     return this.#json('GET', '/healthz');
   }
 
-  async #fetch(method: string, path: string, body?: unknown): Promise<Response> {
+  async #fetch(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse> {
     const url = this.baseUrl + path;
     try {
-      return await fetch(url, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
+      return await httpRequest(url, method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, headers);
     } catch (err) {
       throw new ConnectionError(this.baseUrl, (err as { cause?: unknown }).cause ?? err);
     }
   }
 
-  async #json<R>(method: string, path: string, body?: unknown): Promise<R> {
-    const res = await this.#fetch(method, path, body);
+  async #json<R>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<R> {
+    const res = await this.#fetch(method, path, body, headers);
     if (!res.ok) throw await toError(res);
     // Routes that answer a bare id (POST /tasks, POST /provers/register) send it as text/plain.
     if (!(res.headers.get('content-type') ?? '').includes('json')) return (await res.text()) as R;
@@ -147,7 +207,7 @@ export class ProofMarketClient {
   }
 }
 
-async function toError(res: Response): Promise<ProofMarketError> {
+async function toError(res: HttpResponse): Promise<ProofMarketError> {
   const text = await res.text();
   try {
     const { error } = JSON.parse(text) as { error: { code: string; message: string } };
@@ -158,3 +218,14 @@ async function toError(res: Response): Promise<ProofMarketError> {
 }
 
 const enc = encodeURIComponent;
+
+/** `?a=1&b=x` from the defined fields (empty when none). */
+function query(params: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
+  return q.size ? `?${q}` : '';
+}
+
+function bearer(token: string | undefined): Record<string, string> | undefined {
+  return token === undefined ? undefined : { authorization: `Bearer ${token}` };
+}

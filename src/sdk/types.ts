@@ -2,7 +2,14 @@
 
 export type TaskStatus = 'pending' | 'assigned' | 'in_progress' | 'completed' | 'failed';
 export type ProverStatus = 'active' | 'busy' | 'offline';
-export type ProofSystem = 'groth16' | 'plonk' | 'fflonk';
+/**
+ * A proving backend's name. The snarkjs ones are built in; external-command backends (e.g. Pico's
+ * `koalabear`, `babybear`) are configured at the coordinator, so any name is allowed.
+ */
+export type ProofSystem = 'groth16' | 'plonk' | 'fflonk' | (string & {});
+
+/** Integer base units as a decimal string, e.g. `"1000"`. */
+export type Money = string;
 
 export interface SubmitTaskRequest {
   task_id?: string;
@@ -90,6 +97,14 @@ export interface RegisterProverRequest {
   /** Measured proofs per second. */
   proving_speed?: number;
   reward_address?: string;
+  /** The least this prover asks per proof (per month for `subscription`), base units; default "0". */
+  base_price?: Money;
+  /** Default `per_proof`. */
+  price_type?: PriceType;
+  /** `subscription` only: proofs per period; `null` = unlimited. */
+  subscription_quota?: number | null;
+  /** 0..5 stars, seeded by the operator: needs the operator token (see `registerProver`), else 403 operator_only. */
+  reputation?: number;
 }
 
 export interface HeartbeatRequest {
@@ -154,4 +169,318 @@ export interface Health {
   status: string;
   store: string;
   verifier_threads: number;
+}
+
+// ── market API (docs/market-api.md) ─────────────────────────────────────────────────────────────────
+
+export type PriceType = 'per_proof' | 'subscription' | 'auction';
+export type Mechanism = 'fixed' | 'weighted' | 'sealed' | 'rising';
+export type AuctionPhase = 'bidding' | 'reveal' | 'locked' | 'closed';
+export type RequestStatus = 'pending' | 'assigned' | 'in_progress' | 'completed' | 'failed' | 'expired';
+export type PriorityName = 'low' | 'normal' | 'high' | 'urgent';
+
+/** Why the market refused an action: the `code` of a 409 answer to a bid, commit, reveal or lock. */
+export type AuctionRejection =
+  | 'price_above_max'
+  | 'reputation_too_low'
+  | 'capacity_full'
+  | 'backend_unsupported'
+  | 'privacy_level_unsupported'
+  | 'not_on_allow_list'
+  | 'phase_closed'
+  | 'prover_inactive'
+  | 'duplicate_bid'
+  | 'wrong_mechanism'
+  | 'invalid_commitment'
+  | 'no_commitment'
+  | 'commitment_mismatch'
+  | 'lock_held'
+  | 'lock_lapsed';
+
+/** `GET /v1/backends` */
+export interface Backend {
+  name: ProofSystem;
+  kind: 'snarkjs' | 'external';
+  installed: boolean;
+  /** What to install when `installed` is false. */
+  install_hint: string | null;
+  description: string;
+}
+
+/** `GET /v1/provers` query. */
+export interface ProverFilter {
+  backend?: ProofSystem;
+  max_price?: Money | number;
+  min_reputation?: number;
+  status?: ProverStatus;
+  sort?: 'price' | 'reputation' | 'response_time';
+}
+
+/** `GET /v1/provers`, `GET /v1/provers/:id` */
+export interface ProverProfile {
+  prover_id: string;
+  name: string | null;
+  backends: ProofSystem[];
+  privacy_levels: number[];
+  capacity: number;
+  active_tasks: number;
+  gpu_enabled: boolean;
+  base_price: Money;
+  price_type: PriceType;
+  status: ProverStatus;
+  /** Stars 0..5; `null` = no history yet. */
+  reputation: number | null;
+  response_time_ms: number | null;
+  proving_speed: number | null;
+  registered_at: string;
+  last_heartbeat: string;
+  /** `subscription` provers: proofs per period (`null` = unlimited). Sent by this coordinator. */
+  subscription_quota?: number | null;
+  /** The stars the market ranks with (2.5 without history). Sent by this coordinator. */
+  effective_reputation?: number;
+}
+
+export interface ReputationEvent {
+  at: string;
+  task_id: string;
+  success: boolean;
+  quality: number;
+  expected_ms: number;
+  actual_ms: number;
+  cause: string;
+}
+
+/** `GET /v1/provers/:id/reputation` */
+export interface ProverReputation {
+  prover_id: string;
+  stars: number | null;
+  score: number | null;
+  success_rate: number | null;
+  average_quality: number | null;
+  time_efficiency: number | null;
+  total: number;
+  successful: number;
+  failed: number;
+  weight: number;
+  half_life_ms: number;
+  /** Stars seeded by the operator at registration, if any. */
+  seeded: number | null;
+  history: ReputationEvent[];
+}
+
+/** A request's auction terms; every parameter but the mechanism is optional (the coordinator's defaults). */
+export interface AuctionTerms {
+  mechanism: Mechanism;
+  bid_window_ms?: number;
+  /** `sealed` */
+  reveal_window_ms?: number;
+  /** `weighted` */
+  price_weight?: number;
+  /** `weighted` */
+  reputation_weight?: number;
+  /** `rising` */
+  min_price?: Money;
+  /** `rising` */
+  ramp_start_ms?: number;
+  /** `rising` */
+  ramp_period_ms?: number;
+  /** `rising` */
+  lock_timeout_ms?: number;
+}
+
+/** How a round without a winner is relaxed for the next one. */
+export interface ReauctionPolicy {
+  max_price_step?: Money;
+  max_price_ceiling?: Money;
+  min_reputation_step?: number;
+  min_reputation_floor?: number;
+}
+
+/** `POST /v1/requests` */
+export interface SubmitRequestInput {
+  request_id?: string;
+  requester: string;
+  program_id: string;
+  /** base64 of the input bytes */
+  input: string;
+  backend: ProofSystem;
+  /** 1..255, default 1 */
+  privacy_level?: number;
+  /** low = 25, normal = 50 (default), high = 75, urgent = 100, or 0..100 */
+  priority?: PriorityName | number;
+  max_price: Money;
+  /** 0..5, default 0 */
+  min_reputation?: number;
+  /** Minutes; default the coordinator's. */
+  deadline?: number;
+  /** Default `{ mechanism: 'fixed' }`. */
+  auction?: AuctionTerms;
+  allow_list?: string[];
+  reauction?: ReauctionPolicy;
+  subscription_id?: string;
+  on_exhausted?: 'error' | 'market';
+}
+
+/** How one auction entry fared. */
+export interface AuctionExplanationEntry {
+  seq: number;
+  action: 'bid' | 'commit' | 'reveal' | 'lock';
+  prover_id: string;
+  at: string;
+  /** `null` for a commitment. */
+  fee: Money | null;
+  /** `weighted` only. */
+  score: number | null;
+  result: 'won' | 'lost' | 'rejected' | 'revealed' | 'lapsed';
+  reason: string | null;
+}
+
+export type AuctionOutcome =
+  | { kind: 'won'; prover_id: string; price: Money; refund: Money; why: string }
+  | { kind: 'no_winner'; reason: 'no_bids' | 'no_eligible_bid'; why: string };
+
+export interface AuctionExplanation {
+  request_id: string;
+  mechanism: Mechanism;
+  max_price: Money;
+  opened_at: string;
+  closed_at: string;
+  closed_early: boolean;
+  entries: AuctionExplanationEntry[];
+  outcome: AuctionOutcome;
+}
+
+/** An auction's parameters as the coordinator resolved them (prices as strings). */
+export interface AuctionSpecView {
+  mechanism: Mechanism;
+  bid_window_ms: number;
+  reveal_window_ms?: number;
+  price_weight?: number;
+  reputation_weight?: number;
+  min_price?: Money;
+  ramp_start_ms?: number;
+  ramp_period_ms?: number;
+  lock_timeout_ms?: number;
+  [key: string]: unknown;
+}
+
+/** `GET /v1/auctions`, `GET /v1/auctions/:request_id`: one round of a request's auction. */
+export interface AuctionView {
+  request_id: string;
+  round: number;
+  mechanism: Mechanism;
+  phase: AuctionPhase;
+  backend: ProofSystem;
+  privacy_level: number;
+  program_id: string;
+  max_price: Money;
+  min_reputation: number;
+  allow_list: string[] | null;
+  opened_at: string;
+  bid_closes_at: string;
+  /** `sealed` only. */
+  reveal_closes_at: string | null;
+  /** `rising` only: the price offered now. */
+  current_price: Money | null;
+  locked_by: string | null;
+  spec: AuctionSpecView;
+  /** Once closed. */
+  explanation: AuctionExplanation | null;
+  /** The request's deadline (sent by this coordinator; not in the contract's minimal view). */
+  deadline?: string;
+  /** The request's priority 0..100 (as `deadline`). */
+  priority?: number;
+}
+
+/** `GET /v1/auctions` query. */
+export interface AuctionFilter {
+  state?: 'open' | 'closed';
+  backend?: ProofSystem;
+  /** At most this many (the coordinator's default applies when omitted). */
+  limit?: number;
+}
+
+/** `GET /v1/requests/:id` */
+export interface RequestView {
+  request_id: string;
+  requester: string;
+  program_id: string;
+  backend: ProofSystem;
+  privacy_level: number;
+  priority: number;
+  max_price: Money;
+  min_reputation: number;
+  deadline: string;
+  status: RequestStatus;
+  assigned_prover: string | null;
+  auction: AuctionView | null;
+  /** The clearing price once won. */
+  price: Money | null;
+  history: TaskHistoryEntry[];
+}
+
+/** The answer to an accepted bid, commit, reveal or lock (a refusal is a 409 ProofMarketError). */
+export interface AuctionActionResult {
+  accepted: true;
+  phase: AuctionPhase;
+  /** This action alone gave the prover the request (a `fixed` take, a `rising` lock). */
+  assigned: boolean;
+  /** The price it was won at, when `assigned`. */
+  price?: Money | null;
+}
+
+export interface BidInput {
+  prover_id: string;
+  fee: Money;
+}
+
+export interface CommitInput {
+  prover_id: string;
+  /** sha256 hex of the sealed bid; see `sealedCommitment` in src/domain/market. */
+  commitment: string;
+}
+
+export interface RevealInput {
+  prover_id: string;
+  fee: Money;
+  nonce: string;
+}
+
+export interface PriceLevel {
+  price: Money;
+  quantity: number;
+}
+
+/** `GET /v1/orderbook?backend=` */
+export interface OrderBook {
+  backend: ProofSystem;
+  /** Pending requests at their max price, best (highest) first. */
+  bids: PriceLevel[];
+  /** Active provers' base price × free capacity, best (lowest) first. */
+  asks: PriceLevel[];
+  best_bid: Money | null;
+  best_ask: Money | null;
+  spread: Money | null;
+  crossed: boolean;
+  suggested_price: { p50: Money; p90: Money; count: number } | null;
+}
+
+/** `POST /v1/subscriptions` */
+export interface SubscribeInput {
+  requester: string;
+  prover_id: string;
+  period: 'monthly' | 'annual';
+}
+
+export interface Subscription {
+  subscription_id: string;
+  requester: string;
+  prover_id: string;
+  period: 'monthly' | 'annual';
+  fee: Money;
+  /** Proofs per period; `null` = unlimited. */
+  quota: number | null;
+  used: number;
+  starts_at: string;
+  ends_at: string;
 }

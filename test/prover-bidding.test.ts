@@ -1,0 +1,185 @@
+// Prover nodes bidding in the market's auctions, against a real coordinator on a socket (in-memory PGlite,
+// its scheduler closing the rounds): who wins a weighted, a sealed and a rising auction, and what is paid.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCoordinator, type Coordinator } from '../src/coordinator/coordinator.ts';
+import { terminateCurves } from '../src/cli/shutdown.ts';
+import { ProverNode, type ProverNodeEvents } from '../src/prover/index.ts';
+import type { ProverConfig } from '../src/prover/config.ts';
+import { ProofMarketClient } from '../src/sdk/client.ts';
+import type { AuctionTerms, RequestView } from '../src/sdk/types.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pm-prover-bidding-'));
+let coordinator: Coordinator;
+let pm: ProofMarketClient;
+let programId: string;
+let cheap: ProverNode;
+let dear: ProverNode;
+const decisions: Array<{ node: string } & ProverNodeEvents['bid-decision'][0]> = [];
+const actions: Array<{ node: string } & ProverNodeEvents['bid'][0]> = [];
+
+// Both price a groth16 proof at 0.2 s (configured: no speed measurement in tests), with a 20 % margin:
+//   cheap: 0.2 s × 100/s = 20 → fee 24        dear: 0.2 s × 1000/s = 200 → fee 240
+const pricing = { groth16: { seconds_per_proof: 0.2 } };
+
+function node(name: string, config: Partial<ProverConfig>): ProverNode {
+  const n = new ProverNode(
+    { coordinator_url: coordinator.url!, state_dir: join(tmp, name), node_id: name, heartbeat_interval: 0.5, poll_interval: 0.1, bid_interval: 0.25, backend_pricing: pricing, ...config },
+    { measureSpeed: false },
+  );
+  n.on('bid-decision', (e) => decisions.push({ node: name, ...e }));
+  n.on('bid', (e) => actions.push({ node: name, ...e }));
+  return n;
+}
+
+before(async () => {
+  coordinator = await startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: 0, verifierThreads: 1, sweepIntervalMs: 200, auctionTickMs: 50 });
+  pm = new ProofMarketClient({ baseUrl: coordinator.url! });
+  programId = (await pm.listPrograms()).find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;
+  cheap = node('cheap', { cost_per_second: '100' });
+  dear = node('dear', { cost_per_second: '1000' });
+  await Promise.all([cheap.start(), dear.start()]);
+  // Warm up: the coordinator's first request pays one-time costs (the Poseidon wasm) that would eat into the
+  // first auction's bid window; a fixed request (taken by a node) goes first.
+  await completed(await request({ mechanism: 'fixed' }));
+});
+
+after(async () => {
+  await Promise.all([cheap, dear].map((n) => n?.stop({ handBack: true }).catch(() => undefined)));
+  await coordinator?.close();
+  await terminateCurves();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+let seq = 0;
+async function request(auction: AuctionTerms, maxPrice = '1000'): Promise<string> {
+  const r = await pm.submitRequest({
+    requester: 'tester',
+    program_id: programId,
+    input: Buffer.from([7, 7, ++seq]).toString('base64'),
+    backend: 'groth16',
+    max_price: maxPrice,
+    auction,
+  });
+  return r.request_id;
+}
+
+const completed = (id: string) => waitFor(`request ${id} completed`, async () => {
+  const r = await pm.getRequest(id);
+  assert.notEqual(r.status, 'failed');
+  assert.notEqual(r.status, 'expired');
+  return r.status === 'completed' ? r : undefined;
+}) as Promise<RequestView>;
+
+test('weighted: both nodes bid their cost plus margin; the cheaper one wins and is paid its own fee', async () => {
+  const id = await request({ mechanism: 'weighted', bid_window_ms: 1500 });
+  const done = await completed(id);
+  assert.equal(done.assigned_prover, 'cheap');
+  assert.equal(done.price, '24');
+
+  const sent = actions.filter((a) => a.requestId === id);
+  assert.deepEqual(sent.map((a) => [a.node, a.action, a.fee, a.accepted]).sort(), [
+    ['cheap', 'bid', '24', true],
+    ['dear', 'bid', '240', true],
+  ]);
+  const auction = await pm.getAuction(id);
+  assert.equal(auction.explanation?.outcome.kind, 'won');
+  assert.deepEqual(auction.explanation!.entries.map((e) => [e.prover_id, e.fee, e.result]).sort(), [
+    ['cheap', '24', 'won'],
+    ['dear', '240', 'lost'],
+  ]);
+  await waitFor('the win counted', () => cheap.bidStats.won >= 1);
+  assert.equal(dear.bidStats.won, 0);
+});
+
+test('sealed: both commit, then reveal; the lowest fee wins at the second price', async () => {
+  const id = await request({ mechanism: 'sealed', bid_window_ms: 1500, reveal_window_ms: 1500 });
+  const done = await completed(id);
+  assert.equal(done.assigned_prover, 'cheap');
+  assert.equal(done.price, '240', 'the winner is paid the second-lowest fee');
+
+  const sent = actions.filter((a) => a.requestId === id).map((a) => [a.node, a.action, a.fee, a.accepted]);
+  for (const n of ['cheap', 'dear']) {
+    const fee = n === 'cheap' ? '24' : '240';
+    assert.deepEqual(sent.filter((s) => s[0] === n), [[n, 'commit', fee, true], [n, 'reveal', fee, true]], `${n} committed, then revealed`);
+  }
+  // between the commit and the reveal, each waited for the reveal phase
+  assert.ok(decisions.some((d) => d.requestId === id && d.node === 'dear' && d.decision.action === 'wait' && d.decision.reason === 'reveal_phase'));
+  const auction = await pm.getAuction(id);
+  const outcome = auction.explanation!.outcome;
+  assert.ok(outcome.kind === 'won' && outcome.prover_id === 'cheap' && outcome.price === '240' && outcome.refund === '760');
+});
+
+test('rising: each node waits for the price to reach its fee; the cheaper one locks first', async () => {
+  // 0 → 1000 over 20 s: the cheap node's fee (24) comes after 480 ms, the dear node's (240) after 4.8 s.
+  const id = await request({ mechanism: 'rising', bid_window_ms: 30_000, min_price: '0', ramp_start_ms: 0, ramp_period_ms: 20_000, lock_timeout_ms: 60_000 });
+  const done = await completed(id);
+  assert.equal(done.assigned_prover, 'cheap');
+  const price = BigInt(done.price!);
+  assert.ok(price >= 24n && price < 240n, `locked at ${price}, at or above the fee 24 and below the dear node's 240`);
+  assert.ok(actions.some((a) => a.requestId === id && a.node === 'cheap' && a.action === 'lock' && a.accepted && a.assigned));
+  // the dear node never locked: it waited for 240 (if it saw the auction before the cheap node took it)
+  assert.ok(!actions.some((a) => a.requestId === id && a.node === 'dear' && a.action === 'lock'));
+  for (const d of decisions.filter((x) => x.requestId === id && x.node === 'dear')) {
+    assert.ok(d.decision.action === 'wait' || d.decision.action === 'skip', JSON.stringify(d.decision));
+    if (d.decision.action === 'wait') assert.equal(d.decision.reason, 'price_below_target');
+  }
+});
+
+test('a request below a node\'s cost is skipped by it (price_below_cost), without a refused bid', async () => {
+  const refusedBefore = dear.bidStats.refused;
+  const id = await request({ mechanism: 'weighted', bid_window_ms: 1000 }, '200');
+  const done = await completed(id);
+  assert.equal(done.assigned_prover, 'cheap');
+  assert.ok(decisions.some((d) => d.requestId === id && d.node === 'dear' && d.decision.action === 'skip' && d.decision.reason === 'price_below_cost'));
+  assert.ok(!actions.some((a) => a.requestId === id && a.node === 'dear'));
+  assert.equal(dear.bidStats.refused, refusedBefore);
+  await waitFor('the skip counted once the round closed', () => dear.bidStats.skipped >= 1);
+});
+
+test('a 409 is an answer: logged with its code once, not retried; stop() ends the bidding loop', async () => {
+  // This node cannot read its own stars, so its strategy leaves min_reputation to the market, which refuses
+  // a newcomer (2.5 stars) below 3.
+  class NoStars extends ProofMarketClient {
+    override getProver(): never {
+      throw new Error('not available in this test');
+    }
+  }
+  const blind = new ProverNode(
+    { coordinator_url: coordinator.url!, state_dir: join(tmp, 'blind'), node_id: 'blind', heartbeat_interval: 0.5, poll_interval: 0.1, backend_pricing: pricing },
+    { measureSpeed: false, client: new NoStars({ baseUrl: coordinator.url! }) },
+  );
+  const mine: Array<ProverNodeEvents['bid'][0]> = [];
+  blind.on('bid', (e) => mine.push(e));
+  await blind.start();
+  try {
+    const id = await request({ mechanism: 'weighted', bid_window_ms: 1500 });
+    const r = await pm.submitRequest({ requester: 'tester', program_id: programId, input: Buffer.from([1, 9, 9]).toString('base64'), backend: 'groth16', max_price: '1000', min_reputation: 3, auction: { mechanism: 'weighted', bid_window_ms: 1500 } });
+    await waitFor('the picky round closed', async () => (await pm.getAuction(r.request_id)).phase === 'closed');
+    const refusals = mine.filter((e) => e.requestId === r.request_id);
+    assert.deepEqual(refusals.map((e) => [e.action, e.accepted, e.code]), [['bid', false, 'reputation_too_low']], 'one refused bid, no retries');
+    assert.ok(blind.bidStats.refused >= 1);
+    await completed(id);
+  } finally {
+    const stopped = Date.now();
+    await blind.stop({ handBack: true });
+    assert.ok(Date.now() - stopped < 10_000, 'stop() is prompt');
+  }
+  const sentAtStop = blind.bidStats.sent;
+  await request({ mechanism: 'weighted', bid_window_ms: 1000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(blind.bidStats.sent, sentAtStop, 'a stopped node sends nothing');
+});
