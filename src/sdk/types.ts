@@ -416,6 +416,12 @@ export interface RequestView {
   auction: AuctionView | null;
   /** The clearing price once won. */
   price: Money | null;
+  /** `fixed`, `weighted`, `sealed`, `rising`, or `subscription`. */
+  mechanism: string;
+  /** The auction round the request is in (0 for `fixed`: no rounds). */
+  round: number;
+  allow_list: string[] | null;
+  created_at: string;
   history: TaskHistoryEntry[];
 }
 
