@@ -15,7 +15,12 @@ const ARG_NAMES: Partial<Record<ConfigKey, string>> = {
   reward_address: 'ADDRESS',
   faulty_rate: 'RATE',
   name: 'NAME',
-};
+  cost_per_second: 'UNITS',
+  margin: 'RATIO',
+  base_price: 'UNITS',
+  price_type: 'TYPE',
+  backend_pricing: 'JSON',
+}; // the rest take seconds
 
 const optionLines = CONFIG_KEYS.map((k) => {
   const spec = OPTIONS[k];
@@ -33,6 +38,7 @@ JSON file given with --config, e.g. {"max_concurrent_proofs": 2}; precedence: fl
   --config FILE                       JSON config file (or PROOFMARKET_CONFIG); TOML is not supported
 ${optionLines}
   --no-gpu-enabled                    override gpu_enabled from the environment or the file
+  --no-bidding                        take only fixed requests (the pull), never bid in auctions
   --hand-back                         on Ctrl-C, release in-flight tasks at once instead of finishing them
   --verbose                           print every task step (assigned, proved, retries), not just outcomes
   --quiet                             print only failures
@@ -47,6 +53,7 @@ Example:
 const flagOptions = {
   config: { type: 'string' },
   'no-gpu-enabled': { type: 'boolean' },
+  'no-bidding': { type: 'boolean' },
   'hand-back': { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   quiet: { type: 'boolean', short: 'q' },
@@ -63,6 +70,10 @@ export function configFromArgs(values: Record<string, string | boolean | undefin
   if (values['no-gpu-enabled']) {
     if (values['gpu-enabled']) throw usage('--gpu-enabled and --no-gpu-enabled contradict each other');
     flags.gpu_enabled = false;
+  }
+  if (values['no-bidding']) {
+    if (values.bidding) throw usage('--bidding and --no-bidding contradict each other');
+    flags.bidding = false;
   }
   const configPath = (typeof values.config === 'string' ? values.config : undefined) ?? env.PROOFMARKET_CONFIG;
   let file: unknown;
