@@ -780,7 +780,8 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
   async #proveStage(run: TaskRun): Promise<void> {
     const p = run.program!;
     const out = await abortable(
-      this.#pool!.prove({ system: p.system, input: run.task.circuit_input!, wasmPath: p.wasmPath, zkeyPath: p.zkeyPath }),
+      // external backends also get the vkey and the program id (their prove command may need them)
+      this.#pool!.prove({ system: p.system, input: run.task.circuit_input!, wasmPath: p.wasmPath, zkeyPath: p.zkeyPath, vkeyPath: p.vkeyPath, programId: p.programId }),
       run.abort.signal,
     );
     this.stats.proved++;
