@@ -66,7 +66,7 @@ test('registers with its capabilities, proves tasks in parallel workers, and cou
   const me = (await pm.listProvers()).find((p) => p.prover_id === n.nodeId)!;
   assert.deepEqual(me.supported_levels, [1, 2, 3]);
   assert.equal(me.capacity, 2);
-  assert.deepEqual(me.backends, ['groth16', 'plonk', 'fflonk']);
+  assert.deepEqual(me.backends, ['groth16', 'plonk', 'fflonk', 'snarkjs-cli'], 'the snarkjs three, and the external backends it can run here');
   assert.equal(me.gpu_enabled, false);
   assert.equal(me.proving_speed, n.provingSpeed);
   assert.equal(me.reward_address, ADDR);

@@ -291,7 +291,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
         prover_id: this.#nodeId,
         supported_levels: advertisedLevels(c),
         capacity: c.max_concurrent_proofs,
-        backends: [...BACKENDS],
+        backends: this.#backends(),
         gpu_enabled: c.gpu_enabled,
         ...(this.#provingSpeed !== undefined ? { proving_speed: this.#provingSpeed } : {}),
         ...(c.reward_address !== undefined ? { reward_address: c.reward_address } : {}),
@@ -482,7 +482,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     }
     return {
       prover_id: this.#nodeId!,
-      backends: [...BACKENDS],
+      backends: this.#backends(),
       privacy_levels: [...c.supported_privacy_levels],
       // The measured rate is one worker's on the groth16 benchmark circuit; it prices every backend unless
       // backend_pricing gives a backend its own seconds_per_proof. Unmeasured and unconfigured: no bid.
@@ -775,6 +775,12 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     if (t.proof_system && t.proof_system !== run.program.system) {
       throw new ArtifactError(`the task says ${t.proof_system} but program ${t.program_id.slice(0, 12)}… is ${run.program.system}`);
     }
+  }
+
+  /** What this node can prove: the snarkjs systems, and every external backend whose prove command is installed here. */
+  #backends(): string[] {
+    const registry = this.#pool!.backends;
+    return [...BACKENDS, ...registry.list().filter((b) => b.kind === 'external' && registry.canProve(b.name)).map((b) => b.name)];
   }
 
   async #proveStage(run: TaskRun): Promise<void> {
