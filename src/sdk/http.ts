@@ -60,6 +60,17 @@ export function httpRequest(
   timeoutMs: number,
   extraHeaders?: Record<string, string>,
 ): Promise<HttpResponse> {
+  return send(url, method, body, timeoutMs, extraHeaders, true);
+}
+
+function send(
+  url: string,
+  method: string,
+  body: string | undefined,
+  timeoutMs: number,
+  extraHeaders: Record<string, string> | undefined,
+  mayRetry: boolean,
+): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     let target: URL;
     try {
@@ -115,7 +126,17 @@ export function httpRequest(
       fail(err);
       req.destroy(err);
     }, timeoutMs);
-    req.on('error', fail);
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed just as we wrote to it: Node's documented race. A GET changes
+      // nothing, so it is sent once more on a fresh socket; anything else reports the error.
+      if (mayRetry && method === 'GET' && req.reusedSocket && err.code === 'ECONNRESET' && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        send(url, method, body, timeoutMs, extraHeaders, false).then(resolve, reject);
+        return;
+      }
+      fail(err);
+    });
     req.end(body);
   });
 }
