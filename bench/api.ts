@@ -29,9 +29,9 @@ async function seedStore(dataDir: string): Promise<void> {
     );
     await c.db.query(
       `INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
-         expected_public_signals, status, deadline, request_hash, created_at, updated_at)
+         expected_public_signals, status, deadline, request_hash, created_at, updated_at, max_price)
        SELECT 'bench-task-' || g, 1 + g % 3, $1::bytea, 100, 'bench', g % 101, $2, $3::jsonb, 'pending', $4::timestamptz + interval '1 day', 'bench',
-         $4::timestamptz + g * interval '1 millisecond', $4::timestamptz FROM generate_series(1, $5::int) g`,
+         $4::timestamptz + g * interval '1 millisecond', $4::timestamptz, 100 FROM generate_series(1, $5::int) g`,
       [data, program.program_id, JSON.stringify([dataCommitment(data).toString()]), now, TASKS],
     );
     await c.db.query('ANALYZE');
