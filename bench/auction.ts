@@ -27,6 +27,7 @@ import {
 import { ProofMarketClient, ProofMarketError } from '../src/sdk/client.ts';
 import { spawnCoordinator } from '../test/support/process.ts';
 import { fmt, ratio, table } from './support.ts';
+import { seededRandom } from '../src/demo/workload.ts';
 
 // ── 1. the engine alone ──────────────────────────────────────────────────────────────────────────
 
@@ -47,17 +48,6 @@ const HOUR = 3_600_000;
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const MECHANISMS: readonly Mechanism[] = ['fixed', 'weighted', 'sealed', 'rising'];
 
-/** A deterministic PRNG (mulberry32), so every run bids the same fees. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface PlainBid {
   prover_id: string;
@@ -82,7 +72,7 @@ interface Field {
 const requestId = (m: Mechanism, n: number) => `bench-auction-${m}-${n}`;
 
 function makeField(n: number): Field {
-  const rnd = prng(0x5eed + n);
+  const rnd = seededRandom(0x5eed + n);
   const provers: ProverProfile[] = [];
   const bids: PlainBid[] = [];
   const revealAt: Date[] = [];

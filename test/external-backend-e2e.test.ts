@@ -11,6 +11,7 @@ import { terminateCurves } from '../src/cli/shutdown.ts';
 import { builtinArtifactUrl } from '../src/proofs/programs.ts';
 import { ProverNode } from '../src/prover/index.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
+import { waitFor } from './support/wait.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pm-external-e2e-'));
 let coordinator: Coordinator;
@@ -52,12 +53,10 @@ test('a snarkjs-cli program: registered, requested, proved and verified by exter
   const wrong = await pm.submitRequest({ requester: 'r', program_id: program.program_id, input, backend: 'groth16', max_price: '5' }).catch((e: { code: string }) => e);
   assert.equal((wrong as { code: string }).code, 'backend_mismatch');
   const r = await pm.submitRequest({ requester: 'r', program_id: program.program_id, input, backend: 'snarkjs-cli', max_price: '5' });
-  const until = Date.now() + 120_000;
-  let status = await pm.getRequest(r.request_id);
-  while (status.status !== 'completed' && status.status !== 'failed' && Date.now() < until) {
-    await new Promise((res) => setTimeout(res, 200));
-    status = await pm.getRequest(r.request_id);
-  }
+  const status = await waitFor(`request ${r.request_id} settled`, async () => {
+    const v = await pm.getRequest(r.request_id);
+    return v.status === 'completed' || v.status === 'failed' ? v : undefined;
+  }, 120_000);
   assert.equal(status.status, 'completed', JSON.stringify(status.history));
   assert.equal(status.assigned_prover, 'ext-node');
   const detail = await pm.getTask(r.request_id);

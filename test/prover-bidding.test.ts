@@ -11,6 +11,7 @@ import { ProverNode, type ProverNodeEvents } from '../src/prover/index.ts';
 import type { ProverConfig } from '../src/prover/config.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import type { AuctionTerms, RequestView } from '../src/sdk/types.ts';
+import { waitFor as waitForAtMost } from './support/wait.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pm-prover-bidding-'));
 let coordinator: Coordinator;
@@ -56,15 +57,8 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The bidding tests wait longer than the default: an auction round adds its windows. */
+const waitFor = <T>(what: string, fn: Parameters<typeof waitForAtMost<T>>[1], timeoutMs = 60_000) => waitForAtMost(what, fn, timeoutMs);
 
 let seq = 0;
 async function request(auction: AuctionTerms, maxPrice = '1000', more: Record<string, unknown> = {}): Promise<string> {

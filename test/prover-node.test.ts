@@ -9,6 +9,7 @@ import { terminateCurves } from '../src/cli/shutdown.ts';
 import { ProverNode, ProverStartError, type ProverNodeOptions } from '../src/prover/index.ts';
 import type { ProverConfig } from '../src/prover/config.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
+import { waitFor } from './support/wait.ts';
 
 const ADDR = '0x52908400098527886E0F7030069857D2E4169EE7';
 const tmp = mkdtempSync(join(tmpdir(), 'pm-prover-node-'));
@@ -42,16 +43,6 @@ function node(config: Partial<ProverConfig> = {}, opts: ProverNodeOptions = {}):
   );
   nodes.push(n);
   return n;
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const submit = (level: number, data: number[]) => pm.submitTask({ privacy_level: level, circuit_data: data, reward_amount: '100', requester: 'tester' });
