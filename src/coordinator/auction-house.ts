@@ -254,7 +254,11 @@ export class AuctionHouse {
       await this.#expire(tx, task, now, outcome.kind === 'won' ? 'winner_unavailable' : outcome.reason);
       return;
     }
-    const next = nextRound({ terms: termsOf(task), policy, closed: closedRound.explanation.outcome.kind === 'won' ? { ...closedRound.explanation, outcome: { kind: 'no_winner', reason: 'no_eligible_bid', why: 'the winner was no longer available' } } : closedRound.explanation, now, deadline: task.deadline });
+    // a winner that could not take the request leaves the round as if no bid had been eligible
+    const closed = outcome.kind === 'won'
+      ? { ...closedRound.explanation, outcome: { kind: 'no_winner' as const, reason: 'no_eligible_bid' as const, why: 'the winner was no longer available' } }
+      : closedRound.explanation;
+    const next = nextRound({ terms: termsOf(task), policy, closed, now, deadline: task.deadline });
     if (next.action === 'expire') await this.#expire(tx, task, now, next.reason);
     else await this.openRound(tx, task, now, next.terms);
   }

@@ -154,14 +154,8 @@ export class Market {
     const taskId = input.task_id ?? newId();
     const data = Uint8Array.from(input.circuit_data);
     const program = await this.programForLevel(input.privacy_level);
-    const encoding = encodingOf(program.input_encoding);
-    if (encoding.maxBytes !== null && data.length > encoding.maxBytes) {
-      throw invalid('input_too_large', `circuit_data has ${data.length} bytes; program ${program.name} takes at most ${encoding.maxBytes}`);
-    }
-    const expected = await encoding.expectedPublicSignals(data, {
-      wasm: () => this.artifact(program.program_id, 'wasm'),
-      nPublic: nPublicOf(program.vkey),
-    });
+    checkInputSize(program, data, 'circuit_data');
+    const expected = await this.#expectedSignals(program, data);
     const requestHash = hashOf({ ...input, task_id: taskId, reward_amount: input.reward_amount.toString() });
     const now = this.clock.now();
     const inserted = await tasks.insertTask(this.db, {
@@ -207,10 +201,7 @@ export class Market {
     if (program.proof_system !== input.backend) {
       throw invalid('backend_mismatch', `program ${program.program_id} (${program.name}) is proved with ${program.proof_system}, not ${input.backend}; use backend ${program.proof_system}`);
     }
-    const encoding = encodingOf(program.input_encoding);
-    if (encoding.maxBytes !== null && input.input.length > encoding.maxBytes) {
-      throw invalid('input_too_large', `the input has ${input.input.length} bytes; program ${program.name} takes at most ${encoding.maxBytes}`);
-    }
+    checkInputSize(program, input.input, 'the input');
     const now = this.clock.now();
     const deadline = new Date(now.getTime() + (input.deadline_minutes !== undefined ? input.deadline_minutes * 60_000 : this.config.taskDeadlineMs));
     const auction = auctionSpec(input.auction, input.max_price, deadline.getTime() - now.getTime(), this.config.proofTimeoutMs);
@@ -233,10 +224,7 @@ export class Market {
     };
     const problems = termsProblems(terms);
     if (problems.length > 0) throw invalid('invalid_auction_terms', `the auction terms are invalid: ${problems.join('; ')}`);
-    const expected = await encoding.expectedPublicSignals(input.input, {
-      wasm: () => this.artifact(program.program_id, 'wasm'),
-      nPublic: nPublicOf(program.vkey),
-    });
+    const expected = await this.#expectedSignals(program, input.input);
     const stored: StoredTerms = {
       auction: { ...auction, ...(auction.mechanism === 'rising' ? { min_price: auction.min_price.toString() } : {}) },
       reauction,
@@ -292,6 +280,14 @@ export class Market {
       this.metrics.tasksSubmitted.inc();
     }
     return requestId;
+  }
+
+  /** The public signals a correct proof for this input must carry (the task's own; e.g. its commitment). */
+  #expectedSignals(program: ProgramRecord, data: Uint8Array): Promise<string[]> {
+    return encodingOf(program.input_encoding).expectedPublicSignals(data, {
+      wasm: () => this.artifact(program.program_id, 'wasm'),
+      nPublic: nPublicOf(program.vkey),
+    });
   }
 
   /** The subscription a request runs under, or undefined to go to the market instead (on_exhausted: market). */
@@ -695,6 +691,14 @@ export class Market {
       await this.auctions.closeRounds(tx, expired.filter((t) => t.mechanism !== 'fixed').map((t) => t.task_id), now);
       return { offline, requeued: stuck.length, expired: expired.length };
     });
+  }
+}
+
+/** An input longer than its program's encoding takes is refused before any work is done on it. */
+function checkInputSize(program: ProgramRecord, data: Uint8Array, what: string): void {
+  const { maxBytes } = encodingOf(program.input_encoding);
+  if (maxBytes !== null && data.length > maxBytes) {
+    throw invalid('input_too_large', `${what} has ${data.length} bytes; program ${program.name} takes at most ${maxBytes}`);
   }
 }
 
