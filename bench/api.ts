@@ -17,7 +17,7 @@ const PROVERS = 1_000;
 const TASKS = 100_000;
 
 async function seedStore(dataDir: string): Promise<void> {
-  const c = await startCoordinator({ dataDir, logLevel: 'silent', verifierThreads: 1 }, { listen: false, scheduler: false });
+  const c = await startCoordinator({ dataDir, logLevel: 'silent', verifierThreads: 1, open: true }, { listen: false, scheduler: false });
   try {
     const program = await c.market.programForLevel(1);
     const data = new Uint8Array([1, 2, 3, 4]);

@@ -19,7 +19,7 @@ let node: ProverNode;
 let pm: ProofMarketClient;
 
 before(async () => {
-  coordinator = await startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: 0, verifierThreads: 1, auctionTickMs: 50 });
+  coordinator = await startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: 0, verifierThreads: 1, auctionTickMs: 50, open: true });
   pm = new ProofMarketClient({ baseUrl: coordinator.url! });
   node = new ProverNode(
     { coordinator_url: coordinator.url!, state_dir: join(tmp, 'node'), node_id: 'ext-node', heartbeat_interval: 0.5, poll_interval: 0.1, bidding: false },

@@ -10,10 +10,12 @@ import { testCoordinator, type TestCoordinator } from './support/coordinator.ts'
 import { createDatabase } from './support/services.ts';
 import { openDb, type Db } from '../src/store/db.ts';
 import { proveBuiltin } from './support/proofs.ts';
+import { signedCall, testSigner } from './support/signing.ts';
 
-const OPERATOR = 'operator-secret-token';
 let c: TestCoordinator;
 let program: string;
+/** The market operator's key; it signs with the current suite's manual clock. */
+const operator = testSigner({ get clock() { return c.clock; } });
 
 after(() => terminateCurves());
 
@@ -32,7 +34,7 @@ for (const [store, open, skip] of stores) {
     let db: Db | undefined;
     before(async () => {
       db = open ? await open() : undefined;
-      c = await testCoordinator({ operatorToken: OPERATOR }, db);
+      c = await testCoordinator({ operatorAddress: operator.address }, db);
       const programs = (await c.call('GET', '/programs')).body as Array<{ program_id: string; name: string; proof_system: string }>;
       program = programs.find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;
     });
@@ -80,9 +82,9 @@ test('prover profiles: registration with market fields, discovery filters and so
   const denied = await c.call('POST', '/provers/register', { prover_id: 'seeded', supported_levels: [10], capacity: 1, reputation: 4.8 });
   assert.equal(denied.status, 403);
   assert.equal(denied.body.error.code, 'operator_only');
-  const wrong = await c.call('POST', '/provers/register', { prover_id: 'seeded', supported_levels: [10], capacity: 1, reputation: 4.8 }, { authorization: 'Bearer nope' });
+  const wrong = await signedCall(c, testSigner(c), 'POST', '/provers/register', { prover_id: 'seeded', supported_levels: [10], capacity: 1, reputation: 4.8 });
   assert.equal(wrong.status, 403);
-  const seeded = await c.call('POST', '/provers/register', { prover_id: 'seeded', supported_levels: [10], capacity: 1, reputation: 4.8, base_price: '500', backends: ['plonk'] }, { authorization: `Bearer ${OPERATOR}` });
+  const seeded = await signedCall(c, operator, 'POST', '/provers/register', { prover_id: 'seeded', supported_levels: [10], capacity: 1, reputation: 4.8, base_price: '500', backends: ['plonk'] });
   assert.equal(seeded.status, 200, seeded.raw);
 
   const unknown = await c.call('POST', '/provers/register', { prover_id: 'x', supported_levels: [1], capacity: 1, backends: ['nope'] });

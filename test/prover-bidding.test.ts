@@ -38,7 +38,7 @@ function node(name: string, config: Partial<ProverConfig>): ProverNode {
 }
 
 before(async () => {
-  coordinator = await startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: 0, verifierThreads: 1, sweepIntervalMs: 200, auctionTickMs: 50 });
+  coordinator = await startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: 0, verifierThreads: 1, sweepIntervalMs: 200, auctionTickMs: 50, open: true });
   pm = new ProofMarketClient({ baseUrl: coordinator.url! });
   programId = (await pm.listPrograms()).find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;
   cheap = node('cheap', { cost_per_second: '100' });
@@ -176,7 +176,9 @@ test('no bids: the request is re-auctioned at rising prices, then refunded at it
   assert.ok(BigInt(ended.max_price) > 10n, `at a raised price: ${ended.max_price}`);
   const last = ended.history.at(-1)!;
   assert.ok(last.cause === 'no_winner' || last.cause === 'deadline', JSON.stringify(last));
-  assert.equal((last.detail as { refund?: string }).refund, ended.max_price, 'the escrow is refunded in full');
+  // the escrow covered the re-auction ceiling, the most the request could ever pay: all of it comes back
+  assert.equal((last.detail as { refund?: string }).refund, '1000', 'the escrow is refunded in full');
+  assert.deepEqual((await pm.requestLedger(id)).movements.map((m) => m.kind), ['escrow', 'refund']);
   assert.equal(ended.assigned_prover, null);
   for (const n of ['cheap', 'mid', 'dear']) {
     assert.ok(!actions.some((a) => a.requestId === id && a.node === n), `${n} never bid below its cost`);

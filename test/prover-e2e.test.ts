@@ -28,7 +28,7 @@ function track(t: TestContext, p: CliProcess): CliProcess {
 }
 
 async function coordinator(t: TestContext, args: string[]): Promise<CliProcess & { url: string }> {
-  const p = track(t, spawnCli(['serve', '--log-level', 'warn', '--verifier-threads', '1', ...args]));
+  const p = track(t, spawnCli(['serve', '--log-level', 'warn', '--verifier-threads', '1', '--open', ...args]));
   const [, url] = await waitForOutput(p, /listening on (http:\/\/[^\s]+)/, 60_000);
   return Object.assign(p, { url: url! });
 }

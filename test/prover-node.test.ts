@@ -19,7 +19,7 @@ let port: number;
 const nodes: ProverNode[] = [];
 
 async function coordinatorOn(p: number): Promise<Coordinator> {
-  return startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: p, verifierThreads: 1, sweepIntervalMs: 200 });
+  return startCoordinator({ dataDir: 'memory://', logLevel: 'silent', port: p, verifierThreads: 1, sweepIntervalMs: 200, open: true });
 }
 
 before(async () => {

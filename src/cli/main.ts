@@ -6,6 +6,30 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   prover: () => import('./commands/prover.ts'),
   demo: () => import('./commands/demo.ts'),
   prove: () => import('./commands/prove.ts'),
+  keys: () => import('./commands/keys.ts'),
+  stats: () => import('./commands/stats.ts'),
+  register: () => import('./commands/register.ts'),
+  request: () => import('./commands/request.ts'),
+  provers: () => import('./commands/provers.ts'),
+  status: () => import('./commands/status.ts'),
+  proof: () => import('./commands/proof.ts'),
+  verify: () => import('./commands/verify.ts'),
+  programs: () => import('./commands/programs.ts'),
+  tasks: () => import('./commands/tasks.ts'),
+  bid: () => import('./commands/bid.ts'),
+  subscribe: () => import('./commands/subscribe.ts'),
+  cancel: () => import('./commands/cancel.ts'),
+  deposit: () => import('./commands/deposit.ts'),
+  withdraw: () => import('./commands/withdraw.ts'),
+  balance: () => import('./commands/balance.ts'),
+  faucet: () => import('./commands/faucet.ts'),
+  stake: () => import('./commands/stake.ts'),
+  unstake: () => import('./commands/unstake.ts'),
+  submitters: () => import('./commands/submitters.ts'),
+  suspend: () => import('./commands/suspend.ts'),
+  reinstate: () => import('./commands/reinstate.ts'),
+  slashes: () => import('./commands/slashes.ts'),
+  slash: () => import('./commands/slash.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -17,6 +41,33 @@ Commands:
   serve      run the coordinator (REST API, scheduler, verifier pool)
   prover     run a prover node (registers, takes tasks, proves them in worker threads)
   prove      prove one assigned task by hand; prints the body for POST /tasks/result
+  keys       your key (new, show, import): its address is your id in the market, it signs your calls
+  stats      market analytics: requests, prices, waits, provers, money, trends (text, json or csv)
+  register   register a prover's profile: backends, price, capacity (POST /provers/register)
+  provers    find provers by backend, price, reputation and status
+  request    ask for a proof of a program on an input; --wait follows it and saves the verified proof
+  status     a request's status and history; --watch follows it live
+  proof      download the verified proof of a completed request
+  verify     check a proof offline against the program's verification key
+  programs   list, show and register programs (circuits)
+  tasks      list tasks and requests
+  bid        bid for a request by hand (fixed, weighted, sealed commit/reveal, rising lock)
+  subscribe  subscribe to a prover for a month or a year
+  cancel     cancel a pending request of yours; its escrow is refunded
+  deposit    put money into your balance (it pays your requests' escrow)
+  withdraw   take money out of your balance, or out of a prover's earnings (--prover-id)
+  balance    an account: balance, and the stake, locked, unstaking and earnings of the provers it owns
+  faucet     free money on a dev-mode (--open) coordinator
+  stake      stake collateral for a prover you own; without an amount, show its stake
+  unstake    start taking stake back (slashable until the unstake delay has passed)
+  submitters consent, add, remove, list the keys that may bid and submit for a prover
+  suspend    operator: suspend a prover, with a reason
+  reinstate  operator: reinstate a suspended prover, with a reason
+  slashes    list slashes
+  slash      operator: reverse a slash, with a reason (slash reverse <id>)
+
+Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),
+--json, --quiet. Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 coordinator unreachable.
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -27,6 +27,7 @@ import * as provers from '../store/provers.ts';
 import * as tasks from '../store/tasks.ts';
 import { insertReputationEvent } from '../store/reputation.ts';
 import type { CoordinatorConfig } from './config.ts';
+import type { Economy } from './economy.ts';
 import { profileOf, profilesOf } from './reputation.ts';
 
 /** A request's terms beyond the columns, as stored in `tasks.terms` (money as decimal strings). */
@@ -112,6 +113,7 @@ export class AuctionHouse {
     readonly db: Db,
     readonly clock: Clock,
     readonly config: CoordinatorConfig,
+    readonly economy: Economy,
     readonly onReputationChange: (proverId: string) => void,
   ) {}
 
@@ -148,6 +150,7 @@ export class AuctionHouse {
       if (!auction || !auction.open) return { refused: 'phase_closed' };
       const prover = (await profilesOf(tx, [input.prover_id])).get(input.prover_id);
       if (!prover) throw unknownProver(input.prover_id);
+      await this.#requireStake(tx, input.prover_id, task);
       const r = apply(auction.state, input, prover, now);
       if (r.lapsed) await this.#lockLapsed(tx, auction.state, r.lapsed.prover_id, now);
       let assigned: { price: bigint } | null = null;
@@ -156,6 +159,7 @@ export class AuctionHouse {
         if (!current || current.status !== 'pending') throw conflict('phase_closed', `bid refused: request "${taskId}" is no longer pending`);
         const claimed = await tasks.claimTask(tx, taskId, input.prover_id, prover.capacity, r.assigned.price, now);
         if (!claimed) throw refused('capacity_full');
+        await this.economy.lockStake(tx, claimed, input.prover_id, now);
         assigned = { price: r.assigned.price };
       }
       await auctions.saveAuction(tx, { ...auction, state: r.state, next_deadline: nextDeadline(r.state, now) });
@@ -179,12 +183,14 @@ export class AuctionHouse {
       const ok = checkEligibility(profileOf(p), termsOf(task), input.fee);
       if (!ok.ok) throw refused(ok.reason);
       if (p.base_price > task.max_price) throw refused('price_above_max', ` (the prover's base price ${p.base_price} is above it)`);
+      await this.#requireStake(q, input.prover_id, task);
       const claimed = await tasks.claimTask(q, task.task_id, input.prover_id, p.capacity, task.max_price, now);
       if (!claimed) throw refused('phase_closed', ` (request "${task.task_id}" was taken first)`);
+      await this.economy.lockStake(q, claimed, input.prover_id, now);
     };
-    if (this.db.serialized) await take(this.db);
-    else await this.db.transaction(async (tx) => {
-      if (!(await provers.lockProver(tx, input.prover_id))) throw unknownProver(input.prover_id);
+    // In one transaction: the claim and the stake lock stand or fall together.
+    await this.db.transaction(async (tx) => {
+      if (!this.db.serialized && !(await provers.lockProver(tx, input.prover_id))) throw unknownProver(input.prover_id);
       await take(tx);
     });
     return { accepted: true, phase: 'closed', assigned: true, price: task.max_price.toString() };
@@ -246,7 +252,13 @@ export class AuctionHouse {
     if (!task || task.status !== 'pending') return;
     if (outcome.kind === 'won') {
       const winner = current.get(outcome.prover_id);
-      if (winner && (await tasks.claimTask(tx, task.task_id, outcome.prover_id, winner.capacity, outcome.price, now))) return;
+      // the winner's stake is checked again at assignment (overcommit protection): it may have taken other work since
+      const staked = winner !== undefined && (await this.economy.stakeProblem(tx, outcome.prover_id, task.min_stake)) === null;
+      const claimed = staked ? await tasks.claimTask(tx, task.task_id, outcome.prover_id, winner.capacity, outcome.price, now) : undefined;
+      if (claimed) {
+        await this.economy.lockStake(tx, claimed, outcome.prover_id, now);
+        return;
+      }
     }
     // No winner (or the winner filled up at the last instant): re-auction under the policy, or expire.
     const policy = policyOf(task);
@@ -268,16 +280,27 @@ export class AuctionHouse {
     const task = await tasks.getTask(tx, state.request_id, true);
     if (!task || task.assigned_prover !== proverId || (task.status !== 'assigned' && task.status !== 'in_progress')) return;
     await tasks.moveTask(tx, task, 'pending', 'lock_lapsed', now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
+    // The rising auction's lock ran out: the request goes back to the market, and so does the stake behind it.
+    await this.economy.releaseStake(tx, task.task_id, now);
     // A lock that lapsed is a missed delivery: a failure that took the whole lock time.
     const lockMs = now.getTime() - (task.assigned_at ?? now).getTime();
     await insertReputationEvent(tx, { prover_id: proverId, task_id: task.task_id, at: now, success: false, quality: 0, expected_ms: lockMs, actual_ms: lockMs, cause: 'lock_lapsed' });
     this.onReputationChange(proverId);
   }
 
+  /** No winner and no further round: the request fails and its escrow goes back to the requester at once. */
   async #expire(tx: Queryable, task: tasks.TaskRecord, now: Date, reason: string): Promise<void> {
+    const refund = await this.economy.refund(tx, task, now);
     await tasks.moveTask(tx, task, 'failed', 'no_winner', now, { assigned_prover: null, assigned_at: null, price: null }, {
-      detail: { reason, refund: task.max_price.toString() },
+      detail: { reason, refund: refund.toString() },
     });
+  }
+
+  /** Stake rules for acting in an auction (min stake to bid; overcommit protection): a 409 naming the rule. */
+  async #requireStake(q: Queryable, proverId: string, task: tasks.TaskRecord): Promise<void> {
+    const problem = await this.economy.stakeProblem(q, proverId, task.min_stake);
+    if (problem === 'stake_below_minimum') throw conflict(problem, `bid refused: prover "${proverId}" has less stake than the market's minimum to bid (${this.economy.config.minStakeToBid}); stake first`);
+    if (problem) throw conflict(problem, `bid refused: prover "${proverId}" has not enough free stake for request "${task.task_id}" (it asks ${task.min_stake}, plus cover for its locked stake)`);
   }
 
   /** A rising round is decided by delivery: close it when its holder's proof is verified. */

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { ProofSystem } from '../store/programs.ts';
 import { invalid } from '../domain/errors.ts';
+import { DEFAULT_ECONOMICS, type EconomicsConfig } from '../domain/ledger.ts';
+import { DEFAULT_AUTH_WINDOW_MS } from '../domain/auth.ts';
 
 /** Which built-in program and proof system serve the tasks of a range of privacy levels. */
 export interface PrivacyRoute {
@@ -34,8 +36,20 @@ export interface CoordinatorConfig {
   auctionTickMs: number;
   /** Extra external-backend definition files (JSON), besides the shipped ones. */
   backendFiles: string[];
-  /** The market operator's token (`Authorization: Bearer …`): it alone may seed a reputation. */
-  operatorToken?: string;
+  /**
+   * The market operator's address (lower case): its signed calls alone may seed a reputation, suspend or
+   * reinstate a prover, and reverse a slash.
+   */
+  operatorAddress?: string;
+  /** Fees, stake rules, slashing and unstaking (src/domain/ledger.ts). */
+  economics: EconomicsConfig;
+  /**
+   * `--open`: mutating calls need no signature (the seed API's behaviour); signed calls are still verified.
+   * Refused by `serve` unless `host` is loopback.
+   */
+  open: boolean;
+  /** How far a signed call's `x-pm-timestamp` may be from the coordinator's clock, either way. */
+  authWindowMs: number;
 }
 
 export const DEFAULT_CONFIG: CoordinatorConfig = {
@@ -55,6 +69,9 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   logLevel: 'info',
   auctionTickMs: 100,
   backendFiles: [],
+  economics: DEFAULT_ECONOMICS,
+  open: false,
+  authWindowMs: DEFAULT_AUTH_WINDOW_MS,
 };
 
 /**

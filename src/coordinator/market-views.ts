@@ -102,6 +102,7 @@ export function requestView(task: TaskRecord, auction: AuctionRecord | undefined
     privacy_level: task.privacy_level,
     priority: task.priority,
     max_price: task.max_price.toString(),
+    min_stake: task.min_stake.toString(),
     min_reputation: task.min_reputation,
     allow_list: task.allow_list,
     deadline: task.deadline.toISOString(),

@@ -18,6 +18,13 @@ import { insertReputationEvent, listReputationEvents } from '../store/reputation
 import { effectiveStars, orderBook, suggestedPrice, termsProblems, type AuctionSpec, type RequestTerms } from '../domain/market/index.ts';
 import type { BackendRegistry } from '../proofs/backends/registry.ts';
 import { AuctionHouse, type StoredTerms } from './auction-house.ts';
+import { Economy } from './economy.ts';
+import { InsufficientFunds } from '../store/ledger.ts';
+import * as ledger from '../store/ledger.ts';
+import { accounts as ledgerAccounts, plan as ledgerPlan } from '../domain/ledger.ts';
+import { mayActForProver, pruneNonces } from '../store/auth.ts';
+import { participantId } from '../domain/auth.ts';
+import { insertAudit } from '../store/audit.ts';
 import type { CoordinatorConfig } from './config.ts';
 import type { Metrics } from './metrics.ts';
 import { blendedReputation, refreshReputation } from './reputation.ts';
@@ -50,7 +57,8 @@ export interface RegisterProverInput {
 /** `POST /v1/requests`, after schema validation. */
 export interface SubmitRequestInput {
   request_id?: string;
-  requester: string;
+  /** Optional on a signed call (the signer pays); required on an unsigned one (--open). */
+  requester?: string;
   program_id: string;
   input: Uint8Array;
   backend: string;
@@ -64,6 +72,16 @@ export interface SubmitRequestInput {
   reauction?: { max_price_step?: string; max_price_ceiling?: string; min_reputation_step?: number; min_reputation_floor?: number } | null;
   subscription_id?: string;
   on_exhausted: 'error' | 'market';
+  /** Stake the winner must have free, locked while it holds the request. */
+  min_stake: bigint;
+}
+
+/**
+ * Who is calling: the address that signed the call (verified by the auth hook), or undefined for an
+ * unsigned call, which only a coordinator in --open mode lets through.
+ */
+export interface Caller {
+  signer: string | undefined;
 }
 
 /** Priority names and the 0..100 values they stand for (the seed API takes the integer itself). */
@@ -93,6 +111,7 @@ export class Market {
   /** Provers whose reputation cache is stale (a result or a timeout since); the scheduler refreshes them. */
   readonly #staleReputation = new Set<string>();
   readonly auctions: AuctionHouse;
+  readonly economy: Economy;
   readonly backends: BackendRegistry;
 
   constructor(
@@ -102,7 +121,8 @@ export class Market {
     readonly config: CoordinatorConfig,
     readonly metrics: Metrics,
   ) {
-    this.auctions = new AuctionHouse(db, clock, config, (id) => this.#staleReputation.add(id));
+    this.economy = new Economy(db, clock, config.economics);
+    this.auctions = new AuctionHouse(db, clock, config, this.economy, (id) => this.#staleReputation.add(id));
     this.backends = verifier.backends;
   }
 
@@ -150,7 +170,8 @@ export class Market {
 
   // ── tasks ────────────────────────────────────────────────────────────────────────────────────────
 
-  async submitTask(input: SubmitTaskInput): Promise<string> {
+  async submitTask(input: SubmitTaskInput, caller: Caller): Promise<string> {
+    input = { ...input, requester: this.actor(caller, input.requester, 'requester') };
     const taskId = input.task_id ?? newId();
     const data = Uint8Array.from(input.circuit_data);
     const program = await this.programForLevel(input.privacy_level);
@@ -158,7 +179,7 @@ export class Market {
     const expected = await this.#expectedSignals(program, data);
     const requestHash = hashOf({ ...input, task_id: taskId, reward_amount: input.reward_amount.toString() });
     const now = this.clock.now();
-    const inserted = await tasks.insertTask(this.db, {
+    const record: tasks.TaskRecord = {
       task_id: taskId,
       privacy_level: input.privacy_level,
       circuit_data: data,
@@ -177,6 +198,11 @@ export class Market {
       created_at: now,
       updated_at: now,
       ...seedTerms(program, input.reward_amount),
+    };
+    const inserted = await this.db.transaction(async (tx) => {
+      if (!(await tasks.insertTask(tx, record))) return false;
+      await this.#escrow(tx, caller, record, input.reward_amount, now);
+      return true;
     });
     if (!inserted) {
       const existing = await tasks.getTask(this.db, taskId);
@@ -194,7 +220,9 @@ export class Market {
    * auction mechanism, an optional allow list, re-auction policy or subscription. Validated in full before
    * anything is stored; a non-fixed request opens its first auction round in the same transaction.
    */
-  async submitRequest(input: SubmitRequestInput): Promise<string> {
+  async submitRequest(input: SubmitRequestInput, caller: Caller): Promise<string> {
+    const requester = this.actor(caller, input.requester, 'requester');
+    input = { ...input, requester };
     const requestId = input.request_id ?? newId();
     this.backends.requireVerifier(input.backend);
     const program = await this.program(input.program_id);
@@ -230,13 +258,13 @@ export class Market {
       reauction,
       ...(input.subscription_id ? { subscription_id: input.subscription_id, on_exhausted: input.on_exhausted } : {}),
     };
-    const requestHash = hashOf({ ...input, input: Buffer.from(input.input).toString('base64'), request_id: requestId, max_price: input.max_price.toString() });
+    const requestHash = hashOf({ ...input, input: Buffer.from(input.input).toString('base64'), request_id: requestId, max_price: input.max_price.toString(), min_stake: input.min_stake.toString() });
     const record: tasks.TaskRecord = {
       task_id: requestId,
       privacy_level: input.privacy_level,
       circuit_data: input.input,
       reward_amount: input.max_price,
-      requester: input.requester,
+      requester,
       priority: input.priority,
       program_id: program.program_id,
       expected_public_signals: expected,
@@ -258,6 +286,7 @@ export class Market {
       price: null,
       handed_out: true,
       round: 0,
+      min_stake: input.min_stake,
     };
     const inserted = await this.db.transaction(async (tx) => {
       if (input.subscription_id) {
@@ -270,6 +299,9 @@ export class Market {
         }
       }
       if (!(await tasks.insertTask(tx, record))) return false;
+      // The escrow covers the most this request can ever pay: its max price, or its re-auction ceiling.
+      const ceiling = reauction ? BigInt(reauction.max_price_ceiling) : 0n;
+      await this.#escrow(tx, caller, record, ceiling > input.max_price ? ceiling : input.max_price, now);
       if (auction.mechanism !== 'fixed') await this.auctions.openRound(tx, record, now, terms);
       return true;
     });
@@ -280,6 +312,59 @@ export class Market {
       this.metrics.tasksSubmitted.inc();
     }
     return requestId;
+  }
+
+  // ── who acts, and with whose money ────────────────────────────────────────────────────────────────
+
+  /**
+   * The participant a call acts as. Signed: the signer, and a participant the body names must be the signer.
+   * Unsigned (only --open lets those through): whoever the body names.
+   */
+  actor(caller: Caller, named: string | undefined, field: string): string {
+    if (caller.signer !== undefined) {
+      if (named !== undefined && named.toLowerCase() !== caller.signer) throw forbidden('signer_mismatch', `${field} "${named}" is not the signer ${caller.signer}; a signed call acts for its signer only`);
+      return caller.signer;
+    }
+    this.#requireOpen();
+    if (named === undefined) throw invalid('invalid_request', `body is missing the field "${field}" (an unsigned call must name who it acts for)`);
+    return participantId(named);
+  }
+
+  /** The owner acting on its prover's stake: the signer, or (unsigned, --open) undefined, acting for the prover itself. */
+  ownerActor(caller: Caller): string | undefined {
+    if (caller.signer === undefined) this.#requireOpen();
+    return caller.signer;
+  }
+
+  #requireOpen(): void {
+    if (!this.config.open) throw new MarketError('unauthorized', 'signature_missing', 'this call must be signed (x-pm-address, x-pm-timestamp, x-pm-nonce, x-pm-signature); unsigned calls are taken only by a coordinator started with --open');
+  }
+
+  /**
+   * May this caller act for the prover (poll, start, release, submit, bid, heartbeat)? Its owner or a live
+   * submitter may; unsigned calls only in --open mode.
+   */
+  async authorizeProver(caller: Caller, proverId: string, q: Queryable = this.db): Promise<void> {
+    if (caller.signer === undefined) return this.#requireOpen();
+    const may = await mayActForProver(q, proverId, caller.signer, this.config.open);
+    if (may) return;
+    if (!(await provers.proverExists(q, proverId))) throw notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
+    throw forbidden('not_prover_agent', `${caller.signer} may not act for prover "${proverId}": it is neither its owner nor an authorized submitter`);
+  }
+
+  /**
+   * Escrows a new request's fee from its requester. In --open mode an unsigned requester that is short is
+   * topped up by the faucet first, so seed clients that know nothing of deposits keep working.
+   */
+  async #escrow(tx: Queryable, caller: Caller, task: tasks.TaskRecord, amount: bigint, now: Date): Promise<void> {
+    await this.#fundIfOpen(tx, caller, task.requester, amount, now);
+    await this.economy.escrow(tx, task.task_id, task.requester, amount, now);
+  }
+
+  async #fundIfOpen(tx: Queryable, caller: Caller, who: string, amount: bigint, now: Date): Promise<void> {
+    if (caller.signer !== undefined || amount === 0n) return;
+    const have = await ledger.balance(tx, ledgerAccounts.balance(who));
+    if (have < amount) await ledger.applyMovement(tx, ledgerPlan.deposit(who, amount - have, 'faucet'), now);
   }
 
   /** The public signals a correct proof for this input must carry (the task's own; e.g. its commitment). */
@@ -303,7 +388,8 @@ export class Market {
     throw problem;
   }
 
-  async subscribe(input: { requester: string; prover_id: string; period: 'monthly' | 'annual' }): Promise<subscriptions.SubscriptionRecord> {
+  async subscribe(input: { requester?: string; prover_id: string; period: 'monthly' | 'annual' }, caller: Caller): Promise<subscriptions.SubscriptionRecord> {
+    const requester = this.actor(caller, input.requester, 'requester');
     const prover = await provers.getProver(this.db, input.prover_id);
     if (!prover) throw notFound('prover_not_found', `no prover with id "${input.prover_id}"`);
     if (prover.price_type !== 'subscription') throw conflict('prover_not_subscription', `prover "${prover.prover_id}" sells ${prover.price_type} proofs, not subscriptions`);
@@ -313,7 +399,7 @@ export class Market {
     ends.setUTCMonth(ends.getUTCMonth() + months);
     const sub: subscriptions.SubscriptionRecord = {
       subscription_id: newId(),
-      requester: input.requester,
+      requester,
       prover_id: prover.prover_id,
       period: input.period,
       fee: prover.base_price * BigInt(months),
@@ -323,7 +409,12 @@ export class Market {
       ends_at: ends,
       created_at: now,
     };
-    await subscriptions.insertSubscription(this.db, sub);
+    // The fee is paid up front into the subscription's escrow, and released to the prover as it proves.
+    await this.db.transaction(async (tx) => {
+      await subscriptions.insertSubscription(tx, sub);
+      await this.#fundIfOpen(tx, caller, requester, sub.fee, now);
+      await this.economy.chargeSubscription(tx, sub, now);
+    });
     return sub;
   }
 
@@ -346,18 +437,23 @@ export class Market {
   }
 
   /** Hands the prover its next task, or undefined. Polling counts as a heartbeat. */
-  async assignNext(proverId: string): Promise<tasks.TaskRecord | undefined> {
+  async assignNext(proverId: string, caller: Caller): Promise<tasks.TaskRecord | undefined> {
+    await this.authorizeProver(caller, proverId);
     const started = performance.now();
     const now = this.clock.now();
     const unknown = () => notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
     // One statement does it all; PostgreSQL also needs the prover's row locked first, so that two polls by
     // one prover (even through two coordinators) cannot both pass the capacity check.
-    const assigned = this.db.serialized
-      ? await tasks.pollAndClaim(this.db, proverId, now)
-      : await this.db.transaction(async (tx) => {
-          if (!(await provers.lockProver(tx, proverId))) throw unknown();
-          return tasks.pollAndClaim(tx, proverId, now);
-        });
+    const bps = this.config.economics.overcommitBps;
+    // The claim and the stake lock in one transaction: a crash between them would leave a prover holding
+    // work its stake does not back. PostgreSQL also needs the prover's row locked first, so that two polls by
+    // one prover (even through two coordinators) cannot both pass the capacity and stake checks.
+    const assigned = await this.db.transaction(async (tx) => {
+      if (!this.db.serialized && !(await provers.lockProver(tx, proverId))) throw unknown();
+      const claimed = await tasks.pollAndClaim(tx, proverId, now, bps);
+      if (claimed?.fresh && claimed.min_stake > 0n) await this.economy.lockStake(tx, claimed, proverId, now);
+      return claimed;
+    });
     // Nothing claimed: either there was no work, or no such prover (checked only then, off the hot path).
     if (!assigned && this.db.serialized && !(await provers.proverExists(this.db, proverId))) throw unknown();
     this.metrics.assignRequest.observe((performance.now() - started) / 1000);
@@ -366,7 +462,8 @@ export class Market {
   }
 
   /** The prover says it has begun proving: assigned → in_progress. */
-  async startTask(taskId: string, proverId: string): Promise<tasks.TaskRecord> {
+  async startTask(taskId: string, proverId: string, caller: Caller): Promise<tasks.TaskRecord> {
+    await this.authorizeProver(caller, proverId);
     return this.db.transaction(async (tx) => {
       const task = await this.#heldBy(tx, taskId, proverId);
       if (task.status === 'in_progress') return task;
@@ -375,10 +472,15 @@ export class Market {
   }
 
   /** The prover gives a task back (e.g. on shutdown): it returns to pending without counting as a failure. */
-  async releaseTask(taskId: string, proverId: string): Promise<tasks.TaskRecord> {
+  async releaseTask(taskId: string, proverId: string, caller: Caller): Promise<tasks.TaskRecord> {
+    await this.authorizeProver(caller, proverId);
     return this.db.transaction(async (tx) => {
       const task = await this.#heldBy(tx, taskId, proverId);
-      return tasks.moveTask(tx, task, 'pending', 'prover_released', this.clock.now(), { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
+      const now = this.clock.now();
+      const moved = await tasks.moveTask(tx, task, 'pending', 'prover_released', now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
+      // Handed back before its deadline: not a miss, so the stake is released, not slashed.
+      await this.economy.releaseStake(tx, taskId, now);
+      return moved;
     });
   }
 
@@ -400,7 +502,8 @@ export class Market {
    * timed out, was swept, got another result), it is re-read under lock and settled from what is there now, so
    * a late result for a task that timed out is refused, with the same errors as before verifying.
    */
-  async submitResult(input: ResultInput): Promise<ResultOutcome> {
+  async submitResult(input: ResultInput, caller: Caller): Promise<ResultOutcome> {
+    await this.authorizeProver(caller, input.prover_id);
     const seen = await this.#heldBy(this.db, input.task_id, input.prover_id);
     const program = await this.program(seen.program_id);
     const proofBytes = Uint8Array.from(input.proof);
@@ -414,25 +517,49 @@ export class Market {
     this.metrics.verification.observe({ result: verdict.pass ? 'Pass' : 'Fail' }, verdict.ms / 1000);
     const now = this.clock.now();
     const expectedMs = await this.#expectedProofMs(input.prover_id);
-    const fast = this.#settlement(seen, input.prover_id, proofBytes, verdict, now, expectedMs);
-    let outcome: ResultOutcome;
-    if (await tasks.recordProofAndMove(this.db, seen, fast.proof, fast.to, fast.cause, now, fast.changes, fast.event, fast.observation)) {
-      outcome = fast.outcome;
-    } else {
-      outcome = await this.db.transaction(async (tx) => {
-        const task = await this.#heldBy(tx, input.task_id, input.prover_id);
-        const s = this.#settlement(task, input.prover_id, proofBytes, verdict, now, expectedMs);
+    // One transaction: the proof, the status change and the money move together or not at all. The write is
+    // optimistic (only if the task is as read before verifying); if it changed meanwhile (timed out, swept,
+    // another result), it is re-read under lock and settled from what is there now, so a late result for a
+    // task that timed out is refused with the same errors as before verifying.
+    const outcome = await this.db.transaction(async (tx) => {
+      let task = seen;
+      let s = this.#settlement(task, input.prover_id, proofBytes, verdict, now, expectedMs);
+      if (!(await tasks.recordProofAndMove(tx, task, s.proof, s.to, s.cause, now, s.changes, s.event, s.observation))) {
+        task = await this.#heldBy(tx, input.task_id, input.prover_id);
+        s = this.#settlement(task, input.prover_id, proofBytes, verdict, now, expectedMs);
         // Under the row lock the task is exactly as just read, so the same single write applies.
         if (!(await tasks.recordProofAndMove(tx, task, s.proof, s.to, s.cause, now, s.changes, s.event, s.observation))) {
           throw conflict('task_changed', `task ${task.task_id} changed while it was being updated; retry`);
         }
-        return s.outcome;
-      });
-    }
+      }
+      await this.#settleMoney(tx, task, input.prover_id, s.to, now);
+      return s.outcome;
+    });
     this.#staleReputation.add(input.prover_id);
     if (seen.mechanism === 'rising' && outcome.accepted) await this.auctions.closeOnDelivery(seen.task_id, now);
     this.metrics.results.inc({ result: outcome.verification_result });
     return outcome;
+  }
+
+  /**
+   * The money side of a verdict on `task` (as it was before the verdict): a verified proof pays its prover
+   * (or releases its subscription share) and frees its stake; a rejected one frees the stake, and refunds the
+   * requester when the request has failed for good.
+   */
+  async #settleMoney(tx: Queryable, task: tasks.TaskRecord, proverId: string, to: TaskStatus, now: Date): Promise<void> {
+    if (to === 'completed') {
+      const subscriptionId = task.mechanism === 'subscription' ? (task.terms as StoredTerms | null)?.subscription_id : undefined;
+      if (subscriptionId) {
+        const sub = await subscriptions.getSubscription(tx, subscriptionId);
+        if (sub) await this.economy.releaseSubscriptionShare(tx, sub, task.task_id, now);
+        await this.economy.releaseStake(tx, task.task_id, now);
+      } else {
+        await this.economy.settle(tx, task, proverId, task.price ?? task.max_price, now);
+      }
+      return;
+    }
+    await this.economy.releaseStake(tx, task.task_id, now);
+    if (to === 'failed') await this.economy.refund(tx, task, now);
   }
 
   /**
@@ -497,45 +624,59 @@ export class Market {
    * idempotent (a node restarting); a different body is a conflict. Only the market operator may seed a
    * reputation (`operator`: the request carried the operator token).
    */
-  async registerProver(input: RegisterProverInput, opts: { operator?: boolean } = {}): Promise<string> {
+  async registerProver(input: RegisterProverInput, caller: Caller): Promise<string> {
     const proverId = input.prover_id ?? newId();
-    if (input.reputation !== undefined && !opts.operator) {
-      throw forbidden('operator_only', this.config.operatorToken
-        ? 'only the market operator may seed a reputation: send its token as "Authorization: Bearer <token>"'
-        : 'only the market operator may seed a reputation, and this coordinator has no operator token (start it with --operator-token)');
+    if (caller.signer === undefined) this.#requireOpen();
+    if (input.reputation !== undefined && !this.isOperator(caller)) {
+      throw forbidden('operator_only', this.config.operatorAddress
+        ? `only the market operator (${this.config.operatorAddress}) may seed a reputation: sign the call with its key`
+        : 'only the market operator may seed a reputation, and this coordinator has none (start it with --operator ADDRESS)');
     }
     const backends = [...new Set(input.backends ?? this.backends.list().filter((b) => b.kind === 'snarkjs').map((b) => b.name))];
     for (const b of backends) {
       if (!this.backends.get(b)) throw invalid('unknown_backend', `unknown backend "${b}"; known: ${this.backends.list().map((x) => x.name).join(', ')}`);
     }
     const basePrice = parseAmount(input.base_price ?? '0', 'base_price');
+    // The signer owns the prover (a prover registered unsigned, in --open mode, has no owner). The operator
+    // may register a prover for another owner with `owner`, e.g. to seed its reputation.
+    const owner = typeof input.owner === 'string' && this.isOperator(caller) ? input.owner.toLowerCase() : (caller.signer ?? null);
     const registration = { ...input, prover_id: proverId };
     const now = this.clock.now();
     const seeded = input.reputation ?? null;
-    const inserted = await provers.insertProver(this.db, {
-      prover_id: proverId,
-      supported_levels: [...new Set(input.supported_levels)].sort((a, b) => a - b),
-      capacity: input.capacity,
-      status: 'active',
-      current_load: 0,
-      registration,
-      registered_at: now,
-      last_heartbeat_at: now,
-      updated_at: now,
-      name: input.name ?? null,
-      backends,
-      gpu_enabled: input.gpu_enabled ?? false,
-      base_price: basePrice,
-      price_type: input.price_type ?? 'per_proof',
-      subscription_quota: input.subscription_quota ?? null,
-      proving_speed: input.proving_speed ?? null,
-      seeded_reputation: seeded,
-      reputation_stars: seeded,
-      response_time_ms: null,
+    const inserted = await this.db.transaction(async (tx) => {
+      const fresh = await provers.insertProver(tx, {
+        prover_id: proverId,
+        supported_levels: [...new Set(input.supported_levels)].sort((a, b) => a - b),
+        capacity: input.capacity,
+        status: 'active',
+        current_load: 0,
+        registration,
+        registered_at: now,
+        last_heartbeat_at: now,
+        updated_at: now,
+        name: input.name ?? null,
+        backends,
+        gpu_enabled: input.gpu_enabled ?? false,
+        base_price: basePrice,
+        price_type: input.price_type ?? 'per_proof',
+        subscription_quota: input.subscription_quota ?? null,
+        proving_speed: input.proving_speed ?? null,
+        seeded_reputation: seeded,
+        reputation_stars: seeded,
+        response_time_ms: null,
+        owner,
+        suspended_reason: null,
+      });
+      if (fresh && seeded !== null) await insertAudit(tx, { at: now, actor: caller.signer!, action: 'seed_reputation', target: proverId, reason: null, detail: { stars: seeded } });
+      return fresh;
     });
     if (!inserted) {
       const existing = await provers.getProver(this.db, proverId);
-      if (!existing || canonicalJson(existing.registration) !== canonicalJson(registration)) {
+      if (!existing) throw conflict('duplicate_prover_id', `a prover with id "${proverId}" is already registered`);
+      const role = await mayActForProver(this.db, proverId, caller.signer, this.config.open);
+      if (!role) throw forbidden('not_owner', `prover "${proverId}" is registered by another owner`);
+      // A submitter (a node running with an operator key) re-registering is a heartbeat: the profile is the owner's.
+      if (role !== 'submitter' && canonicalJson(existing.registration) !== canonicalJson(registration)) {
         throw conflict('duplicate_prover_id', `a prover with id "${proverId}" is already registered with other settings`);
       }
       await provers.recordHeartbeat(this.db, proverId, now, existing.status === 'offline' ? 'active' : existing.status, null);
@@ -543,7 +684,8 @@ export class Market {
     return proverId;
   }
 
-  async heartbeat(proverId: string, status: provers.ProverStatus | undefined, currentLoad: number | undefined) {
+  async heartbeat(proverId: string, status: provers.ProverStatus | undefined, currentLoad: number | undefined, caller: Caller) {
+    await this.authorizeProver(caller, proverId);
     const p = await provers.recordHeartbeat(this.db, proverId, this.clock.now(), status ?? 'active', currentLoad ?? null);
     if (!p) throw notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
     return p;
@@ -650,6 +792,52 @@ export class Market {
     await this.auctions.tick();
   }
 
+  // ── cancellation and the operator ─────────────────────────────────────────────────────────────────
+
+  /** The requester withdraws a request that no prover holds yet: it fails (cause `cancelled`) and is refunded in full. */
+  async cancelRequest(requestId: string, caller: Caller): Promise<tasks.TaskRecord> {
+    const now = this.clock.now();
+    return this.db.transaction(async (tx) => {
+      const task = await tasks.getTask(tx, requestId, true);
+      if (!task) throw notFound('request_not_found', `no request with id "${requestId}"`);
+      if (caller.signer === undefined) this.#requireOpen();
+      else if (caller.signer !== task.requester) throw forbidden('not_requester', `only the requester of "${requestId}" may cancel it`);
+      if (task.status !== 'pending') throw conflict('not_cancellable', `request "${requestId}" is ${task.status}; only a pending request can be cancelled`);
+      const refund = await this.economy.refund(tx, task, now);
+      const moved = await tasks.moveTask(tx, task, 'failed', 'cancelled', now, {}, { detail: { refund: refund.toString() } });
+      await this.auctions.closeRounds(tx, [requestId], now);
+      return moved;
+    });
+  }
+
+  isOperator(caller: Caller): boolean {
+    return caller.signer !== undefined && caller.signer === this.config.operatorAddress;
+  }
+
+  #requireOperator(caller: Caller): string {
+    if (!this.isOperator(caller)) {
+      throw forbidden('operator_only', this.config.operatorAddress ? `only the market operator (${this.config.operatorAddress}) may do this` : 'only the market operator may do this, and this coordinator has none (start it with --operator ADDRESS)');
+    }
+    return caller.signer!;
+  }
+
+  /** The operator suspends a prover (it takes and wins nothing until reinstated) or reinstates it; audited. */
+  async setSuspended(proverId: string, suspend: boolean, reason: string, caller: Caller): Promise<provers.ProverWithLoad> {
+    const operator = this.#requireOperator(caller);
+    const now = this.clock.now();
+    await this.db.transaction(async (tx) => {
+      if (!(await provers.setSuspended(tx, proverId, suspend ? reason : null, now))) throw notFound('prover_not_found', `no prover with id "${proverId}"`);
+      await insertAudit(tx, { at: now, actor: operator, action: suspend ? 'suspend_prover' : 'reinstate_prover', target: proverId, reason, detail: null });
+    });
+    return this.prover(proverId);
+  }
+
+  /** The operator reverses a slash, with a written reason; audited. */
+  async reverseSlash(slashId: string, reason: string, caller: Caller): Promise<ledger.Slash> {
+    const operator = this.#requireOperator(caller);
+    return this.economy.reverseSlash(slashId, operator, reason);
+  }
+
   // ── the sweep ────────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -666,6 +854,10 @@ export class Market {
       for (const task of stuck) {
         const cause = task.assigned_at && isProofOverdue(task.assigned_at, now, timeouts) ? 'proof_timeout' : 'prover_offline';
         await tasks.moveTask(tx, task, 'pending', cause, now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: task.assigned_prover });
+        // A holder past its proof timeout missed its deadline: its stake lock is slashed. One whose heartbeats
+        // stopped hands the work back before any deadline passed: its lock is released.
+        if (cause === 'proof_timeout') await this.economy.slashStake(tx, task, new Date(task.assigned_at!.getTime() + timeouts.proofTimeoutMs), now);
+        else await this.economy.releaseStake(tx, task.task_id, now);
         if (task.assigned_prover) {
           // A missed delivery counts against the prover: a failure that took the whole timeout.
           await insertReputationEvent(tx, {
@@ -683,11 +875,17 @@ export class Market {
       }
       const expired = await tasks.lockExpiredTasks(tx, now);
       for (const task of expired) {
+        // Still held at the request's deadline: the holder missed it (slashed, the requester compensated).
+        if (isHeld(task.status)) await this.economy.slashStake(tx, task, task.deadline, now);
+        const refund = await this.economy.refund(tx, task, now);
         await tasks.moveTask(tx, task, 'failed', 'deadline', now, { assigned_prover: null, assigned_at: null, price: null }, {
           prover_id: task.assigned_prover,
-          detail: { refund: task.max_price.toString() },
+          detail: { refund: refund.toString() },
         });
       }
+      await this.economy.payDueUnstakes(tx, now);
+      for (const sub of await subscriptions.lockEndedWithEscrow(tx, now)) await this.economy.closeSubscription(tx, sub, now);
+      await pruneNonces(tx, new Date(now.getTime() - 2 * this.config.authWindowMs));
       await this.auctions.closeRounds(tx, expired.filter((t) => t.mechanism !== 'fixed').map((t) => t.task_id), now);
       return { offline, requeued: stuck.length, expired: expired.length };
     });
@@ -714,6 +912,7 @@ function seedTerms(program: ProgramRecord, reward: bigint) {
     price: null,
     handed_out: true,
     round: 0,
+    min_stake: 0n,
   };
 }
 

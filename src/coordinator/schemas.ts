@@ -14,7 +14,10 @@ export const byteArray = {
   description: 'Bytes as an array of integers 0-255',
 } as const;
 export const taskStatus = { type: 'string', enum: ['pending', 'assigned', 'in_progress', 'completed', 'failed'] } as const;
+/** The statuses a prover may report about itself. */
 export const proverStatus = { type: 'string', enum: ['active', 'busy', 'offline'] } as const;
+/** The statuses the market shows: also `suspended`, which only the operator sets. */
+export const proverStatusView = { type: 'string', enum: ['active', 'busy', 'offline', 'suspended'] } as const;
 
 export const errorResponse = {
   type: 'object',
@@ -84,7 +87,7 @@ export const proverView = {
     prover_id: { type: 'string' },
     supported_levels: { type: 'array', items: { type: 'integer' } },
     capacity: { type: 'integer' },
-    status: proverStatus,
+    status: proverStatusView,
     current_load: { type: 'integer' },
     active_tasks: { type: 'integer' },
     registered_at: timestamp,

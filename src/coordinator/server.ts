@@ -10,10 +10,15 @@ import { systemRoutes } from './routes/system.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { auctionRoutes } from './routes/auctions.ts';
 import { marketRoutes } from './routes/market.ts';
+import { economyRoutes } from './routes/economy.ts';
+import { installAuth } from './auth.ts';
+import { submitterRoutes } from './routes/submitters.ts';
+import { statsRoutes } from './routes/stats.ts';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   unauthorized: 401,
+  payment_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
@@ -49,6 +54,8 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
 
   // The API speaks JSON only: any other body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  // Signed requests (x-pm-* headers) → req.signer; before every route. Also keeps JSON bodies' raw bytes.
+  installAuth(app, { open: market.config.open, windowMs: market.config.authWindowMs, clock: market.clock, db: market.db });
 
   app.setErrorHandler((err: FastifyError | MarketError, req, reply) => {
     if (err instanceof MarketError) {
@@ -96,5 +103,8 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   requestRoutes(app, market);
   auctionRoutes(app, market);
   marketRoutes(app, market);
+  economyRoutes(app, market);
+  submitterRoutes(app, market);
+  statsRoutes(app, market);
   return app;
 }

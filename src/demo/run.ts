@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { startCoordinator, type Coordinator } from '../coordinator/coordinator.ts';
 import { ProverNode } from '../prover/node.ts';
 import { ProofMarketClient } from '../sdk/client.ts';
+import { loadOrCreateKey } from '../prover/state-dir.ts';
 import type { TaskDetail } from '../sdk/types.ts';
 import { progressOf, renderProgress, renderSummary, summarize, type DemoSummary } from './report.ts';
 import { DEMO_ROUTES, demoProvers, demoWorkload, seededRandom } from './workload.ts';
@@ -49,6 +50,9 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     logLevel: 'warn',
     // The demo's provers heartbeat every second; a crashed one is noticed within seconds, not minutes.
     heartbeatTimeoutMs: 10_000,
+    // Every party of the demo signs its calls with its own key. The coordinator is also --open (loopback
+    // only), so that the README's seed walkthrough with curl works against it unsigned, as a seed client would.
+    open: true,
   });
   const url = coordinator.url!;
   const provers: ProverNode[] = [];
@@ -63,6 +67,7 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
   };
   try {
     print(`coordinator   ${url}  (store: ${coordinator.db.kind}, ${join(o.dataDir, 'db')}; API docs at ${url}/docs)`);
+    print(`              dev mode (--open, loopback only): unsigned seed calls are accepted; the demo's parties all sign theirs`);
     const names = new Map<string, string>();
     let rejected = 0;
     for (const [i, spec] of demoProvers(o.provers, o.faultyProvers).entries()) {
@@ -84,8 +89,14 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
       print(`prover        ${spec.name.padEnd(24)} capacity ${spec.capacity}  levels ${levels}${spec.faulty ? `  (corrupts ${Math.round(o.faultyRate * 100)}% of its proofs)` : ''}`);
     }
 
-    const requester = new ProofMarketClient({ baseUrl: url });
-    const workload = demoWorkload(o.requests, seededRandom(42));
+    // The requester signs with its own key, and deposits what its workload can cost before submitting it:
+    // each task's reward is escrowed when it is made.
+    const requesterKey = loadOrCreateKey(join(o.dataDir, 'requester-key.json'));
+    const requester = new ProofMarketClient({ baseUrl: url, signer: requesterKey });
+    const workload = demoWorkload(o.requests, seededRandom(42)).map((t) => ({ ...t, requester: requesterKey.address }));
+    const budget = workload.reduce((sum, t) => sum + BigInt(t.reward_amount), 0n);
+    await requester.deposit(budget.toString());
+    print(`requester     ${requesterKey.address} deposited ${budget} (base units), escrowed task by task`);
     const started = Date.now();
     const ids: string[] = [];
     for (const task of workload) ids.push(await requester.submitTask(task));
@@ -120,6 +131,16 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     const finished = Math.max(...details.flatMap((d) => d.history ?? []).map((h) => Date.parse(h.at)), started);
     const summary = summarize(details, names, started, finished);
     print(renderSummary(summary));
+    // The money, from the ledger: only verified proofs were paid; the rest of the escrow came back.
+    const left = BigInt((await requester.account(requesterKey.address)).balance);
+    const earned: string[] = [];
+    let earnings = 0n;
+    for (const node of provers) {
+      const e = BigInt((await requester.stakeOf(node.nodeId!)).earnings);
+      earnings += e;
+      earned.push(`${names.get(node.nodeId!) ?? node.nodeId} ${e}`);
+    }
+    print(`money         requester paid ${budget - left} of its ${budget} deposit (the rest refunded or unspent); provers earned ${earnings} (${earned.join(', ')}); protocol fees ${budget - left - earnings}`);
     return { coordinator, url, provers, summary, stopProvers, stop };
   } catch (err) {
     await stop();

@@ -9,6 +9,7 @@
 export type ErrorKind =
   | 'invalid' // 400: the input is wrong
   | 'unauthorized' // 401
+  | 'payment_required' // 402: not enough funds in the caller's account
   | 'forbidden' // 403: the caller may not do this
   | 'not_found' // 404
   | 'conflict' // 409: the state of the market forbids it

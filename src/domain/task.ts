@@ -26,7 +26,8 @@ export type TransitionCause =
   | 'auction_won' // a prover won the request's auction (or took a fixed one through the auction API)
   | 'subscription' // assigned to the prover of the requester's subscription
   | 'lock_lapsed' // rising: the winner's lock ran out before it delivered
-  | 'no_winner'; // an auction round ended without a winner and the request may not be re-auctioned
+  | 'no_winner' // an auction round ended without a winner and the request may not be re-auctioned
+  | 'cancelled'; // the requester cancelled it while it was pending (refunded in full)
 
 const ALLOWED: Record<TaskStatus, readonly TaskStatus[]> = {
   pending: ['assigned', 'failed'],

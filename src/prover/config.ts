@@ -55,6 +55,13 @@ export interface ProverConfig {
   backend_pricing: Record<string, BackendPricingConfig> | undefined;
   /** Seconds between polls of the open auctions while bidding (at least 0.25: the loop is rate-bounded). */
   bid_interval: number;
+  /**
+   * The key file the node signs its calls with (`proofmarket keys` format); default `<state_dir>/key.json`,
+   * generated once. Its address owns the prover it registers, or is a submitter its owner authorized.
+   */
+  key_file: string | undefined;
+  /** Collateral the node keeps staked (base units): at start it stakes up to this from its owner's balance. */
+  stake: string;
 }
 
 export const PRICE_TYPES = ['per_proof', 'subscription', 'auction'] as const;
@@ -117,6 +124,8 @@ export const OPTIONS: Record<ConfigKey, OptionSpec> = {
     describe: 'per-backend JSON overrides, e.g. {"plonk":{"margin":0.5,"cost_per_second":"200","target_price":"900","seconds_per_proof":0.7}}',
   },
   bid_interval: { kind: { type: 'number', min: 0.25, max: 60 }, default: 0.25, describe: 'seconds between polls of the open auctions' },
+  key_file: { kind: { type: 'string' }, default: undefined, describe: 'key file to sign with (default: <state_dir>/key.json, generated once)' },
+  stake: { kind: { type: 'money' }, default: '0', describe: 'collateral to keep staked; topped up at start from the owner\'s balance' },
 };
 
 export const CONFIG_KEYS = Object.keys(OPTIONS) as ConfigKey[];

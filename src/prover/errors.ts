@@ -20,7 +20,7 @@ export class ProveError extends Error {
 /** The node cannot start (no GPU although gpu_enabled, the coordinator refused the registration, …). */
 export class ProverStartError extends Error {
   constructor(
-    readonly code: 'no_gpu' | 'duplicate_node_id' | 'registration_refused' | 'stopped',
+    readonly code: 'no_gpu' | 'duplicate_node_id' | 'registration_refused' | 'stake_failed' | 'stopped',
     message: string,
   ) {
     super(message);

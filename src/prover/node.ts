@@ -16,7 +16,8 @@ import { corruptProof } from './faulty.ts';
 import { systemGpuProbe, type GpuProbe } from './gpu.ts';
 import { ProvingPool } from './proving.ts';
 import { advertisedSpeed, measureProofRate } from './speed.ts';
-import { loadNodeState, saveNodeState } from './state-dir.ts';
+import { loadNodeState, loadOrCreateKey, saveNodeState } from './state-dir.ts';
+import type { Signer } from '../sdk/signer.ts';
 import { DEFAULT_RETRY, isTerminalPhase, newTaskState, transition, type RetryPolicy, type TaskEvent, type TaskPhase, type TaskState } from './task-state.ts';
 
 /** The proof systems this node proves (snarkjs, in worker threads). */
@@ -188,6 +189,8 @@ interface TaskRun {
 export class ProverNode extends EventEmitter<ProverNodeEvents> {
   readonly config: ProverConfig;
   readonly client: ProofMarketClient;
+  /** The key the node signs with (undefined when a client was passed in); its address acts for the prover. */
+  readonly signer: Signer | undefined;
   readonly stats: ProverStats = { proved: 0, submitted: 0, passed: 0, failed: 0, errors: 0, released: 0, lost: 0, active: 0, retries: 0, reconnects: 0 };
   readonly bidStats: BiddingStats = { sent: 0, refused: 0, won: 0, skipped: 0 };
 
@@ -229,7 +232,9 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
   constructor(config: Partial<ProverConfig> = {}, opts: ProverNodeOptions = {}) {
     super();
     this.config = proverConfig(config);
-    this.client = opts.client ?? new ProofMarketClient({ baseUrl: this.config.coordinator_url, timeoutMs: 15_000 });
+    // Every call is signed with the node's key (a client passed in signs as it was built to).
+    this.signer = opts.client ? undefined : loadOrCreateKey(this.config.key_file ?? join(this.config.state_dir, 'key.json'));
+    this.client = opts.client ?? new ProofMarketClient({ baseUrl: this.config.coordinator_url, timeoutMs: 15_000, signer: this.signer });
     this.#clock = opts.clock ?? systemClock;
     this.#random = opts.random ?? Math.random;
     this.#gpu = opts.gpuProbe ?? systemGpuProbe;
@@ -302,6 +307,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
       };
       this.#bidder = this.#bidderConfig();
       await this.#registerAtStart();
+      await this.#keepStaked();
       if (this.#stopping) throw new ProverStartError('stopped', 'the node was stopped while starting');
     } catch (err) {
       await this.#pool.close();
@@ -384,6 +390,23 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
         this.#noteRetry(undefined, 'register', attempt + 1, delayMs, err);
         await sleep(delayMs, undefined, { signal: this.#stopFetching.signal }).catch(() => undefined);
       }
+    }
+  }
+
+  /**
+   * Tops the prover's stake up to `config.stake` from its owner's balance (possible when the node's key is
+   * the owner; a node running with a submitter key relies on its owner staking).
+   */
+  async #keepStaked(): Promise<void> {
+    const target = BigInt(this.config.stake);
+    if (target === 0n) return;
+    const s = await this.client.stakeOf(this.#nodeId!);
+    const have = BigInt(s.stake) + BigInt(s.locked) + BigInt(s.unstaking);
+    if (have >= target) return;
+    try {
+      await this.client.stake(this.#nodeId!, (target - have).toString());
+    } catch (err) {
+      throw new ProverStartError('stake_failed', `cannot stake ${target - have} for prover "${this.#nodeId}": ${errorMessage(err)}${this.signer ? ` (fund ${this.signer.address} first: proofmarket deposit)` : ''}`);
     }
   }
 

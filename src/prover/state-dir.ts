@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generatePrivateKey } from 'viem/accounts';
+import { keyFileOf, readKeyFile, writeKeyFile } from '../cli/keys.ts';
+import { privateKeySigner, type Signer } from '../sdk/signer.ts';
 
 /**
  * What a node keeps between runs, in `<state_dir>/node.json`:
@@ -38,4 +41,13 @@ export function saveNodeState(stateDir: string, state: NodeState): void {
   // Write then rename, so a crash never leaves a half-written file (and a lost node id).
   writeFileSync(`${path}.tmp`, JSON.stringify(state, null, 2) + '\n');
   renameSync(`${path}.tmp`, path);
+}
+
+/**
+ * The node's signing key: the key file at `path`, created (mode 0600) with a fresh key the first time, so a
+ * restarted node signs as the same address.
+ */
+export function loadOrCreateKey(path: string): Signer {
+  if (!existsSync(path)) writeKeyFile(path, keyFileOf(generatePrivateKey()));
+  return privateKeySigner(readKeyFile(path).private_key);
 }

@@ -1,5 +1,6 @@
 import type * as T from './types.ts';
 import { httpRequest, type HttpResponse } from './http.ts';
+import type { Signer } from './signer.ts';
 
 /** The coordinator answered with an error: `code` is its stable error code, `status` the HTTP status. */
 export class ProofMarketError extends Error {
@@ -24,11 +25,29 @@ export class ConnectionError extends Error {
   }
 }
 
+/** `GET /v1/tasks/:id/proof`: the proof envelope that passed verification, and where it came from. */
+export interface VerifiedProof {
+  task_id: string;
+  program_id: string;
+  prover_id: string;
+  submitted_at: string;
+  system: T.ProofSystem;
+  /** The proof system's proof (for snarkjs systems, the snarkjs proof object). */
+  proof: unknown;
+  public_signals: string[];
+}
+
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 */
   baseUrl: string;
   /** Per-request timeout in milliseconds (default 30 s). */
   timeoutMs?: number;
+  /**
+   * Signs the calls as one participant (e.g. `privateKeySigner(key)` or `loadSigner()` of the CLI): every
+   * POST/PUT/PATCH/DELETE, and the prover's poll `GET /tasks/assign/…` (which claims a task). Without one,
+   * calls go unsigned, which only a coordinator running `--open` accepts for mutating calls.
+   */
+  signer?: Signer;
 }
 
 /**
@@ -43,10 +62,17 @@ export interface ClientOptions {
 export class ProofMarketClient {
   readonly baseUrl: string;
   readonly #timeoutMs: number;
+  readonly #signer: Signer | undefined;
 
   constructor(opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
+    this.#signer = opts.signer;
+  }
+
+  /** The signer's address (lower case), if this client signs. */
+  get address(): string | undefined {
+    return this.#signer?.address;
   }
 
   // tasks (seed API)
@@ -73,6 +99,13 @@ export class ProofMarketClient {
   getTask(taskId: string): Promise<T.TaskDetail> {
     return this.#json('GET', `/v1/tasks/${enc(taskId)}`);
   }
+  /**
+   * The verified proof of a completed task or request: the proof that passed verification, decoded, with its
+   * public signals. 404 `proof_not_found` while none has passed.
+   */
+  getProof(taskId: string): Promise<VerifiedProof> {
+    return this.#json('GET', `/v1/tasks/${enc(taskId)}/proof`);
+  }
   listTasks(filter: { status?: T.TaskStatus; limit?: number } = {}): Promise<T.TaskStatusResponse[]> {
     const q = new URLSearchParams();
     if (filter.status) q.set('status', filter.status);
@@ -97,11 +130,11 @@ export class ProofMarketClient {
     return this.#json('GET', '/provers');
   }
   /**
-   * Registers (or re-registers, idempotently) a prover; answers its id. `reputation` needs the operator
-   * token (`Authorization: Bearer <token>`), else 403 operator_only.
+   * Registers (or re-registers, idempotently) a prover; answers its id. The signer owns it. `reputation`
+   * needs the market operator's key (else 403 operator_only).
    */
-  registerProver(body: T.RegisterProverRequest, opts: { operatorToken?: string } = {}): Promise<string> {
-    return this.#json('POST', '/provers/register', body, bearer(opts.operatorToken));
+  registerProver(body: T.RegisterProverRequest): Promise<string> {
+    return this.#json('POST', '/provers/register', body);
   }
   heartbeat(body: T.HeartbeatRequest): Promise<T.HeartbeatResponse> {
     return this.#json('POST', '/provers/heartbeat', body);
@@ -184,6 +217,85 @@ export class ProofMarketClient {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  // accounts, stake and the operator (issue #5; money in base units, as decimal strings)
+  /** Deposits into the signer's balance (recorded on trust until deposits are backed on chain). */
+  deposit(amount: string, opts: { address?: string } = {}): Promise<T.AccountView> {
+    return this.#json('POST', '/v1/accounts/deposit', { amount, ...opts });
+  }
+  /** Dev mode (`serve --open`) only: free funds. */
+  faucet(amount: string, address?: string): Promise<T.AccountView> {
+    return this.#json('POST', '/v1/accounts/faucet', { amount, ...(address ? { address } : {}) });
+  }
+  /** From the signer's balance, or from the earnings of a prover it owns (`prover_id`). */
+  withdraw(amount: string, opts: { prover_id?: string } = {}): Promise<T.AccountView> {
+    return this.#json('POST', '/v1/accounts/withdraw', { amount, ...opts });
+  }
+  account(address: string): Promise<T.AccountView> {
+    return this.#json('GET', `/v1/accounts/${enc(address)}`);
+  }
+  stake(proverId: string, amount: string): Promise<T.StakeView> {
+    return this.#json('POST', `/v1/provers/${enc(proverId)}/stake`, { amount });
+  }
+  /** Starts unstaking; the amount stays slashable until the coordinator's unstake delay has passed. */
+  unstake(proverId: string, amount: string): Promise<T.StakeView> {
+    return this.#json('POST', `/v1/provers/${enc(proverId)}/unstake`, { amount });
+  }
+  stakeOf(proverId: string): Promise<T.StakeView> {
+    return this.#json('GET', `/v1/provers/${enc(proverId)}/stake`);
+  }
+  /** A pending request, by its requester: it fails (cause `cancelled`) and is refunded in full. */
+  cancelRequest(requestId: string): Promise<{ request_id: string; status: T.TaskStatus; ledger: T.LedgerMovement[] }> {
+    return this.#json('POST', `/v1/requests/${enc(requestId)}/cancel`);
+  }
+  requestLedger(requestId: string): Promise<{ request_id: string; movements: T.LedgerMovement[] }> {
+    return this.#json('GET', `/v1/requests/${enc(requestId)}/ledger`);
+  }
+  listSlashes(filter: { prover_id?: string } = {}): Promise<T.Slash[]> {
+    return this.#json('GET', `/v1/slashes${query(filter)}`);
+  }
+  /** The market operator only. */
+  reverseSlash(slashId: string, reason: string): Promise<T.Slash> {
+    return this.#json('POST', `/v1/slashes/${enc(slashId)}/reverse`, { reason });
+  }
+  /** The market operator only. */
+  suspendProver(proverId: string, reason: string): Promise<{ prover_id: string; status: T.ProverStatus; suspended_reason: string | null }> {
+    return this.#json('POST', `/v1/provers/${enc(proverId)}/suspend`, { reason });
+  }
+  /** The market operator only. */
+  reinstateProver(proverId: string, reason: string): Promise<{ prover_id: string; status: T.ProverStatus; suspended_reason: string | null }> {
+    return this.#json('POST', `/v1/provers/${enc(proverId)}/reinstate`, { reason });
+  }
+  // submitters (issue #5 §1): keys a prover's owner lets bid and submit for it
+  /** Signed by the submitter itself: it agrees to act for the prover, whose owner may then authorize it. */
+  consentSubmitter(proverId: string): Promise<T.SubmitterView> {
+    return this.#json('POST', '/v1/submitters/consent', { prover_id: proverId });
+  }
+  /** Signed by the prover's owner; the address must have consented (409 `submitter_not_consented` before). */
+  authorizeSubmitter(proverId: string, address: string): Promise<T.SubmitterView> {
+    return this.#json('POST', `/v1/provers/${enc(proverId)}/submitters`, { address });
+  }
+  /** Signed by the prover's owner or by the submitter itself. */
+  revokeSubmitter(proverId: string, address: string): Promise<T.SubmitterView> {
+    return this.#json('DELETE', `/v1/provers/${enc(proverId)}/submitters/${enc(address)}`);
+  }
+  /** A prover's submitters, in every state (consented, active, revoked). */
+  listSubmitters(proverId: string): Promise<T.SubmitterView[]> {
+    return this.#json('GET', `/v1/provers/${enc(proverId)}/submitters`);
+  }
+  auditLog(): Promise<Array<{ id: string; at: string; actor: string; action: string; target: string; reason: string | null; detail: unknown }>> {
+    return this.#json('GET', '/v1/audit');
+  }
+  /** The ledger's self-check (`ok`, and the problems found). */
+  ledgerAudit(): Promise<T.LedgerAudit> {
+    return this.#json('GET', '/v1/ledger/audit');
+  }
+
+  // analytics
+  /** Market analytics over a period (default 24h): requests, success rate, prices, waits, provers, money, series. */
+  stats(period?: T.StatsPeriod): Promise<T.MarketStats> {
+    return this.#json('GET', `/v1/stats${query({ period })}`);
+  }
+
   // system
   health(): Promise<T.Health> {
     return this.#json('GET', '/healthz');
@@ -192,7 +304,8 @@ export class ProofMarketClient {
   async #fetch(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse> {
     const url = this.baseUrl + path;
     try {
-      return await httpRequest(url, method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, headers);
+      const signer = this.#signer && (method !== 'GET' || CLAIMING_GET.test(path)) ? this.#signer : undefined;
+      return await httpRequest(url, method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, headers, signer);
     } catch (err) {
       throw new ConnectionError(this.baseUrl, (err as { cause?: unknown }).cause ?? err);
     }
@@ -219,6 +332,9 @@ async function toError(res: HttpResponse): Promise<ProofMarketError> {
 
 const enc = encodeURIComponent;
 
+/** GETs that change something (a poll claims a task), so a signing client signs them too. */
+const CLAIMING_GET = /^\/tasks\/assign\//;
+
 /** `?a=1&b=x` from the defined fields (empty when none). */
 function query(params: object): string {
   const q = new URLSearchParams();
@@ -226,6 +342,3 @@ function query(params: object): string {
   return q.size ? `?${q}` : '';
 }
 
-function bearer(token: string | undefined): Record<string, string> | undefined {
-  return token === undefined ? undefined : { authorization: `Bearer ${token}` };
-}

@@ -5,6 +5,7 @@
 // load generator of `npm run bench -- lifecycle`, where it shares the cores with the market it measures.
 import http from 'node:http';
 import https from 'node:https';
+import type { Signer } from './signer.ts';
 
 /** What the client needs of a response: the fetch `Response` subset it reads, with the body already read. */
 export class HttpResponse {
@@ -59,17 +60,46 @@ export function httpRequest(
   body: string | undefined,
   timeoutMs: number,
   extraHeaders?: Record<string, string>,
+  signer?: Signer,
 ): Promise<HttpResponse> {
-  return send(url, method, body, timeoutMs, extraHeaders, true);
+  return send(url, method, body, timeoutMs, extraHeaders, signer, true);
 }
 
+/**
+ * With a signer, the request carries its `x-pm-*` headers over the path and query as sent and the exact body
+ * bytes. Each attempt is signed anew: a retried request with the same nonce would be refused as a replay.
+ */
 function send(
   url: string,
   method: string,
   body: string | undefined,
   timeoutMs: number,
   extraHeaders: Record<string, string> | undefined,
+  signer: Signer | undefined,
   mayRetry: boolean,
+): Promise<HttpResponse> {
+  const retry = () => send(url, method, body, timeoutMs, extraHeaders, signer, false);
+  if (!signer) return exchange(url, method, body, timeoutMs, extraHeaders, mayRetry, retry);
+  let path: string;
+  try {
+    const target = new URL(url);
+    path = target.pathname + target.search; // what node:http puts on the request line
+  } catch {
+    return exchange(url, method, body, timeoutMs, extraHeaders, mayRetry, retry); // rejects: invalid URL
+  }
+  return signer
+    .sign({ method, path, body: body ?? '' })
+    .then((auth) => exchange(url, method, body, timeoutMs, { ...extraHeaders, ...auth }, mayRetry, retry));
+}
+
+function exchange(
+  url: string,
+  method: string,
+  body: string | undefined,
+  timeoutMs: number,
+  extraHeaders: Record<string, string> | undefined,
+  mayRetry: boolean,
+  retry: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     let target: URL;
@@ -132,7 +162,7 @@ function send(
       if (mayRetry && method === 'GET' && req.reusedSocket && err.code === 'ECONNRESET' && !settled) {
         settled = true;
         clearTimeout(timer);
-        send(url, method, body, timeoutMs, extraHeaders, false).then(resolve, reject);
+        retry().then(resolve, reject);
         return;
       }
       fail(err);

@@ -1,7 +1,8 @@
 /** Wire types of the coordinator API (snake_case, money as decimal strings, RFC 3339 times). */
 
 export type TaskStatus = 'pending' | 'assigned' | 'in_progress' | 'completed' | 'failed';
-export type ProverStatus = 'active' | 'busy' | 'offline';
+/** `suspended` is set by the market operator only. */
+export type ProverStatus = 'active' | 'busy' | 'offline' | 'suspended';
 /**
  * A proving backend's name. The snarkjs ones are built in; external-command backends (e.g. Pico's
  * `koalabear`, `babybear`) are configured at the coordinator, so any name is allowed.
@@ -299,7 +300,8 @@ export interface ReauctionPolicy {
 /** `POST /v1/requests` */
 export interface SubmitRequestInput {
   request_id?: string;
-  requester: string;
+  /** Who pays: a signed call acts for its signer (omit it, or give the signer's address); unsigned (--open) names it. */
+  requester?: string;
   program_id: string;
   /** base64 of the input bytes */
   input: string;
@@ -309,6 +311,8 @@ export interface SubmitRequestInput {
   /** low = 25, normal = 50 (default), high = 75, urgent = 100, or 0..100 */
   priority?: PriorityName | number;
   max_price: Money;
+  /** Stake the winner must have free, locked while it holds the request and slashed if it misses its deadline (default 0). */
+  min_stake?: Money;
   /** 0..5, default 0 */
   min_reputation?: number;
   /** Minutes; default the coordinator's. */
@@ -409,6 +413,7 @@ export interface RequestView {
   privacy_level: number;
   priority: number;
   max_price: Money;
+  min_stake: Money;
   min_reputation: number;
   deadline: string;
   status: RequestStatus;
@@ -489,4 +494,143 @@ export interface Subscription {
   used: number;
   starts_at: string;
   ends_at: string;
+}
+
+/** `GET /v1/stats?period=`: the window the figures cover. */
+export type StatsPeriod = '1h' | '24h' | '7d' | '30d';
+
+/** Count, mean and nearest-rank p90 of durations in milliseconds (null when count is 0). */
+export interface StatsDurations {
+  count: number;
+  mean_ms: number | null;
+  p90_ms: number | null;
+}
+
+/** One bucket of the series (5 min for 1h, 1 h for 24h, 6 h for 7d, 1 day for 30d). */
+export interface StatsBucket {
+  start: string;
+  end: string;
+  /** Requests created in the bucket. */
+  created: number;
+  /** Requests (created in the period) whose proof was verified in the bucket. */
+  completed: number;
+  /** Median clearing price of the requests completed in the bucket (all backends). */
+  median_price: Money | null;
+  /** Median time from creation to verified proof of the requests completed in the bucket. */
+  median_latency_ms: number | null;
+}
+
+/**
+ * `GET /v1/stats`: market analytics over a period. Request figures cover the requests created in the period;
+ * provers and utilisation are a snapshot now; money counts the ledger movements of the period. Medians and
+ * p90s are nearest-rank (the median of an even count is the lower middle value).
+ */
+export interface MarketStats {
+  period: StatsPeriod;
+  from: string;
+  to: string;
+  bucket_ms: number;
+  /** `cancelled`: withdrawn by their requester (counted as `failed` in by_status too). */
+  requests: { total: number; by_status: Record<TaskStatus, number> & Record<string, number>; cancelled: number };
+  /** completed / (completed + failed), cancelled requests left out; null when none has finished. */
+  success_rate: number | null;
+  /** Clearing prices of completed requests per backend (subscription requests have none). */
+  prices: Array<{ backend: ProofSystem; count: number; median: Money; p90: Money }>;
+  /** From creation to the first assignment. */
+  time_to_assignment: StatsDurations;
+  /** From creation to the verified proof. */
+  time_to_proof: StatsDurations;
+  provers: { total: number; active: number; busy: number; offline: number; suspended: number };
+  /** Provers online (active or busy). */
+  active_provers: number;
+  /** Tasks held now by online provers / their total capacity (ratio null when no prover is online). */
+  utilisation: { held: number; capacity: number; ratio: number | null };
+  /** Paid for verified proofs in the period: provers' earnings plus fees. */
+  volume_paid: Money;
+  /** Credited to the treasury by settlements in the period. */
+  fees: Money;
+  /** Slashes of the period: standing ones (count, amount) and how many were reversed. */
+  slashes: { count: number; amount: Money; reversed: number };
+  /** The five provers with the highest reputation (provers without history are left out). */
+  top_provers: Array<{ prover_id: string; name: string | null; reputation: number; status: ProverStatus; completed: number }>;
+  series: StatsBucket[];
+}
+
+// ── accounts and stake (issue #5) ──────────────────────────────────────────────────────────────────
+
+export interface LedgerEntry {
+  movement_id: string;
+  kind: string;
+  cause_type: string | null;
+  cause_id: string | null;
+  at: string;
+  account: string;
+  /** Signed: positive credits the account. */
+  amount: string;
+}
+
+export interface AccountView {
+  address: string;
+  balance: string;
+  /** The provers this address owns, with their stake and earnings. */
+  provers: Array<{ prover_id: string; stake: string; locked: string; unstaking: string; earnings: string }>;
+  entries: LedgerEntry[];
+}
+
+export interface StakeView {
+  prover_id: string;
+  /** Free stake. */
+  stake: string;
+  /** Locked behind assignments. */
+  locked: string;
+  /** On its way out; still slashable. */
+  unstaking: string;
+  earnings: string;
+  min_stake_to_bid: string;
+  locks: Array<{ lock_id: string; request_id: string; amount: string; locked_at: string }>;
+  unstakes: Array<{ unstake_id: string; amount: string; requested_at: string; available_at: string; state: 'pending' | 'paid'; paid_at: string | null }>;
+}
+
+export interface LedgerMovement {
+  id: string;
+  kind: string;
+  at: string;
+  entries: Array<{ account: string; amount: string }>;
+}
+
+export interface Slash {
+  slash_id: string;
+  lock_id: string;
+  task_id: string;
+  prover_id: string;
+  amount: string;
+  to_requester: string;
+  burned: string;
+  at: string;
+  reversed_at: string | null;
+  reversed_by: string | null;
+  reversal_reason: string | null;
+}
+
+/** A prover's submitter (`/v1/submitters/consent`, `/v1/provers/:id/submitters`). */
+export interface SubmitterView {
+  prover_id: string;
+  /** Lower case. */
+  address: string;
+  /** `active` = consented and authorized: it may act for the prover. */
+  state: 'consented' | 'active' | 'revoked';
+  consented_at: string | null;
+  authorized_at: string | null;
+  revoked_at: string | null;
+  /** The address that revoked it: the owner or the submitter. */
+  revoked_by: string | null;
+}
+
+export interface LedgerAudit {
+  ok: boolean;
+  problems: string[];
+  total: string;
+  deposits: string;
+  withdrawals: string;
+  accounts: number;
 }

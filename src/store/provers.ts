@@ -1,6 +1,7 @@
 import type { Queryable } from './db.ts';
 
-export type ProverStatus = 'active' | 'busy' | 'offline';
+/** `suspended`: set by the market operator; the prover takes no work until reinstated. */
+export type ProverStatus = 'active' | 'busy' | 'offline' | 'suspended';
 
 export interface ProverRecord {
   prover_id: string;
@@ -26,13 +27,16 @@ export interface ProverRecord {
   /** Cached reputationOf() stars (null: no history), refreshed after each of its results. */
   reputation_stars: number | null;
   response_time_ms: number | null;
+  /** The EVM address that registered it (null: registered unsigned, in --open mode). */
+  owner: string | null;
+  suspended_reason: string | null;
 }
 
 export type PriceType = 'per_proof' | 'subscription' | 'auction';
 
 const COLUMNS = `prover_id, supported_levels, capacity, status, current_load, registration, registered_at,
   last_heartbeat_at, updated_at, name, backends, gpu_enabled, base_price::text AS base_price, price_type,
-  subscription_quota, proving_speed, seeded_reputation, reputation_stars, response_time_ms`;
+  subscription_quota, proving_speed, seeded_reputation, reputation_stars, response_time_ms, owner, suspended_reason`;
 
 type ProverRow = Omit<ProverRecord, 'base_price'> & { base_price: string };
 const fromRow = <R extends ProverRow>(r: R): Omit<R, 'base_price'> & { base_price: bigint } => ({ ...r, base_price: BigInt(r.base_price) });
@@ -41,12 +45,13 @@ export async function insertProver(q: Queryable, p: ProverRecord): Promise<boole
   const rows = await q.query(
     `INSERT INTO provers (prover_id, supported_levels, capacity, status, current_load, registration, registered_at,
        last_heartbeat_at, updated_at, name, backends, gpu_enabled, base_price, price_type, subscription_quota,
-       proving_speed, seeded_reputation, reputation_stars, response_time_ms)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)
+       proving_speed, seeded_reputation, reputation_stars, response_time_ms, owner, suspended_reason)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
      ON CONFLICT (prover_id) DO NOTHING RETURNING prover_id`,
     [p.prover_id, p.supported_levels, p.capacity, p.status, p.current_load, JSON.stringify(p.registration),
       p.registered_at, p.last_heartbeat_at, p.updated_at, p.name, p.backends, p.gpu_enabled, p.base_price.toString(),
-      p.price_type, p.subscription_quota, p.proving_speed, p.seeded_reputation, p.reputation_stars, p.response_time_ms],
+      p.price_type, p.subscription_quota, p.proving_speed, p.seeded_reputation, p.reputation_stars, p.response_time_ms,
+      p.owner, p.suspended_reason],
   );
   return rows.length === 1;
 }
@@ -82,7 +87,8 @@ export async function recordHeartbeat(
   currentLoad: number | null,
 ): Promise<ProverRecord | undefined> {
   const rows = await q.query<ProverRow>(
-    `UPDATE provers SET last_heartbeat_at = $2, updated_at = $2, status = $3,
+    `UPDATE provers SET last_heartbeat_at = $2, updated_at = $2,
+       status = CASE WHEN status = 'suspended' THEN status ELSE $3 END,
        current_load = COALESCE($4, current_load)
      WHERE prover_id = $1 RETURNING ${COLUMNS}`,
     [proverId, at, status, currentLoad],
@@ -103,7 +109,7 @@ export async function proverExists(q: Queryable, proverId: string): Promise<bool
 export async function markSilentProversOffline(q: Queryable, cutoff: Date, now: Date): Promise<string[]> {
   const rows = await q.query<{ prover_id: string }>(
     `UPDATE provers SET status = 'offline', updated_at = $2
-     WHERE status <> 'offline' AND last_heartbeat_at < $1 RETURNING prover_id`,
+     WHERE status NOT IN ('offline', 'suspended') AND last_heartbeat_at < $1 RETURNING prover_id`,
     [cutoff, now],
   );
   return rows.map((r) => r.prover_id);
@@ -112,4 +118,14 @@ export async function markSilentProversOffline(q: Queryable, cutoff: Date, now: 
 export async function countProversByStatus(q: Queryable): Promise<Record<string, number>> {
   const rows = await q.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM provers GROUP BY status`);
   return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+}
+
+/** The operator suspends (reason) or reinstates (null) a prover. Returns false for an unknown prover. */
+export async function setSuspended(q: Queryable, proverId: string, reason: string | null, at: Date): Promise<boolean> {
+  const rows = await q.query(
+    `UPDATE provers SET status = CASE WHEN $2::text IS NULL THEN 'active' ELSE 'suspended' END, suspended_reason = $2, updated_at = $3
+     WHERE prover_id = $1 RETURNING prover_id`,
+    [proverId, reason, at],
+  );
+  return rows.length === 1;
 }

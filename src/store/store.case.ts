@@ -29,6 +29,7 @@ async function seed(db: Db) {
 const PROFILE = {
   name: null, backends: ['groth16', 'plonk', 'fflonk'], gpu_enabled: false, base_price: 0n, price_type: 'per_proof' as const,
   subscription_quota: null, proving_speed: null, seeded_reputation: null, reputation_stars: null, response_time_ms: null,
+  owner: null, suspended_reason: null,
 };
 
 function task(id: string, over: Partial<tasks.TaskRecord> = {}): tasks.TaskRecord {
@@ -37,6 +38,7 @@ function task(id: string, over: Partial<tasks.TaskRecord> = {}): tasks.TaskRecor
     program_id: 'p1', expected_public_signals: ['7'], status: 'pending', assigned_prover: null, assigned_at: null, attempts: 0,
     excluded_provers: [], deadline: at(3600), request_hash: 'h', created_at: T0, updated_at: T0, backend: 'groth16',
     mechanism: 'fixed', max_price: 100n, min_reputation: 0, allow_list: null, terms: null, price: null, handed_out: true, round: 0,
+    min_stake: 0n,
     ...over,
   };
 }

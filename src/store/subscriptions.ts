@@ -34,3 +34,14 @@ export async function getSubscription(q: Queryable, id: string, lock = false): P
 export async function useSubscription(q: Queryable, id: string): Promise<void> {
   await q.query(`UPDATE subscriptions SET used = used + 1 WHERE subscription_id = $1`, [id]);
 }
+
+/** Subscriptions whose period has ended with part of their fee still in escrow (the sweep releases it to the prover). */
+export async function lockEndedWithEscrow(q: Queryable, now: Date, limit = 100): Promise<SubscriptionRecord[]> {
+  const rows = await q.query<Row>(
+    `SELECT ${COLUMNS} FROM subscriptions s
+     JOIN accounts a ON a.account = 'escrow:subscription:' || s.subscription_id
+     WHERE s.ends_at <= $1 AND a.balance > 0 ORDER BY s.ends_at LIMIT $2 FOR UPDATE OF s SKIP LOCKED`,
+    [now, limit],
+  );
+  return rows.map(fromRow);
+}

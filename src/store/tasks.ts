@@ -33,6 +33,8 @@ export interface TaskRecord {
   /** False while a won request waits for its winner's next poll. */
   handed_out: boolean;
   round: number;
+  /** Stake the winner must have free, locked while it holds the request (0: none). */
+  min_stake: bigint;
 }
 
 export interface TaskEvent {
@@ -47,14 +49,15 @@ export interface TaskEvent {
 const COLUMNS = `task_id, privacy_level, circuit_data, reward_amount::text AS reward_amount, requester, priority,
   program_id, expected_public_signals, status, assigned_prover, assigned_at, attempts, excluded_provers, deadline,
   request_hash, created_at, updated_at, backend, mechanism, max_price::text AS max_price, min_reputation, allow_list,
-  terms, price::text AS price, handed_out, round`;
+  terms, price::text AS price, handed_out, round, min_stake::text AS min_stake`;
 
-type TaskRow = Omit<TaskRecord, 'reward_amount' | 'max_price' | 'price'> & { reward_amount: string; max_price: string; price: string | null };
+type TaskRow = Omit<TaskRecord, 'reward_amount' | 'max_price' | 'price' | 'min_stake'> & { reward_amount: string; max_price: string; price: string | null; min_stake: string };
 const fromRow = (r: TaskRow): TaskRecord => ({
   ...r,
   reward_amount: BigInt(r.reward_amount),
   max_price: BigInt(r.max_price),
   price: r.price === null ? null : BigInt(r.price),
+  min_stake: BigInt(r.min_stake),
 });
 
 /**
@@ -66,15 +69,15 @@ export async function insertTask(q: Queryable, t: TaskRecord): Promise<boolean> 
     `WITH task AS (
        INSERT INTO tasks (task_id, privacy_level, circuit_data, reward_amount, requester, priority, program_id,
          expected_public_signals, status, deadline, request_hash, created_at, updated_at, backend, mechanism, max_price,
-         min_reputation, allow_list, terms)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11,$12,$13,$14,$15,$16,$17)
+         min_reputation, allow_list, terms, min_stake)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11,$12,$13,$14,$15,$16,$17,$18)
        ON CONFLICT (task_id) DO NOTHING RETURNING task_id, created_at
      )
      INSERT INTO task_events (task_id, at, from_status, to_status, cause)
      SELECT task_id, created_at, NULL, 'pending', 'submitted' FROM task RETURNING task_id`,
     [t.task_id, t.privacy_level, t.circuit_data, t.reward_amount.toString(), t.requester, t.priority, t.program_id,
       JSON.stringify(t.expected_public_signals), t.deadline, t.request_hash, t.created_at, t.backend, t.mechanism,
-      t.max_price.toString(), t.min_reputation, t.allow_list, t.terms === null ? null : JSON.stringify(t.terms)],
+      t.max_price.toString(), t.min_reputation, t.allow_list, t.terms === null ? null : JSON.stringify(t.terms), t.min_stake.toString()],
   );
   return rows.length === 1;
 }
@@ -101,12 +104,12 @@ export async function getTask(q: Queryable, taskId: string, lock = false): Promi
  * snapshot: where statements can run concurrently (PostgreSQL), the caller must already hold the prover's
  * row lock (`lockProver`) in the same transaction, so that the snapshot includes every earlier claim.
  */
-export async function pollAndClaim(q: Queryable, proverId: string, at: Date): Promise<TaskRecord | undefined> {
+export async function pollAndClaim(q: Queryable, proverId: string, at: Date, overcommitBps = 10_000): Promise<(TaskRecord & { fresh: boolean }) | undefined> {
   assertTransition('pending', 'assigned');
-  const rows = await q.query<TaskRow>(
+  const rows = await q.query<TaskRow & { fresh: boolean }>(
     `WITH prover AS (
        UPDATE provers SET last_heartbeat_at = $2, updated_at = $2,
-         status = CASE WHEN status = 'busy' THEN 'busy' ELSE 'active' END
+         status = CASE WHEN status IN ('busy', 'suspended') THEN status ELSE 'active' END
        WHERE prover_id = $1
        RETURNING status, capacity, supported_levels, backends, base_price, COALESCE(reputation_stars, 2.5) AS stars
      ), won AS (
@@ -122,6 +125,9 @@ export async function pollAndClaim(q: Queryable, proverId: string, at: Date): Pr
          AND (t.allow_list IS NULL OR $1 = ANY(t.allow_list))
          AND (t.mechanism = 'subscription' OR p.base_price <= t.max_price) AND p.stars >= t.min_reputation
          AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $1 AND h.status IN ('assigned', 'in_progress')) < p.capacity
+         AND (t.min_stake = 0 OR (SELECT COALESCE(sum(balance) FILTER (WHERE account = 'stake:' || $1), 0)
+                >= t.min_stake + div(COALESCE(sum(balance) FILTER (WHERE account = 'locked:' || $1), 0) * $3, 10000)
+              FROM accounts WHERE account IN ('stake:' || $1, 'locked:' || $1)))
          AND (NOT ($1 = ANY(t.excluded_provers)) OR NOT EXISTS (
            SELECT 1 FROM provers o WHERE o.status = 'active' AND o.prover_id <> ALL(t.excluded_provers)
              AND t.privacy_level = ANY(o.supported_levels) AND t.backend = ANY(o.backends)))
@@ -136,10 +142,13 @@ export async function pollAndClaim(q: Queryable, proverId: string, at: Date): Pr
        INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
        SELECT task_id, $2, 'pending', 'assigned', 'assigned', $1, jsonb_build_object('price', max_price::text) FROM claimed
      )
-     SELECT ${COLUMNS} FROM claimed UNION ALL SELECT ${COLUMNS} FROM won`,
-    [proverId, at],
+     SELECT ${COLUMNS}, true AS fresh FROM claimed UNION ALL SELECT ${COLUMNS}, false AS fresh FROM won`,
+    [proverId, at, overcommitBps],
   );
-  return rows[0] && fromRow(rows[0]);
+  if (!rows[0]) return undefined;
+  // fresh: claimed by this poll (its stake is still to lock); else a won request handed out
+  const { fresh, ...row } = rows[0];
+  return { ...fromRow(row), fresh };
 }
 
 /**

@@ -14,7 +14,8 @@ export interface TestCoordinator extends Coordinator {
 export async function testCoordinator(config: Partial<CoordinatorConfig> = {}, db?: Db): Promise<TestCoordinator> {
   const clock = new ManualClock('2026-03-01T12:00:00.000Z');
   const c = await startCoordinator(
-    { dataDir: 'memory://', logLevel: 'silent', verifierThreads: 1, ...config },
+    // open: the existing tests call unsigned; tests of signed calls pass { open: false }.
+    { dataDir: 'memory://', logLevel: 'silent', verifierThreads: 1, open: true, ...config },
     { clock, listen: false, scheduler: false, db },
   );
   return {

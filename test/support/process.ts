@@ -50,9 +50,12 @@ export async function waitForOutput(p: CliProcess, pattern: RegExp, timeoutMs = 
   }
 }
 
-/** Starts `proofmarket serve` and resolves with its URL once it listens. */
-export async function spawnCoordinator(args: string[], env: Record<string, string> = {}): Promise<CliProcess & { url: string }> {
-  const p = spawnCli(['serve', '--port', '0', '--log-level', 'warn', ...args], env);
+/**
+ * Starts `proofmarket serve` and resolves with its URL once it listens. `open` (default true: the tests and
+ * benches that use it call unsigned) passes `--open`.
+ */
+export async function spawnCoordinator(args: string[], env: Record<string, string> = {}, { open = true } = {}): Promise<CliProcess & { url: string }> {
+  const p = spawnCli(['serve', '--port', '0', '--log-level', 'warn', ...(open ? ['--open'] : []), ...args], env);
   const [, url] = await waitForOutput(p, /listening on (http:\/\/[^\s]+)/);
   return { ...p, url: url! };
 }

@@ -1,5 +1,6 @@
 import { startCoordinator } from '../../coordinator/coordinator.ts';
-import { parsePrivacyRoutes, type CoordinatorConfig } from '../../coordinator/config.ts';
+import { DEFAULT_CONFIG, parsePrivacyRoutes, type CoordinatorConfig } from '../../coordinator/config.ts';
+import { DEFAULT_ECONOMICS, type EconomicsConfig } from '../../domain/ledger.ts';
 import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { onShutdown } from '../shutdown.ts';
@@ -19,9 +20,18 @@ Options:
   --privacy-routes ROUTES     program and proof system per privacy level
                               (default 1-255:data-commitment/groth16)
   --log-level LEVEL           silent|error|warn|info|debug (default info)
-  --operator-token TOKEN      the market operator's bearer token (or PROOFMARKET_OPERATOR_TOKEN):
-                              it alone may seed a prover's reputation
+  --operator ADDRESS          the market operator's address (or PROOFMARKET_OPERATOR): its signed calls
+                              alone may seed a reputation, suspend or reinstate a prover, reverse a slash
+  --protocol-fee-bps N        protocol fee on each clearing price, to the treasury (default 100 = 1%)
+  --min-stake AMOUNT          stake a prover needs to bid at all (default 0)
+  --overcommit-bps N          free stake must cover min_stake + locked × N/10000 (default 10000)
+  --slash-bps N               share of the locked stake slashed on a missed deadline (default 10000)
+  --slash-burn-bps N          share of a slash burned; the rest goes to the requester (default 5000)
+  --unstake-delay SECS        unstaked collateral stays slashable this long (default 86400)
   --backends-file FILE        an extra external-backend definition file (repeatable)
+  --open                      accept unsigned mutating calls (the seed API's behaviour); only with a
+                              loopback --host (127.0.0.1, ::1, localhost). Signed calls are still verified
+  --auth-window SECS          how far a signed call's timestamp may be from this clock (default 300)
 
 Example:
   proofmarket serve --port 8080 --database-url postgres://pm@127.0.0.1:5432/proofmarket`;
@@ -38,9 +48,40 @@ export const serveOptions = {
   'verifier-threads': { type: 'string' },
   'privacy-routes': { type: 'string' },
   'log-level': { type: 'string' },
-  'operator-token': { type: 'string' },
+  operator: { type: 'string' },
+  'protocol-fee-bps': { type: 'string' },
+  'min-stake': { type: 'string' },
+  'overcommit-bps': { type: 'string' },
+  'slash-bps': { type: 'string' },
+  'slash-burn-bps': { type: 'string' },
+  'unstake-delay': { type: 'string' },
   'backends-file': { type: 'string', multiple: true },
+  open: { type: 'boolean' },
+  'auth-window': { type: 'string' },
 } as const;
+
+/** The economics flags over the defaults (src/domain/ledger.ts). */
+function economicsFromFlags(str: (k: string) => string | undefined): EconomicsConfig {
+  const bps = (k: string, d: number) => intOption(str(k), k, 0, 10_000) ?? d;
+  const minStake = str('min-stake');
+  if (minStake !== undefined && !/^\d{1,30}$/.test(minStake)) throw usage(`--min-stake must be an integer number of base units, got "${minStake}"`);
+  const delay = intOption(str('unstake-delay'), 'unstake-delay', 0, 365 * 86_400);
+  return {
+    ...DEFAULT_ECONOMICS,
+    protocolFeeBps: bps('protocol-fee-bps', DEFAULT_ECONOMICS.protocolFeeBps),
+    minStakeToBid: minStake === undefined ? DEFAULT_ECONOMICS.minStakeToBid : BigInt(minStake),
+    overcommitBps: bps('overcommit-bps', DEFAULT_ECONOMICS.overcommitBps),
+    slashBps: bps('slash-bps', DEFAULT_ECONOMICS.slashBps),
+    slashBurnBps: bps('slash-burn-bps', DEFAULT_ECONOMICS.slashBurnBps),
+    unstakeDelayMs: delay === undefined ? DEFAULT_ECONOMICS.unstakeDelayMs : delay * 1000,
+  };
+}
+
+/** Loopback hosts: the only ones `--open` may bind to. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
 
 /** Turns `serve`'s flags (shared with `demo`) into a config; unset flags keep the defaults. */
 export function configFromFlags(v: Record<string, string | boolean | string[] | undefined>): Partial<CoordinatorConfig> {
@@ -80,16 +121,30 @@ export function configFromFlags(v: Record<string, string | boolean | string[] | 
       }
     })(),
     logLevel: logLevel as CoordinatorConfig['logLevel'] | undefined,
-    operatorToken: str('operator-token') ?? process.env.PROOFMARKET_OPERATOR_TOKEN,
+    operatorAddress: (() => {
+      const a = str('operator') ?? process.env.PROOFMARKET_OPERATOR;
+      if (a === undefined) return undefined;
+      if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw usage(`--operator must be an EVM address (0x and 40 hex digits), got "${a}"`);
+      return a.toLowerCase();
+    })(),
+    economics: economicsFromFlags(str),
     backendFiles: Array.isArray(v['backends-file']) ? v['backends-file'] : undefined,
+    open: v.open === true ? true : undefined,
+    authWindowMs: secs('auth-window', 86_400),
   };
+  const host = config.host ?? DEFAULT_CONFIG.host;
+  if (config.open && !isLoopbackHost(host)) {
+    throw usage(`--open accepts unsigned calls, so it is refused on --host ${host}: bind to 127.0.0.1, ::1 or localhost, or drop --open`);
+  }
   return Object.fromEntries(Object.entries(config).filter(([, val]) => val !== undefined)) as Partial<CoordinatorConfig>;
 }
 
 export async function run(argv: string[]): Promise<void> {
   const { values } = parse(argv, serveOptions);
   if (values.help) return void console.log(help);
-  const coordinator = await startCoordinator(configFromFlags(values));
+  const config = configFromFlags(values);
+  const coordinator = await startCoordinator(config);
   console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs`);
+  if (config.open) console.error('proofmarket coordinator: --open: unsigned calls are accepted (loopback only)');
   await onShutdown(() => coordinator.close());
 }

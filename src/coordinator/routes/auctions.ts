@@ -87,7 +87,12 @@ export function auctionRoutes(app: FastifyInstance, market: Market): void {
     app.post<{ Params: { request_id: string }; Body: B }>(
       `/v1/auctions/:request_id/${path}`,
       { schema: { summary, tags: ['auctions'], params, body, response: { 200: accepted, ...errors } } },
-      async (req) => market.auctions.act(req.params.request_id, toInput(req.body as B)),
+      async (req) => {
+        const input = toInput(req.body as B);
+        // only the prover's owner or one of its live submitters acts for it
+        await market.authorizeProver({ signer: req.signer }, input.prover_id);
+        return market.auctions.act(req.params.request_id, input);
+      },
     );
 
   action<{ prover_id: string; fee: string | number }>(

@@ -96,7 +96,7 @@ export function marketRoutes(app: FastifyInstance, market: Market): void {
         response: { 201: subscription, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(subscriptionView(await market.subscribe(req.body))),
+    async (req, reply) => reply.code(201).send(subscriptionView(await market.subscribe(req.body, { signer: req.signer }))),
   );
 
   app.get<{ Params: { subscription_id: string } }>(

@@ -4,20 +4,11 @@ import type { Market, RegisterProverInput } from '../market.ts';
 import { REPUTATION_HALF_LIFE_MS } from '../reputation.ts';
 import { proverView as proverViewOf } from '../views.ts';
 import { sendJsonString } from './tasks.ts';
-import { amount, errors, id, proverStatus, proverView, timestamp } from '../schemas.ts';
+import { amount, errors, id, proverStatus, proverStatusView, proverView, timestamp } from '../schemas.ts';
 import { parseAmount } from '../../domain/money.ts';
 import { invalid } from '../../domain/errors.ts';
 import { proverProfileView } from '../market-views.ts';
 import { backendName } from './requests.ts';
-import { timingSafeEqual } from 'node:crypto';
-
-/** The request carries the operator's token (compared in constant time). */
-function isOperator(authorization: string | undefined, token: string | undefined): boolean {
-  if (!token || !authorization?.startsWith('Bearer ')) return false;
-  const given = Buffer.from(authorization.slice(7));
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 function starsParam(text: string): number {
   const n = Number(text);
@@ -38,7 +29,7 @@ const profile = {
     gpu_enabled: { type: 'boolean' },
     base_price: { type: 'string' },
     price_type: { type: 'string' },
-    status: proverStatus,
+    status: proverStatusView,
     reputation: { type: ['number', 'null'], description: '0-5 stars; null without history' },
     response_time_ms: { type: ['number', 'null'] },
     proving_speed: { type: ['number', 'null'] },
@@ -80,14 +71,15 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
             base_price: { ...amount, description: 'Base units per proof (per month for subscription provers); default 0' },
             price_type: { type: 'string', enum: ['per_proof', 'subscription', 'auction'] },
             subscription_quota: { type: ['integer', 'null'], minimum: 1, maximum: 100_000_000, description: 'Subscription provers: proofs per month; null = unlimited' },
-            reputation: { type: 'number', minimum: 0, maximum: 5, description: 'Initial stars; the market operator only (Authorization: Bearer <operator token>)' },
+            reputation: { type: 'number', minimum: 0, maximum: 5, description: 'Initial stars; the market operator only (a call signed by its key)' },
+            owner: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$', description: 'The owner, when the market operator registers a prover for someone else; otherwise the signer owns it' },
           },
           additionalProperties: false,
         },
         response: { 200: { type: 'string', description: 'The prover id' }, ...errors },
       },
     },
-    async (req, reply) => sendJsonString(reply, await market.registerProver(req.body, { operator: isOperator(req.headers.authorization, market.config.operatorToken) })),
+    async (req, reply) => sendJsonString(reply, await market.registerProver(req.body, { signer: req.signer })),
   );
 
   app.post<{ Body: { prover_id: string; status?: ProverStatus; current_load?: number } }>(
@@ -104,14 +96,14 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
         response: {
           200: {
             type: 'object',
-            properties: { prover_id: { type: 'string' }, status: proverStatus, last_heartbeat: timestamp },
+            properties: { prover_id: { type: 'string' }, status: proverStatusView, last_heartbeat: timestamp },
           },
           ...errors,
         },
       },
     },
     async (req) => {
-      const p = await market.heartbeat(req.body.prover_id, req.body.status, req.body.current_load);
+      const p = await market.heartbeat(req.body.prover_id, req.body.status, req.body.current_load, { signer: req.signer });
       return { prover_id: p.prover_id, status: p.status, last_heartbeat: p.last_heartbeat_at.toISOString() };
     },
   );

@@ -31,6 +31,7 @@ export const requestViewSchema = {
   properties: {
     request_id: { type: 'string' },
     requester: { type: 'string' },
+    min_stake: { type: 'string' },
     program_id: { type: 'string' },
     backend: { type: 'string' },
     status: { type: 'string' },
@@ -46,13 +47,14 @@ export const requestViewSchema = {
 
 interface RequestBody {
   request_id?: string;
-  requester: string;
+  requester?: string;
   program_id: string;
   input: string;
   backend: string;
   privacy_level?: number;
   priority?: keyof typeof PRIORITIES | number;
   max_price: string | number;
+  min_stake?: string | number;
   min_reputation?: number;
   deadline?: number;
   auction?: SubmitRequestInput['auction'];
@@ -77,17 +79,18 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
         tags: ['requests'],
         body: {
           type: 'object',
-          required: ['requester', 'program_id', 'input', 'backend', 'max_price'],
+          required: ['program_id', 'input', 'backend', 'max_price'],
           additionalProperties: false,
           properties: {
             request_id: { ...id, description: 'Optional; the server makes a UUID when omitted' },
-            requester: id,
+            requester: { ...id, description: 'Who pays; a signed call acts for its signer (this may be omitted or must equal it)' },
             program_id: id,
             input: { type: 'string', maxLength: 1_400_000, description: 'The input bytes, base64' },
             backend: backendName,
             privacy_level: { type: 'integer', minimum: 1, maximum: 255, default: 1 },
             priority: { anyOf: [{ type: 'string', enum: Object.keys(PRIORITIES) }, { type: 'integer', minimum: 0, maximum: 100 }], description: 'low=25, normal=50, high=75, urgent=100, or 0-100' },
             max_price: amount,
+            min_stake: { ...amount, description: 'Stake the winner must have free; locked while it holds the request, slashed if it misses its deadline (default 0)' },
             min_reputation: { type: 'number', minimum: 0, maximum: 5 },
             deadline: { type: 'number', exclusiveMinimum: 0, maximum: 525_600, description: 'Minutes from now' },
             auction: auctionSpec,
@@ -128,7 +131,8 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
         reauction: b.reauction,
         subscription_id: b.subscription_id,
         on_exhausted: b.on_exhausted ?? 'error',
-      });
+        min_stake: parseAmount(b.min_stake ?? '0', 'min_stake'),
+      }, { signer: req.signer });
       const r = await market.request(id);
       return reply.code(201).send(requestView(r.task, r.auction, r.history, r.now));
     },

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseAmount } from '../../domain/money.ts';
+import { notFound } from '../../domain/errors.ts';
+import { decodeProof } from '../../proofs/envelope.ts';
 import { encodingOf } from '../../proofs/programs.ts';
 import { listProofs, listTasks } from '../../store/tasks.ts';
 import type { TaskStatus } from '../../domain/task.ts';
@@ -41,7 +43,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
         reward_amount: parseAmount(b.reward_amount, 'reward_amount'),
         requester: b.requester,
         priority: b.priority ?? 0,
-      });
+      }, { signer: req.signer });
       return sendJsonString(reply, taskId);
     },
   );
@@ -73,7 +75,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const task = await market.assignNext(req.params.prover_id);
+      const task = await market.assignNext(req.params.prover_id, { signer: req.signer });
       if (!task) return null;
       const program = await market.program(task.program_id);
       return assignedTaskView(task, program, encodingOf(program.input_encoding).circuitInput(task.circuit_data));
@@ -109,7 +111,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
         },
       },
     },
-    async (req) => market.submitResult(req.body),
+    async (req) => market.submitResult(req.body, { signer: req.signer }),
   );
 
   app.post<{ Params: { task_id: string }; Body: { prover_id: string } }>(
@@ -124,7 +126,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      await market.startTask(req.params.task_id, req.body.prover_id);
+      await market.startTask(req.params.task_id, req.body.prover_id, { signer: req.signer });
       const { task, history } = await market.taskStatus(req.params.task_id);
       return taskStatusView(task, history);
     },
@@ -142,7 +144,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      await market.releaseTask(req.params.task_id, req.body.prover_id);
+      await market.releaseTask(req.params.task_id, req.body.prover_id, { signer: req.signer });
       const { task, history } = await market.taskStatus(req.params.task_id);
       return taskStatusView(task, history);
     },
@@ -165,6 +167,48 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       const limit = Math.min(1000, Number(req.query.limit ?? 100));
       const rows = await listTasks(market.db, { status: req.query.status as TaskStatus | undefined, limit });
       return rows.map((t) => taskStatusView(t, []));
+    },
+  );
+
+  app.get<{ Params: { task_id: string } }>(
+    '/v1/tasks/:task_id/proof',
+    {
+      schema: {
+        summary: 'The verified proof of a completed task or request: the proof envelope that passed verification, with its public signals',
+        tags: ['tasks'],
+        params: taskIdParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['task_id', 'program_id', 'prover_id', 'submitted_at', 'system', 'proof', 'public_signals'],
+            properties: {
+              task_id: { type: 'string' },
+              program_id: { type: 'string' },
+              prover_id: { type: 'string' },
+              submitted_at: timestamp,
+              system: { type: 'string' },
+              proof: { description: "The proof system's proof (for snarkjs systems, the snarkjs proof object)" },
+              public_signals: { type: 'array', items: { type: 'string' } },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (req) => {
+      const { task } = await market.taskStatus(req.params.task_id);
+      const pass = (await listProofs(market.db, task.task_id)).find((p) => p.verification_result === 'Pass');
+      const decoded = pass && decodeProof(pass.proof, market.verifier.backends.names());
+      if (!pass || !decoded?.ok) throw notFound('proof_not_found', `task "${task.task_id}" is ${task.status}: no proof of it has passed verification`);
+      return {
+        task_id: task.task_id,
+        program_id: task.program_id,
+        prover_id: pass.prover_id,
+        submitted_at: pass.submitted_at.toISOString(),
+        system: decoded.envelope.system,
+        proof: decoded.envelope.proof,
+        public_signals: decoded.envelope.public_signals,
+      };
     },
   );
 

@@ -7,7 +7,7 @@
  */
 
 /** Mirrors the store's prover status. Only `active` provers take new work (`busy` means "draining"). */
-export type ProverStatus = 'active' | 'busy' | 'offline';
+export type ProverStatus = 'active' | 'busy' | 'offline' | 'suspended';
 
 /**
  * A prover as the market sees it when it acts. The caller builds it from the store at the moment of the

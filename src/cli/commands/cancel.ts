@@ -1,0 +1,50 @@
+import type { LedgerMovement } from '../../sdk/types.ts';
+import { parse } from '../args.ts';
+import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, positionalArgs } from '../context.ts';
+
+export const help = `proofmarket cancel — cancel a request of yours while it is still pending (POST /v1/requests/:id/cancel)
+
+Signed with the requester's key (--key, or the default key). The request fails with cause "cancelled" and
+its whole escrow goes back to your balance at once. A request already assigned to a prover can no longer be
+cancelled (exit 1, with the coordinator's reason); someone else's is refused (not_requester).
+
+Usage:
+  proofmarket cancel <request_id>
+
+${GLOBAL_HELP}
+
+Example:
+  proofmarket cancel 660e8400-e29b-41d4-a716-446655440001`;
+
+const OPTIONS = { ...GLOBAL_OPTIONS } as const;
+
+export async function run(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse(argv, OPTIONS, true);
+  if (v.help) return void console.log(help);
+  const [id] = positionalArgs(positionals, ['request_id'], 'cancel');
+  const requestId = idOption(id, 'request_id')!;
+  const ctx = await openContext(v);
+  const r = await guard(() => ctx.client.cancelRequest(requestId));
+  const refund = refundOf(r.ledger);
+  emit(ctx, { ...r, refunded: refund?.amount ?? '0', refunded_to: refund?.to ?? null }, () =>
+    ctx.quiet
+      ? (refund?.amount ?? '0')
+      : `cancelled request ${r.request_id} (${r.status}); ${refund ? `refunded ${money(refund.amount)} to ${refund.to}` : 'nothing was escrowed, so nothing was refunded'}`,
+  );
+}
+
+/** The refund movement's credit to the requester's balance. */
+function refundOf(movements: LedgerMovement[]): { amount: string; to: string } | undefined {
+  let total = 0n;
+  let to: string | undefined;
+  for (const m of movements) {
+    if (m.kind !== 'refund') continue;
+    for (const e of m.entries) {
+      if (e.account.startsWith('balance:') && BigInt(e.amount) > 0n) {
+        total += BigInt(e.amount);
+        to = e.account.slice('balance:'.length);
+      }
+    }
+  }
+  return to === undefined ? undefined : { amount: total.toString(), to };
+}

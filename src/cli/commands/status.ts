@@ -1,0 +1,187 @@
+import { ConnectionError, ProofMarketError } from '../../sdk/client.ts';
+import type { RequestView, TaskDetail, TaskHistoryEntry } from '../../sdk/types.ts';
+import { parse } from '../args.ts';
+import { CliError } from '../errors.ts';
+import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, note, openContext, paint, positionalArgs, ProgressLine, toCliError, type Context } from '../context.ts';
+
+export const help = `proofmarket status — a request's status, price, auction round and history
+
+Reads GET /v1/requests/:id (seed tasks too: GET /v1/tasks/:id). With --watch, follows the request until it is
+completed, failed or expired: a live line on a terminal, one line per status change otherwise. Exit code 1
+when it ends failed or expired; Ctrl-C stops watching (exit 130) and leaves the request in the market.
+
+Options:
+  --watch       follow the request until it is final
+  --interval MS how often to look while watching (default 500)
+
+${GLOBAL_HELP}
+
+Example:
+  proofmarket status 660e8400-e29b-41d4-a716-446655440001 --watch`;
+
+const OPTIONS = { ...GLOBAL_OPTIONS, watch: { type: 'boolean' }, interval: { type: 'string' } } as const;
+
+export const FINAL = new Set(['completed', 'failed', 'expired']);
+
+export async function run(argv: string[]): Promise<void> {
+  const { values: v, positionals } = parse(argv, OPTIONS, true);
+  if (v.help) return void console.log(help);
+  const [id] = positionalArgs(positionals, ['request_id'], 'status');
+  const interval = v.interval === undefined ? 500 : Number(v.interval);
+  if (!Number.isInteger(interval) || interval < 50 || interval > 60_000) throw new CliError('--interval must be milliseconds from 50 to 60000', 2);
+  const ctx = await openContext(v, { signs: false });
+  if (!v.watch) {
+    const view = await guard(() => lookup(ctx, id!));
+    emit(ctx, view, () => describe(ctx, view));
+    return;
+  }
+  const final = await follow(ctx, id!, { intervalMs: interval });
+  if (final === 'interrupted') return interrupted(ctx, id!);
+  emit(ctx, final, () => (ctx.quiet ? final.status : describe(ctx, final)));
+  if (final.status !== 'completed') throw new CliError(`request ${id} ${final.status}${lastCause(final)}`);
+}
+
+/** A request's view; a seed task the v1 request route does not know is read from GET /v1/tasks/:id. */
+async function lookup(ctx: Context, id: string): Promise<RequestView | TaskDetail> {
+  try {
+    return await ctx.client.getRequest(id);
+  } catch (err) {
+    if (err instanceof ProofMarketError && err.status === 404) {
+      try {
+        return await ctx.client.getTask(id);
+      } catch (again) {
+        if (again instanceof ProofMarketError && again.status === 404) throw err;
+        throw again;
+      }
+    }
+    throw err;
+  }
+}
+
+export function describe(ctx: Context, r: RequestView | TaskDetail): string {
+  const p = paint(ctx);
+  const id = 'request_id' in r ? r.request_id : r.task_id;
+  const colour = r.status === 'completed' ? p.green : r.status === 'failed' || r.status === 'expired' ? p.red : p.yellow;
+  const lines = [`${p.bold(id)}  ${colour(r.status)}`];
+  if ('request_id' in r) {
+    lines.push(`  program   ${r.program_id} (${r.backend})`);
+    lines.push(`  terms     max price ${money(r.max_price)} · min reputation ${r.min_reputation} · priority ${r.priority} · privacy level ${r.privacy_level} · deadline ${r.deadline}`);
+    lines.push(`  market    ${r.mechanism}${r.round ? `, round ${r.round}` : ''}${r.auction ? `, phase ${r.auction.phase}` : ''}${r.price ? ` · price ${money(r.price)}` : ''}${r.assigned_prover ? ` · prover ${r.assigned_prover}` : ''}`);
+  } else {
+    lines.push(`  program   ${r.program_id ?? '-'} · reward ${money(r.reward_amount)} · privacy level ${r.privacy_level}${r.assigned_prover ? ` · prover ${r.assigned_prover}` : ''}`);
+  }
+  const history = r.history ?? [];
+  if (history.length) {
+    lines.push('  history');
+    for (const h of history) lines.push(`    ${historyLine(h)}`);
+  }
+  return lines.join('\n');
+}
+
+export function historyLine(h: TaskHistoryEntry): string {
+  const time = h.at.slice(11, 19);
+  const detail = h.detail && Object.keys(h.detail).length ? ` ${Object.entries(h.detail).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ')}` : '';
+  return `${time}  ${h.from ?? 'new'} → ${h.to}  ${h.cause}${h.prover_id ? ` (prover ${h.prover_id})` : ''}${detail}`;
+}
+
+function lastCause(r: RequestView): string {
+  const last = r.history.at(-1);
+  return last ? `: ${last.cause}${last.detail?.reason ? ` (${String(last.detail.reason)})` : ''}` : '';
+}
+
+/**
+ * Follows a request until it is completed, failed or expired, and returns its final view; `'interrupted'`
+ * after Ctrl-C (the request stays in the market). On a terminal a progress line redraws in place; in a pipe
+ * each status change is one line on stderr (none with --quiet).
+ */
+export async function follow(ctx: Context, id: string, opts: { intervalMs?: number } = {}): Promise<RequestView | 'interrupted'> {
+  const progress = new ProgressLine(ctx);
+  const started = Date.now();
+  let printed = 0;
+  let stop = false;
+  let unreachableSince: number | undefined;
+  let wake: (() => void) | undefined;
+  const onSigint = () => {
+    stop = true;
+    wake?.();
+  };
+  process.on('SIGINT', onSigint);
+  const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+  let tick = 0;
+  try {
+    for (;;) {
+      let view: RequestView;
+      try {
+        view = await ctx.client.getRequest(id);
+        unreachableSince = undefined;
+      } catch (err) {
+        // A coordinator restarting is no reason to give up following; a minute without one is.
+        if (stop) return 'interrupted';
+        if (!(err instanceof ConnectionError)) throw toCliError(err);
+        if (unreachableSince === undefined) {
+          unreachableSince = Date.now();
+          progress.clear();
+          note(ctx, `${id.slice(0, 8)}  cannot reach the coordinator; trying again for a minute`);
+        } else if (Date.now() - unreachableSince > 60_000) {
+          throw toCliError(err);
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      const fresh = view.history.slice(printed);
+      if (fresh.length) {
+        progress.clear();
+        for (const h of fresh) note(ctx, `${id.slice(0, 8)}  ${historyLine(h)}`);
+        printed = view.history.length;
+      }
+      if (FINAL.has(view.status)) {
+        progress.clear();
+        return view;
+      }
+      if (stop) {
+        progress.clear();
+        return 'interrupted';
+      }
+      progress.update(`${spinner[tick++ % spinner.length]} ${id.slice(0, 8)}  ${progressText(view)}  ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, ctx.live ? Math.min(opts.intervalMs ?? 500, 250) : (opts.intervalMs ?? 500));
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      if (stop) {
+        progress.clear();
+        return 'interrupted';
+      }
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+function progressText(r: RequestView): string {
+  const a = r.auction;
+  switch (r.status) {
+    case 'pending': {
+      if (!a || r.mechanism === 'fixed') return 'pending: waiting for a prover to take it';
+      const closes = a.phase === 'reveal' ? a.reveal_closes_at : a.bid_closes_at;
+      const left = closes ? Math.max(0, Math.round((Date.parse(closes) - Date.now()) / 1000)) : null;
+      const price = a.mechanism === 'rising' && a.current_price ? ` · price now ${money(a.current_price)}` : '';
+      return `auction ${a.mechanism} round ${a.round}: ${a.phase}${left === null ? '' : ` (closes in ${left} s)`}${price}`;
+    }
+    case 'assigned':
+      return `assigned to ${r.assigned_prover}${r.price ? ` at ${money(r.price)}` : ''}: waiting for it to start`;
+    case 'in_progress':
+      return `proving on ${r.assigned_prover}${r.price ? ` at ${money(r.price)}` : ''}`;
+    default:
+      return r.status;
+  }
+}
+
+/** After Ctrl-C while following: how to pick it up again. Exit code 130, as for any interrupted command. */
+export function interrupted(ctx: Context, id: string): never {
+  if (ctx.json) process.stdout.write(`${JSON.stringify({ request_id: id, interrupted: true, resume: `proofmarket status ${id} --watch` }, null, 2)}\n`);
+  process.stderr.write(`stopped waiting; request ${id} is still in the market. Resume with: proofmarket status ${id} --watch\n`);
+  process.exit(130);
+}

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { privateKeySigner, type Signer } from '../../src/sdk/signer.ts';
+import type { TestCoordinator } from './coordinator.ts';
+
+/** A fresh key, signing with the test coordinator's manual clock (so its timestamps are inside the window). */
+export function testSigner(c?: Pick<TestCoordinator, 'clock'>): Signer & { privateKey: string } {
+  const privateKey = `0x${randomBytes(32).toString('hex')}`;
+  return Object.assign(privateKeySigner(privateKey, c ? { now: () => c.clock.now().getTime() } : {}), { privateKey });
+}
+
+/** `c.call`, signed by `signer` over exactly the bytes sent. */
+export async function signedCall(c: TestCoordinator, signer: Signer, method: string, url: string, body?: unknown) {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers = await signer.sign({ method, path: url, body: text ?? '' });
+  return c.call(method, url, text, headers);
+}
