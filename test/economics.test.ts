@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { DEFAULT_ECONOMICS } from '../src/domain/ledger.ts';
 import type { Signer } from '../src/sdk/signer.ts';
-import { openDb, type Db } from '../src/store/db.ts';
+import type { Db } from '../src/store/db.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
 import { proveBuiltin } from './support/proofs.ts';
-import { createDatabase } from './support/services.ts';
+import { storesUnderTest } from './support/services.ts';
 import { signedCall, testSigner } from './support/signing.ts';
 
 after(() => terminateCurves());
@@ -27,20 +27,12 @@ const mallory = testSigner(clockOf); // anyone else
 const PROOF_TIMEOUT_MS = 60_000;
 const economics = { ...DEFAULT_ECONOMICS, protocolFeeBps: 5_000, minStakeToBid: 100n, unstakeDelayMs: 3_600_000 };
 
-const pgAdmin = process.env.TEST_DATABASE_URL;
-const stores: Array<[string, (() => Promise<Db>) | undefined, string | false]> = [
-  ['embedded PGlite', undefined, false],
-  ['PostgreSQL', async () => {
-    if (!pgAdmin) throw new Error('TEST_DATABASE_URL is not set; CI must provide PostgreSQL');
-    return openDb({ databaseUrl: await createDatabase(pgAdmin) });
-  }, !pgAdmin && process.env.CI !== 'true' ? 'PostgreSQL is not available (set TEST_DATABASE_URL, as .ci/run does)' : false],
-];
 
-for (const [store, open, skip] of stores) {
-  describe(`economics on ${store}`, { skip }, () => {
+for (const store of storesUnderTest()) {
+  describe(`economics on ${store.name}`, { skip: store.skip }, () => {
     let db: Db | undefined;
     before(async () => {
-      db = open ? await open() : undefined;
+      db = await store.open();
       c = await testCoordinator({ open: false, operatorAddress: operator.address, proofTimeoutMs: PROOF_TIMEOUT_MS, heartbeatTimeoutMs: 10 * PROOF_TIMEOUT_MS, economics }, db);
       const programs = (await c.call('GET', '/programs')).body as Array<{ program_id: string; name: string; proof_system: string }>;
       program = programs.find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;

@@ -19,7 +19,8 @@ import type * as T from '../src/sdk/types.ts';
 import { openDb } from '../src/store/db.ts';
 import * as ledger from '../src/store/ledger.ts';
 import { spawnCoordinator, type CliProcess } from './support/process.ts';
-import { countKind, LEDGER_INPUT_B64, ledgerProofs, ledgerStores, freshPostgres, type LedgerProofs } from './support/economy.ts';
+import { countKind, LEDGER_INPUT_B64, ledgerProofs, type LedgerProofs } from './support/economy.ts';
+import { freshPostgres, storesUnderTest } from './support/services.ts';
 
 test.after(() => terminateCurves());
 
@@ -368,7 +369,7 @@ async function signedPost(url: string, signer: Signer, path: string): Promise<{ 
   return { status: res.status };
 }
 
-for (const store of ledgerStores()) {
+for (const store of storesUnderTest()) {
   test(`a kill -9 during settlements loses and doubles nothing: ${store.name}`, { skip: store.skip, timeout: 240_000 }, async (t) => {
     if (store.postgres) {
       const url = await freshPostgres();

@@ -22,7 +22,8 @@ import type { Signer } from '../src/sdk/signer.ts';
 import type { Db } from '../src/store/db.ts';
 import * as ledger from '../src/store/ledger.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
-import { allBalances, countKind, LEDGER_INPUT_B64, ledgerProofs, ledgerStores, openPostgres, type LedgerProofs } from './support/economy.ts';
+import { allBalances, countKind, LEDGER_INPUT_B64, ledgerProofs, type LedgerProofs } from './support/economy.ts';
+import { freshPostgres, storesUnderTest } from './support/services.ts';
 import { signedCall, testSigner } from './support/signing.ts';
 
 after(() => terminateCurves());
@@ -337,14 +338,14 @@ class Run {
 
 // ── the test ───────────────────────────────────────────────────────────────────────────────────────
 
-for (const store of ledgerStores()) {
+for (const store of storesUnderTest()) {
   describe(`ledger property on ${store.name}`, { skip: store.skip }, () => {
     let c: TestCoordinator;
     let db: Db | undefined;
     let program: string;
     let proofs: LedgerProofs;
     before(async () => {
-      db = store.postgres ? await openPostgres() : undefined;
+      db = store.postgres ? ((await store.open())!) : undefined;
       c = await testCoordinator(
         { proofTimeoutMs: PROOF_TIMEOUT_MS, taskDeadlineMs: TASK_DEADLINE_MS, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, maxAttempts: MAX_ATTEMPTS, economics: ECONOMICS },
         db,

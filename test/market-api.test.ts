@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { sealedCommitment } from '../src/domain/market/index.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
-import { createDatabase } from './support/services.ts';
-import { openDb, type Db } from '../src/store/db.ts';
+import { storesUnderTest } from './support/services.ts';
+import type { Db } from '../src/store/db.ts';
 import { proveBuiltin } from './support/proofs.ts';
 import { signedCall, testSigner } from './support/signing.ts';
 
@@ -20,20 +20,12 @@ const operator = testSigner({ get clock() { return c.clock; } });
 after(() => terminateCurves());
 
 // The same suite on both stores: PostgreSQL takes the row-lock paths that PGlite's serialized store skips.
-const pgAdmin = process.env.TEST_DATABASE_URL;
-const stores: Array<[string, (() => Promise<Db>) | undefined, string | false]> = [
-  ['embedded PGlite', undefined, false],
-  ['PostgreSQL', async () => {
-    if (!pgAdmin) throw new Error('TEST_DATABASE_URL is not set; CI must provide PostgreSQL');
-    return openDb({ databaseUrl: await createDatabase(pgAdmin) });
-  }, !pgAdmin && process.env.CI !== 'true' ? 'PostgreSQL is not available (set TEST_DATABASE_URL, as .ci/run does)' : false],
-];
 
-for (const [store, open, skip] of stores) {
-  describe(`market API on ${store}`, { skip }, () => {
+for (const store of storesUnderTest()) {
+  describe(`market API on ${store.name}`, { skip: store.skip }, () => {
     let db: Db | undefined;
     before(async () => {
-      db = open ? await open() : undefined;
+      db = await store.open();
       c = await testCoordinator({ operatorAddress: operator.address }, db);
       const programs = (await c.call('GET', '/programs')).body as Array<{ program_id: string; name: string; proof_system: string }>;
       program = programs.find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!.program_id;

@@ -2,32 +2,8 @@
 // one real proof reused for every request, and direct reads of the ledger tables.
 import { dataCommitmentInput } from '../../src/proofs/builtin/data-commitment.ts';
 import { encodeProof } from '../../src/proofs/envelope.ts';
-import { openDb, type Db, type Queryable } from '../../src/store/db.ts';
+import type { Queryable } from '../../src/store/db.ts';
 import { proveBuiltin } from './proofs.ts';
-import { createDatabase } from './services.ts';
-
-/**
- * The embedded store always; PostgreSQL when TEST_DATABASE_URL is set. Outside CI a missing PostgreSQL skips
- * (with the reason); under CI=true it fails, since CI provides it and a skip would hide a broken setup.
- */
-export function ledgerStores(): Array<{ name: string; postgres: boolean; skip: string | false }> {
-  const pg = Boolean(process.env.TEST_DATABASE_URL);
-  return [
-    { name: 'embedded PGlite', postgres: false, skip: false },
-    { name: 'PostgreSQL', postgres: true, skip: !pg && process.env.CI !== 'true' ? 'PostgreSQL is not available (set TEST_DATABASE_URL, as .ci/run does)' : false },
-  ];
-}
-
-/** A new empty PostgreSQL database (its URL); throws when TEST_DATABASE_URL is not set (CI must provide it). */
-export async function freshPostgres(): Promise<string> {
-  const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) throw new Error('TEST_DATABASE_URL is not set; CI must provide PostgreSQL');
-  return createDatabase(admin);
-}
-
-export async function openPostgres(): Promise<Db> {
-  return openDb({ databaseUrl: await freshPostgres() });
-}
 
 /** The one input every ledger-test request carries, so that one real proof verifies for all of them. */
 export const LEDGER_INPUT = Uint8Array.from([0x5a, 0x11, 0xed, 0x6e, 0x12]);

@@ -1,3 +1,4 @@
+import { openDb, type Db } from '../../src/store/db.ts';
 import type { TestContext } from 'node:test';
 import { randomBytes } from 'node:crypto';
 
@@ -32,4 +33,29 @@ export async function createDatabase(admin: string): Promise<string> {
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * The stores a store-dependent suite runs on: the embedded PGlite always, PostgreSQL when TEST_DATABASE_URL
+ * is set. Outside CI a missing PostgreSQL skips (with the reason); under CI=true it fails, because CI provides
+ * it and a skip would hide a broken setup. `open()` makes a fresh PostgreSQL database (undefined: PGlite).
+ */
+export function storesUnderTest(): Array<{ name: string; postgres: boolean; skip: string | false; open: () => Promise<Db | undefined> }> {
+  const admin = process.env.TEST_DATABASE_URL;
+  return [
+    { name: 'embedded PGlite', postgres: false, skip: false, open: async () => undefined },
+    {
+      name: 'PostgreSQL',
+      postgres: true,
+      skip: !admin && process.env.CI !== 'true' ? 'PostgreSQL is not available (set TEST_DATABASE_URL, as .ci/run does)' : false,
+      open: async () => openDb({ databaseUrl: await freshPostgres() }),
+    },
+  ];
+}
+
+/** A new empty PostgreSQL database (its URL); throws when TEST_DATABASE_URL is not set (CI must provide it). */
+export async function freshPostgres(): Promise<string> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) throw new Error('TEST_DATABASE_URL is not set; CI must provide PostgreSQL');
+  return createDatabase(admin);
 }
