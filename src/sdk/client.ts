@@ -1,6 +1,9 @@
 import type * as T from './types.ts';
 import { httpRequest, type HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
+import { ENDPOINTS as E, fillPath, type Endpoint } from './endpoints.ts';
+
+export type { VerifiedProof } from './types.ts';
 
 /** The coordinator answered with an error: `code` is its stable error code, `status` the HTTP status. */
 export class ProofMarketError extends Error {
@@ -23,18 +26,6 @@ export class ConnectionError extends Error {
     super(`cannot reach the coordinator at ${url}: ${(cause as Error)?.message ?? String(cause)}`);
     this.name = 'ConnectionError';
   }
-}
-
-/** `GET /v1/tasks/:id/proof`: the proof envelope that passed verification, and where it came from. */
-export interface VerifiedProof {
-  task_id: string;
-  program_id: string;
-  prover_id: string;
-  submitted_at: string;
-  system: T.ProofSystem;
-  /** The proof system's proof (for snarkjs systems, the snarkjs proof object). */
-  proof: unknown;
-  public_signals: string[];
 }
 
 export interface ClientOptions {
@@ -77,40 +68,37 @@ export class ProofMarketClient {
 
   // tasks (seed API)
   submitTask(body: T.SubmitTaskRequest): Promise<string> {
-    return this.#json('POST', '/tasks', body);
+    return this.#call(E.submitTask, { body });
   }
   taskStatus(taskId: string): Promise<T.TaskStatusResponse> {
-    return this.#json('GET', `/tasks/${enc(taskId)}/status`);
+    return this.#call(E.taskStatus, { params: [taskId] });
   }
   assignTask(proverId: string): Promise<T.AssignedTask | null> {
-    return this.#json('GET', `/tasks/assign/${enc(proverId)}`);
+    return this.#call(E.assignTask, { params: [proverId] });
   }
   submitResult(body: T.SubmitResultRequest): Promise<T.SubmitResultResponse> {
-    return this.#json('POST', '/tasks/result', body);
+    return this.#call(E.submitResult, { body });
   }
 
   // tasks (v1)
   startTask(taskId: string, proverId: string): Promise<T.TaskStatusResponse> {
-    return this.#json('POST', `/v1/tasks/${enc(taskId)}/start`, { prover_id: proverId });
+    return this.#call(E.startTask, { params: [taskId], body: { prover_id: proverId } });
   }
   releaseTask(taskId: string, proverId: string): Promise<T.TaskStatusResponse> {
-    return this.#json('POST', `/v1/tasks/${enc(taskId)}/release`, { prover_id: proverId });
+    return this.#call(E.releaseTask, { params: [taskId], body: { prover_id: proverId } });
   }
   getTask(taskId: string): Promise<T.TaskDetail> {
-    return this.#json('GET', `/v1/tasks/${enc(taskId)}`);
+    return this.#call(E.getTask, { params: [taskId] });
   }
   /**
    * The verified proof of a completed task or request: the proof that passed verification, decoded, with its
    * public signals. 404 `proof_not_found` while none has passed.
    */
-  getProof(taskId: string): Promise<VerifiedProof> {
-    return this.#json('GET', `/v1/tasks/${enc(taskId)}/proof`);
+  getProof(taskId: string): Promise<T.VerifiedProof> {
+    return this.#call(E.getProof, { params: [taskId] });
   }
-  listTasks(filter: { status?: T.TaskStatus; limit?: number } = {}): Promise<T.TaskStatusResponse[]> {
-    const q = new URLSearchParams();
-    if (filter.status) q.set('status', filter.status);
-    if (filter.limit !== undefined) q.set('limit', String(filter.limit));
-    return this.#json('GET', `/v1/tasks${q.size ? `?${q}` : ''}`);
+  listTasks(filter: T.TaskFilter = {}): Promise<T.TaskStatusResponse[]> {
+    return this.#call(E.listTasks, { query: filter });
   }
 
   /** Polls until the task is completed or failed (or `timeoutMs` passes), and returns its last status. */
@@ -125,94 +113,122 @@ export class ProofMarketClient {
     }
   }
 
+  /**
+   * Follows a request: polls it every `intervalMs` (default 250) and yields its view each time its status,
+   * auction round, price or assigned prover changes (the first view at once), until it is completed or
+   * failed — the last view yielded is the final one. Aborting `signal` (or leaving the loop) ends the
+   * iteration cleanly, without an error and without waiting for the poll in flight. A failed poll
+   * (ProofMarketError, ConnectionError) ends it with that error.
+   *
+   * @example
+   * for await (const r of pm.follow(request.request_id, { signal: AbortSignal.timeout(600_000) })) {
+   *   console.log(r.status, r.assigned_prover ?? '', r.price ?? '');
+   * }
+   */
+  async *follow(requestId: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<T.RequestView, void, undefined> {
+    const { intervalMs = 250, signal } = opts;
+    let last: string | undefined;
+    while (!signal?.aborted) {
+      const view = await untilAborted(this.getRequest(requestId), signal);
+      if (view === ABORTED) return;
+      const state = JSON.stringify([view.status, view.round, view.price, view.assigned_prover]);
+      if (state !== last) {
+        last = state;
+        yield view;
+      }
+      if (FINAL_REQUEST_STATUSES.has(view.status)) return;
+      if (!(await sleep(intervalMs, signal))) return;
+    }
+  }
+
   // provers (seed API)
   listProvers(): Promise<T.Prover[]> {
-    return this.#json('GET', '/provers');
+    return this.#call(E.listProvers);
   }
   /**
    * Registers (or re-registers, idempotently) a prover; answers its id. The signer owns it. `reputation`
    * needs the market operator's key (else 403 operator_only).
    */
   registerProver(body: T.RegisterProverRequest): Promise<string> {
-    return this.#json('POST', '/provers/register', body);
+    return this.#call(E.registerProver, { body });
   }
   heartbeat(body: T.HeartbeatRequest): Promise<T.HeartbeatResponse> {
-    return this.#json('POST', '/provers/heartbeat', body);
+    return this.#call(E.heartbeat, { body });
   }
 
   // backends and provers (market API, docs/market-api.md)
   listBackends(): Promise<T.Backend[]> {
-    return this.#json('GET', '/v1/backends');
+    return this.#call(E.listBackends);
   }
   listProversV1(filter: T.ProverFilter = {}): Promise<T.ProverProfile[]> {
-    return this.#json('GET', `/v1/provers${query(filter)}`);
+    return this.#call(E.listProversV1, { query: filter });
   }
   getProver(proverId: string): Promise<T.ProverProfile> {
-    return this.#json('GET', `/v1/provers/${enc(proverId)}`);
+    return this.#call(E.getProver, { params: [proverId] });
   }
   proverReputation(proverId: string): Promise<T.ProverReputation> {
-    return this.#json('GET', `/v1/provers/${enc(proverId)}/reputation`);
+    return this.#call(E.proverReputation, { params: [proverId] });
   }
 
   // requests and auctions (market API)
   submitRequest(body: T.SubmitRequestInput): Promise<T.RequestView> {
-    return this.#json('POST', '/v1/requests', body);
+    return this.#call(E.submitRequest, { body });
   }
   getRequest(requestId: string): Promise<T.RequestView> {
-    return this.#json('GET', `/v1/requests/${enc(requestId)}`);
+    return this.#call(E.getRequest, { params: [requestId] });
   }
   /** Open auctions come oldest first. */
   listAuctions(filter: T.AuctionFilter = {}): Promise<T.AuctionView[]> {
-    return this.#json('GET', `/v1/auctions${query(filter)}`);
+    return this.#call(E.listAuctions, { query: filter });
   }
   /** The current round, or an earlier one with `round`. */
   getAuction(requestId: string, round?: number): Promise<T.AuctionView> {
-    return this.#json('GET', `/v1/auctions/${enc(requestId)}${query({ round })}`);
+    return this.#call(E.getAuction, { params: [requestId], query: { round } });
   }
   /**
    * A bid (`weighted`) or a take (`fixed`). A refusal is a 409 ProofMarketError whose `code` is a
    * `T.AuctionRejection` (lost race, phase closed, capacity full, …); so are commit, reveal and lock's.
    */
   bid(requestId: string, body: T.BidInput): Promise<T.AuctionActionResult> {
-    return this.#json('POST', `/v1/auctions/${enc(requestId)}/bids`, body);
+    return this.#call(E.bid, { params: [requestId], body });
   }
   /** `sealed`, bidding phase: the commitment of `sealedCommitment({ request_id, prover_id, fee, nonce })`. */
   commit(requestId: string, body: T.CommitInput): Promise<T.AuctionActionResult> {
-    return this.#json('POST', `/v1/auctions/${enc(requestId)}/commit`, body);
+    return this.#call(E.commit, { params: [requestId], body });
   }
   /** `sealed`, reveal phase: the fee and nonce committed to. */
   reveal(requestId: string, body: T.RevealInput): Promise<T.AuctionActionResult> {
-    return this.#json('POST', `/v1/auctions/${enc(requestId)}/reveal`, body);
+    return this.#call(E.reveal, { params: [requestId], body });
   }
   /** `rising`: take the request at the current price. */
   lock(requestId: string, proverId: string): Promise<T.AuctionActionResult> {
-    return this.#json('POST', `/v1/auctions/${enc(requestId)}/lock`, { prover_id: proverId });
+    return this.#call(E.lock, { params: [requestId], body: { prover_id: proverId } });
   }
   orderBook(backend: T.ProofSystem): Promise<T.OrderBook> {
-    return this.#json('GET', `/v1/orderbook${query({ backend })}`);
+    return this.#call(E.orderBook, { query: { backend } });
   }
 
   // subscriptions (market API)
   subscribe(body: T.SubscribeInput): Promise<T.Subscription> {
-    return this.#json('POST', '/v1/subscriptions', body);
+    return this.#call(E.subscribe, { body });
   }
   getSubscription(subscriptionId: string): Promise<T.Subscription> {
-    return this.#json('GET', `/v1/subscriptions/${enc(subscriptionId)}`);
+    return this.#call(E.getSubscription, { params: [subscriptionId] });
   }
 
   // programs
   listPrograms(): Promise<T.Program[]> {
-    return this.#json('GET', '/programs');
+    return this.#call(E.listPrograms);
   }
   getProgram(programId: string): Promise<T.Program> {
-    return this.#json('GET', `/programs/${enc(programId)}`);
+    return this.#call(E.getProgram, { params: [programId] });
   }
   registerProgram(body: T.RegisterProgramRequest): Promise<T.Program> {
-    return this.#json('POST', '/programs', body);
+    return this.#call(E.registerProgram, { body });
   }
   /** The raw bytes of a program artifact (the vkey as its JSON text). */
   async downloadArtifact(programId: string, kind: 'wasm' | 'zkey' | 'vkey'): Promise<Uint8Array> {
-    const res = await this.#fetch('GET', `/programs/${enc(programId)}/artifacts/${kind}`);
+    const res = await this.#fetch(E.downloadArtifact, fillPath(E.downloadArtifact.path, [programId, kind]));
     if (!res.ok) throw await toError(res);
     return new Uint8Array(await res.arrayBuffer());
   }
@@ -220,99 +236,102 @@ export class ProofMarketClient {
   // accounts, stake and the operator (issue #5; money in base units, as decimal strings)
   /** Deposits into the signer's balance (recorded on trust until deposits are backed on chain). */
   deposit(amount: string, opts: { address?: string } = {}): Promise<T.AccountView> {
-    return this.#json('POST', '/v1/accounts/deposit', { amount, ...opts });
+    return this.#call(E.deposit, { body: { amount, ...opts } });
   }
   /** Dev mode (`serve --open`) only: free funds. */
   faucet(amount: string, address?: string): Promise<T.AccountView> {
-    return this.#json('POST', '/v1/accounts/faucet', { amount, ...(address ? { address } : {}) });
+    return this.#call(E.faucet, { body: { amount, ...(address ? { address } : {}) } });
   }
   /** From the signer's balance, or from the earnings of a prover it owns (`prover_id`). */
-  withdraw(amount: string, opts: { prover_id?: string } = {}): Promise<T.AccountView> {
-    return this.#json('POST', '/v1/accounts/withdraw', { amount, ...opts });
+  withdraw(amount: string, opts: { prover_id?: string; address?: string } = {}): Promise<T.AccountView> {
+    return this.#call(E.withdraw, { body: { amount, ...opts } });
   }
   account(address: string): Promise<T.AccountView> {
-    return this.#json('GET', `/v1/accounts/${enc(address)}`);
+    return this.#call(E.account, { params: [address] });
   }
   stake(proverId: string, amount: string): Promise<T.StakeView> {
-    return this.#json('POST', `/v1/provers/${enc(proverId)}/stake`, { amount });
+    return this.#call(E.stake, { params: [proverId], body: { amount } });
   }
   /** Starts unstaking; the amount stays slashable until the coordinator's unstake delay has passed. */
   unstake(proverId: string, amount: string): Promise<T.StakeView> {
-    return this.#json('POST', `/v1/provers/${enc(proverId)}/unstake`, { amount });
+    return this.#call(E.unstake, { params: [proverId], body: { amount } });
   }
   stakeOf(proverId: string): Promise<T.StakeView> {
-    return this.#json('GET', `/v1/provers/${enc(proverId)}/stake`);
+    return this.#call(E.stakeOf, { params: [proverId] });
   }
   /** A pending request, by its requester: it fails (cause `cancelled`) and is refunded in full. */
-  cancelRequest(requestId: string): Promise<{ request_id: string; status: T.TaskStatus; ledger: T.LedgerMovement[] }> {
-    return this.#json('POST', `/v1/requests/${enc(requestId)}/cancel`);
+  cancelRequest(requestId: string): Promise<T.CancelledRequest> {
+    return this.#call(E.cancelRequest, { params: [requestId] });
   }
-  requestLedger(requestId: string): Promise<{ request_id: string; movements: T.LedgerMovement[] }> {
-    return this.#json('GET', `/v1/requests/${enc(requestId)}/ledger`);
+  requestLedger(requestId: string): Promise<T.RequestLedger> {
+    return this.#call(E.requestLedger, { params: [requestId] });
   }
   listSlashes(filter: { prover_id?: string } = {}): Promise<T.Slash[]> {
-    return this.#json('GET', `/v1/slashes${query(filter)}`);
+    return this.#call(E.listSlashes, { query: filter });
   }
   /** The market operator only. */
   reverseSlash(slashId: string, reason: string): Promise<T.Slash> {
-    return this.#json('POST', `/v1/slashes/${enc(slashId)}/reverse`, { reason });
+    return this.#call(E.reverseSlash, { params: [slashId], body: { reason } });
   }
   /** The market operator only. */
-  suspendProver(proverId: string, reason: string): Promise<{ prover_id: string; status: T.ProverStatus; suspended_reason: string | null }> {
-    return this.#json('POST', `/v1/provers/${enc(proverId)}/suspend`, { reason });
+  suspendProver(proverId: string, reason: string): Promise<T.SuspensionView> {
+    return this.#call(E.suspendProver, { params: [proverId], body: { reason } });
   }
   /** The market operator only. */
-  reinstateProver(proverId: string, reason: string): Promise<{ prover_id: string; status: T.ProverStatus; suspended_reason: string | null }> {
-    return this.#json('POST', `/v1/provers/${enc(proverId)}/reinstate`, { reason });
+  reinstateProver(proverId: string, reason: string): Promise<T.SuspensionView> {
+    return this.#call(E.reinstateProver, { params: [proverId], body: { reason } });
   }
   // submitters (issue #5 §1): keys a prover's owner lets bid and submit for it
   /** Signed by the submitter itself: it agrees to act for the prover, whose owner may then authorize it. */
   consentSubmitter(proverId: string): Promise<T.SubmitterView> {
-    return this.#json('POST', '/v1/submitters/consent', { prover_id: proverId });
+    return this.#call(E.consentSubmitter, { body: { prover_id: proverId } });
   }
   /** Signed by the prover's owner; the address must have consented (409 `submitter_not_consented` before). */
   authorizeSubmitter(proverId: string, address: string): Promise<T.SubmitterView> {
-    return this.#json('POST', `/v1/provers/${enc(proverId)}/submitters`, { address });
+    return this.#call(E.authorizeSubmitter, { params: [proverId], body: { address } });
   }
   /** Signed by the prover's owner or by the submitter itself. */
   revokeSubmitter(proverId: string, address: string): Promise<T.SubmitterView> {
-    return this.#json('DELETE', `/v1/provers/${enc(proverId)}/submitters/${enc(address)}`);
+    return this.#call(E.revokeSubmitter, { params: [proverId, address] });
   }
   /** A prover's submitters, in every state (consented, active, revoked). */
   listSubmitters(proverId: string): Promise<T.SubmitterView[]> {
-    return this.#json('GET', `/v1/provers/${enc(proverId)}/submitters`);
+    return this.#call(E.listSubmitters, { params: [proverId] });
   }
-  auditLog(): Promise<Array<{ id: string; at: string; actor: string; action: string; target: string; reason: string | null; detail: unknown }>> {
-    return this.#json('GET', '/v1/audit');
+  auditLog(): Promise<T.AuditEntry[]> {
+    return this.#call(E.auditLog);
   }
   /** The ledger's self-check (`ok`, and the problems found). */
   ledgerAudit(): Promise<T.LedgerAudit> {
-    return this.#json('GET', '/v1/ledger/audit');
+    return this.#call(E.ledgerAudit);
   }
 
   // analytics
   /** Market analytics over a period (default 24h): requests, success rate, prices, waits, provers, money, series. */
   stats(period?: T.StatsPeriod): Promise<T.MarketStats> {
-    return this.#json('GET', `/v1/stats${query({ period })}`);
+    return this.#call(E.stats, { query: { period } });
   }
 
   // system
   health(): Promise<T.Health> {
-    return this.#json('GET', '/healthz');
+    return this.#call(E.health);
   }
 
-  async #fetch(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<HttpResponse> {
+  /** Signs every call but a plain GET (`signed` marks the GETs that change something) when it has a signer. */
+  async #fetch(ep: Endpoint<unknown, unknown, unknown>, path: string, body?: unknown): Promise<HttpResponse> {
     const url = this.baseUrl + path;
     try {
-      const signer = this.#signer && (method !== 'GET' || CLAIMING_GET.test(path)) ? this.#signer : undefined;
-      return await httpRequest(url, method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, headers, signer);
+      const signer = this.#signer && (ep.method !== 'GET' || ep.signed) ? this.#signer : undefined;
+      return await httpRequest(url, ep.method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, undefined, signer);
     } catch (err) {
       throw new ConnectionError(this.baseUrl, (err as { cause?: unknown }).cause ?? err);
     }
   }
 
-  async #json<R>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<R> {
-    const res = await this.#fetch(method, path, body, headers);
+  /** One call of the table (src/sdk/endpoints.ts): `params` fill the path's `{…}` in order. */
+  async #call<R, B, Q>(ep: Endpoint<R, B, Q>, args: { params?: readonly string[]; body?: NoInfer<B>; query?: NoInfer<Q> } = {}): Promise<R> {
+    const path = fillPath(ep.path, args.params ?? []) + (args.query === undefined ? '' : query(args.query as object));
+    const res = await this.#fetch(ep, path, args.body);
     if (!res.ok) throw await toError(res);
     // Routes that answer a bare id (POST /tasks, POST /provers/register) send it as text/plain.
     if (!(res.headers.get('content-type') ?? '').includes('json')) return (await res.text()) as R;
@@ -330,10 +349,41 @@ async function toError(res: HttpResponse): Promise<ProofMarketError> {
   }
 }
 
-const enc = encodeURIComponent;
+/** The statuses after which a request changes no more (`expired` is in the wire contract; this coordinator fails them). */
+const FINAL_REQUEST_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'expired']);
 
-/** GETs that change something (a poll claims a task), so a signing client signs them too. */
-const CLAIMING_GET = /^\/tasks\/assign\//;
+const ABORTED = Symbol('aborted');
+
+/** `promise`'s value, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
+function untilAborted<V>(promise: Promise<V>, signal: AbortSignal | undefined): Promise<V | typeof ABORTED> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.resolve(ABORTED);
+  }
+  let onAbort!: () => void;
+  const aborted = new Promise<typeof ABORTED>((resolve) => {
+    onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
+/** Resolves with true after `ms`, or with false as soon as `signal` aborts (and then leaves no timer behind). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
 /** `?a=1&b=x` from the defined fields (empty when none). */
 function query(params: object): string {

@@ -106,11 +106,14 @@ export interface RegisterProverRequest {
   subscription_quota?: number | null;
   /** 0..5 stars, seeded by the operator: needs the operator token (see `registerProver`), else 403 operator_only. */
   reputation?: number;
+  /** The market operator only: registers the prover for this owner (an EVM address); otherwise the signer owns it. */
+  owner?: string;
 }
 
 export interface HeartbeatRequest {
   prover_id: string;
-  status?: ProverStatus;
+  /** What a prover may say of itself (`suspended` is the operator's to set). */
+  status?: Exclude<ProverStatus, 'suspended'>;
   current_load?: number;
 }
 
@@ -256,9 +259,10 @@ export interface ProverReputation {
   prover_id: string;
   stars: number | null;
   score: number | null;
-  success_rate: number | null;
-  average_quality: number | null;
-  time_efficiency: number | null;
+  /** 0 without history (`stars` and `score` are null then). */
+  success_rate: number;
+  average_quality: number;
+  time_efficiency: number;
   total: number;
   successful: number;
   failed: number;
@@ -633,4 +637,87 @@ export interface LedgerAudit {
   deposits: string;
   withdrawals: string;
   accounts: number;
+}
+
+// ── request bodies and answers of the client's smaller calls (named so src/sdk/endpoints.ts can list them) ──
+
+/** `GET /v1/tasks/:id/proof`: the proof envelope that passed verification, and where it came from. */
+export interface VerifiedProof {
+  task_id: string;
+  program_id: string;
+  prover_id: string;
+  submitted_at: string;
+  system: ProofSystem;
+  /** The proof system's proof (for snarkjs systems, the snarkjs proof object). */
+  proof: unknown;
+  public_signals: string[];
+}
+
+/** `GET /v1/tasks` query. */
+export interface TaskFilter {
+  status?: TaskStatus;
+  limit?: number;
+}
+
+/** The body of the calls a prover makes about one task or auction (start, release, lock, consent). */
+export interface ProverRef {
+  prover_id: string;
+}
+
+/** `POST /v1/provers/:id/stake`, `…/unstake` */
+export interface AmountInput {
+  amount: Money;
+}
+
+/** `POST /v1/accounts/deposit`, `…/faucet` */
+export interface DepositInput {
+  amount: Money;
+  /** Whose balance: unsigned calls (`--open`) only for a deposit; the faucet's default is the signer. */
+  address?: string;
+}
+
+/** `POST /v1/accounts/withdraw` */
+export interface WithdrawInput {
+  amount: Money;
+  /** Withdraw this prover's earnings (its owner only). */
+  prover_id?: string;
+  /** Unsigned calls (`--open`) only: whose balance. */
+  address?: string;
+}
+
+/** The operator's acts: suspend, reinstate, reverse a slash. */
+export interface ReasonInput {
+  /** Why (kept in the audit log), 3..1000 characters. */
+  reason: string;
+}
+
+/** `POST /v1/requests/:id/cancel` */
+export interface CancelledRequest {
+  request_id: string;
+  status: TaskStatus;
+  ledger: LedgerMovement[];
+}
+
+/** `GET /v1/requests/:id/ledger` */
+export interface RequestLedger {
+  request_id: string;
+  movements: LedgerMovement[];
+}
+
+/** `POST /v1/provers/:id/suspend`, `…/reinstate` */
+export interface SuspensionView {
+  prover_id: string;
+  status: ProverStatus;
+  suspended_reason: string | null;
+}
+
+/** `GET /v1/audit`: one act of the operator. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string;
+  reason: string | null;
+  detail: unknown;
 }

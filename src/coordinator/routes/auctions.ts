@@ -21,6 +21,12 @@ export const auctionViewSchema = {
     reveal_closes_at: { type: ['string', 'null'] },
     locked_by: { type: ['string', 'null'] },
     explanation: { type: ['object', 'null'], additionalProperties: true },
+    privacy_level: { type: 'integer' },
+    program_id: { type: 'string' },
+    min_reputation: { type: 'number' },
+    allow_list: { type: ['array', 'null'], items: { type: 'string' } },
+    opened_at: { type: 'string' },
+    spec: { type: 'object', additionalProperties: true },
   },
 } as const;
 

@@ -33,6 +33,8 @@ const profile = {
     reputation: { type: ['number', 'null'], description: '0-5 stars; null without history' },
     response_time_ms: { type: ['number', 'null'] },
     proving_speed: { type: ['number', 'null'] },
+    registered_at: { type: 'string' },
+    last_heartbeat: { type: 'string' },
   },
 } as const;
 

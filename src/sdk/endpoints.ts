@@ -1,0 +1,103 @@
+// Every route the SDK calls, in one table: its method, its path (OpenAPI style), and the types it sends and
+// answers. The client's methods are typed by it (`ProofMarketClient#call`), and test/sdk-openapi.test.ts
+// compares it with the coordinator's /openapi.json, so the SDK's types and the server's schemas cannot drift
+// apart unnoticed. A new route needs a row here, a client method of the same name, and a green drift test.
+import type * as T from './types.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * One route. `path` names its parameters OpenAPI style (`/v1/requests/{request_id}`); the client fills them
+ * in order. `Res`, `Body` and `Query` exist for the compiler only (`never` = the route takes none).
+ */
+export interface Endpoint<Res = unknown, Body = never, Query = never> {
+  readonly method: HttpMethod;
+  readonly path: string;
+  /** A GET that changes something (a prover's poll claims a task), so a signing client signs it too. */
+  readonly signed?: boolean;
+  /** Never set at run time: carries the types to the client and to the drift test. */
+  readonly types?: { response: Res; body: Body; query: Query };
+}
+
+const get = <Res, Query = never>(path: string, opts: { signed?: boolean } = {}): Endpoint<Res, never, Query> => ({ method: 'GET', path, ...opts });
+const post = <Res, Body = never>(path: string): Endpoint<Res, Body> => ({ method: 'POST', path });
+const del = <Res>(path: string): Endpoint<Res> => ({ method: 'DELETE', path });
+
+/** The routes the client calls, by the name of the `ProofMarketClient` method that calls each. */
+export const ENDPOINTS = {
+  // tasks (seed API)
+  submitTask: post<string, T.SubmitTaskRequest>('/tasks'),
+  taskStatus: get<T.TaskStatusResponse>('/tasks/{task_id}/status'),
+  assignTask: get<T.AssignedTask | null>('/tasks/assign/{prover_id}', { signed: true }),
+  submitResult: post<T.SubmitResultResponse, T.SubmitResultRequest>('/tasks/result'),
+  // tasks (v1)
+  startTask: post<T.TaskStatusResponse, T.ProverRef>('/v1/tasks/{task_id}/start'),
+  releaseTask: post<T.TaskStatusResponse, T.ProverRef>('/v1/tasks/{task_id}/release'),
+  getTask: get<T.TaskDetail>('/v1/tasks/{task_id}'),
+  getProof: get<T.VerifiedProof>('/v1/tasks/{task_id}/proof'),
+  listTasks: get<T.TaskStatusResponse[], T.TaskFilter>('/v1/tasks'),
+  // provers (seed API)
+  listProvers: get<T.Prover[]>('/provers'),
+  registerProver: post<string, T.RegisterProverRequest>('/provers/register'),
+  heartbeat: post<T.HeartbeatResponse, T.HeartbeatRequest>('/provers/heartbeat'),
+  // backends and provers (market API)
+  listBackends: get<T.Backend[]>('/v1/backends'),
+  listProversV1: get<T.ProverProfile[], T.ProverFilter>('/v1/provers'),
+  getProver: get<T.ProverProfile>('/v1/provers/{prover_id}'),
+  proverReputation: get<T.ProverReputation>('/v1/provers/{prover_id}/reputation'),
+  // requests and auctions
+  submitRequest: post<T.RequestView, T.SubmitRequestInput>('/v1/requests'),
+  getRequest: get<T.RequestView>('/v1/requests/{request_id}'),
+  listAuctions: get<T.AuctionView[], T.AuctionFilter>('/v1/auctions'),
+  getAuction: get<T.AuctionView, { round?: number }>('/v1/auctions/{request_id}'),
+  bid: post<T.AuctionActionResult, T.BidInput>('/v1/auctions/{request_id}/bids'),
+  commit: post<T.AuctionActionResult, T.CommitInput>('/v1/auctions/{request_id}/commit'),
+  reveal: post<T.AuctionActionResult, T.RevealInput>('/v1/auctions/{request_id}/reveal'),
+  lock: post<T.AuctionActionResult, T.ProverRef>('/v1/auctions/{request_id}/lock'),
+  orderBook: get<T.OrderBook, { backend: T.ProofSystem }>('/v1/orderbook'),
+  // subscriptions
+  subscribe: post<T.Subscription, T.SubscribeInput>('/v1/subscriptions'),
+  getSubscription: get<T.Subscription>('/v1/subscriptions/{subscription_id}'),
+  // programs
+  listPrograms: get<T.Program[]>('/programs'),
+  getProgram: get<T.Program>('/programs/{program_id}'),
+  registerProgram: post<T.Program, T.RegisterProgramRequest>('/programs'),
+  downloadArtifact: get<Uint8Array>('/programs/{program_id}/artifacts/{kind}'),
+  // accounts, stake and the operator
+  deposit: post<T.AccountView, T.DepositInput>('/v1/accounts/deposit'),
+  faucet: post<T.AccountView, T.DepositInput>('/v1/accounts/faucet'),
+  withdraw: post<T.AccountView, T.WithdrawInput>('/v1/accounts/withdraw'),
+  account: get<T.AccountView>('/v1/accounts/{address}'),
+  stake: post<T.StakeView, T.AmountInput>('/v1/provers/{prover_id}/stake'),
+  unstake: post<T.StakeView, T.AmountInput>('/v1/provers/{prover_id}/unstake'),
+  stakeOf: get<T.StakeView>('/v1/provers/{prover_id}/stake'),
+  cancelRequest: post<T.CancelledRequest>('/v1/requests/{request_id}/cancel'),
+  requestLedger: get<T.RequestLedger>('/v1/requests/{request_id}/ledger'),
+  listSlashes: get<T.Slash[], { prover_id?: string }>('/v1/slashes'),
+  reverseSlash: post<T.Slash, T.ReasonInput>('/v1/slashes/{slash_id}/reverse'),
+  suspendProver: post<T.SuspensionView, T.ReasonInput>('/v1/provers/{prover_id}/suspend'),
+  reinstateProver: post<T.SuspensionView, T.ReasonInput>('/v1/provers/{prover_id}/reinstate'),
+  // submitters
+  consentSubmitter: post<T.SubmitterView, T.ProverRef>('/v1/submitters/consent'),
+  authorizeSubmitter: post<T.SubmitterView, { address: string }>('/v1/provers/{prover_id}/submitters'),
+  revokeSubmitter: del<T.SubmitterView>('/v1/provers/{prover_id}/submitters/{address}'),
+  listSubmitters: get<T.SubmitterView[]>('/v1/provers/{prover_id}/submitters'),
+  auditLog: get<T.AuditEntry[]>('/v1/audit'),
+  ledgerAudit: get<T.LedgerAudit>('/v1/ledger/audit'),
+  // analytics and system
+  stats: get<T.MarketStats, { period?: T.StatsPeriod }>('/v1/stats'),
+  health: get<T.Health>('/healthz'),
+} as const;
+
+export type EndpointName = keyof typeof ENDPOINTS;
+
+/** `/v1/requests/{request_id}` with `['r 1']` → `/v1/requests/r%201`: each `{name}` in turn, URI-encoded. */
+export function fillPath(path: string, params: readonly string[]): string {
+  let i = 0;
+  const filled = path.replace(/\{[^}]+\}/g, (name) => {
+    if (i >= params.length) throw new Error(`${path}: no value for ${name}`);
+    return encodeURIComponent(params[i++]!);
+  });
+  if (i !== params.length) throw new Error(`${path}: ${params.length} values for ${i} parameters`);
+  return filled;
+}
