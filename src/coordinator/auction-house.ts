@@ -281,7 +281,7 @@ export class AuctionHouse {
     if (!task || task.assigned_prover !== proverId || (task.status !== 'assigned' && task.status !== 'in_progress')) return;
     await tasks.moveTask(tx, task, 'pending', 'lock_lapsed', now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
     // The rising auction's lock ran out: the request goes back to the market, and so does the stake behind it.
-    await this.economy.releaseStake(tx, task.task_id, now);
+    await this.economy.releaseStake(tx, task, now);
     // A lock that lapsed is a missed delivery: a failure that took the whole lock time.
     const lockMs = now.getTime() - (task.assigned_at ?? now).getTime();
     await insertReputationEvent(tx, { prover_id: proverId, task_id: task.task_id, at: now, success: false, quality: 0, expected_ms: lockMs, actual_ms: lockMs, cause: 'lock_lapsed' });

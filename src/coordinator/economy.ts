@@ -151,7 +151,9 @@ export class Economy {
   }
 
   /** The assignment ended without a missed deadline (delivered, handed back, lapsed): its stake is free again. */
-  async releaseStake(tx: Queryable, taskId: string, now: Date): Promise<void> {
+  async releaseStake(tx: Queryable, task: { task_id: string; min_stake: bigint }, now: Date): Promise<void> {
+    if (task.min_stake === 0n) return; // nothing was locked for it
+    const taskId = task.task_id;
     const lock = await ledger.openLockOf(tx, taskId);
     if (!lock) return;
     await ledger.closeLock(tx, lock.lock_id, 'released', now);
@@ -163,11 +165,12 @@ export class Economy {
    * deadline and within the slash window; outside the window the lock is only released.
    */
   async slashStake(tx: Queryable, task: TaskRecord, deadline: Date, now: Date): Promise<ledger.Slash | undefined> {
+    if (task.min_stake === 0n) return undefined;
     const lock = await ledger.openLockOf(tx, task.task_id);
     if (!lock) return undefined;
     const late = now.getTime() - deadline.getTime();
     if (late < 0 || late > this.config.slashWindowMs) {
-      await this.releaseStake(tx, task.task_id, now);
+      await this.releaseStake(tx, task, now);
       return undefined;
     }
     const m = plan.slash({ lockId: lock.lock_id, taskId: task.task_id, proverId: lock.prover_id, requester: task.requester, locked: lock.amount, slashBps: this.config.slashBps, burnBps: this.config.slashBurnBps });
@@ -184,7 +187,7 @@ export class Economy {
     if (escrowed > 0n || price > 0n) {
       await ledger.applyMovement(tx, plan.settle({ taskId: task.task_id, requester: task.requester, proverId, escrowed, price: price > escrowed ? escrowed : price, feeBps: this.config.protocolFeeBps }), now);
     }
-    await this.releaseStake(tx, task.task_id, now);
+    await this.releaseStake(tx, task, now);
   }
 
   /** The request ended unfulfilled: the whole escrow back to its requester. Answers the amount. */

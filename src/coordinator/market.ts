@@ -479,7 +479,7 @@ export class Market {
       const now = this.clock.now();
       const moved = await tasks.moveTask(tx, task, 'pending', 'prover_released', now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
       // Handed back before its deadline: not a miss, so the stake is released, not slashed.
-      await this.economy.releaseStake(tx, taskId, now);
+      await this.economy.releaseStake(tx, task, now);
       return moved;
     });
   }
@@ -552,13 +552,13 @@ export class Market {
       if (subscriptionId) {
         const sub = await subscriptions.getSubscription(tx, subscriptionId);
         if (sub) await this.economy.releaseSubscriptionShare(tx, sub, task.task_id, now);
-        await this.economy.releaseStake(tx, task.task_id, now);
+        await this.economy.releaseStake(tx, task, now);
       } else {
         await this.economy.settle(tx, task, proverId, task.price ?? task.max_price, now);
       }
       return;
     }
-    await this.economy.releaseStake(tx, task.task_id, now);
+    await this.economy.releaseStake(tx, task, now);
     if (to === 'failed') await this.economy.refund(tx, task, now);
   }
 
@@ -857,7 +857,7 @@ export class Market {
         // A holder past its proof timeout missed its deadline: its stake lock is slashed. One whose heartbeats
         // stopped hands the work back before any deadline passed: its lock is released.
         if (cause === 'proof_timeout') await this.economy.slashStake(tx, task, new Date(task.assigned_at!.getTime() + timeouts.proofTimeoutMs), now);
-        else await this.economy.releaseStake(tx, task.task_id, now);
+        else await this.economy.releaseStake(tx, task, now);
         if (task.assigned_prover) {
           // A missed delivery counts against the prover: a failure that took the whole timeout.
           await insertReputationEvent(tx, {
