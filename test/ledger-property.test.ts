@@ -17,6 +17,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { terminateCurves } from '../src/cli/shutdown.ts';
+import { OPEN_FAUCET_GRANT } from '../src/coordinator/market.ts';
 import { DEFAULT_ECONOMICS, accounts, bpsOf, type EconomicsConfig } from '../src/domain/ledger.ts';
 import type { Signer } from '../src/sdk/signer.ts';
 import type { Db } from '../src/store/db.ts';
@@ -496,10 +497,12 @@ for (const store of storesUnderTest()) {
           ok(run, await call(), 201);
           if (a.r === 2) {
             // --open: an unsigned requester short of funds is topped up by the faucet first
+            // (at least OPEN_FAUCET_GRANT at a time)
             const short = a.maxPrice - run.bal(accounts.balance(requester));
             if (short > 0n) {
-              run.move(accounts.external, accounts.balance(requester), short);
-              run.flows.deposits += short;
+              const grant = short > OPEN_FAUCET_GRANT ? short : OPEN_FAUCET_GRANT;
+              run.move(accounts.external, accounts.balance(requester), grant);
+              run.flows.deposits += grant;
             }
           }
           if (a.maxPrice > 0n) run.move(accounts.balance(requester), accounts.escrow(id), a.maxPrice);

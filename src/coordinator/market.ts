@@ -84,6 +84,9 @@ export interface Caller {
   signer: string | undefined;
 }
 
+/** What the faucet grants an unsigned requester that is short (--open), at the least. */
+export const OPEN_FAUCET_GRANT = 1_000_000n;
+
 /** Priority names and the 0..100 values they stand for (the seed API takes the integer itself). */
 export const PRIORITIES = { low: 25, normal: 50, high: 75, urgent: 100 } as const;
 
@@ -364,7 +367,9 @@ export class Market {
   async #fundIfOpen(tx: Queryable, caller: Caller, who: string, amount: bigint, now: Date): Promise<void> {
     if (caller.signer !== undefined || amount === 0n) return;
     const have = await ledger.balance(tx, ledgerAccounts.balance(who));
-    if (have < amount) await ledger.applyMovement(tx, ledgerPlan.deposit(who, amount - have, 'faucet'), now);
+    // At least OPEN_FAUCET_GRANT at a time, so a seed client's every task is not also a faucet movement.
+    const grant = amount - have > OPEN_FAUCET_GRANT ? amount - have : OPEN_FAUCET_GRANT;
+    if (have < amount) await ledger.applyMovement(tx, ledgerPlan.deposit(who, grant, 'faucet'), now);
   }
 
   /** The public signals a correct proof for this input must carry (the task's own; e.g. its commitment). */
