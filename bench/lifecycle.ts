@@ -19,6 +19,8 @@ import { Verifier } from '../src/proofs/verifier.ts';
 import { DEFAULT_CONFIG } from '../src/coordinator/config.ts';
 import { ProvingPool, type ProveJob } from '../src/prover/proving.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
+import { privateKeySigner } from '../src/sdk/signer.ts';
+import { generatePrivateKey } from 'viem/accounts';
 import { spawnCoordinator } from '../test/support/process.ts';
 import { fmt, ratio, table } from './support.ts';
 
@@ -26,8 +28,12 @@ import { fmt, ratio, table } from './support.ts';
 const K = 24;
 /** Tasks per measured market round (and proofs per baseline round). */
 const TASKS = 300;
-/** Tasks run through the market before measuring (JIT, PGlite caches, the coordinator's verifier threads). */
-const WARMUP_TASKS = 40;
+/**
+ * Tasks run through the market, and proofs through the baseline's pool, before measuring: JIT tier-up of the
+ * coordinator, PGlite's wasm, the verifier threads and the load generator. With 40 market tasks and 4 baseline
+ * proofs, the first measured round was usually the slowest, its coordinator using ~10-20% more CPU per task.
+ */
+const WARMUP_TASKS = 300;
 /** Measured rounds; market and baseline alternate, so drift on the shared machine hits both alike. */
 const ROUNDS = 3;
 const PROVER_LOOPS = 8;
@@ -71,7 +77,7 @@ function proveJob(data: Uint8Array): ProveJob {
  * One real Groth16 proof per input. A proof is bound to its task's data, so each input needs its own; they are
  * cached under .proofmarket/bench-cache/, keyed by the program id (the hash of the artifacts) and the input.
  */
-async function benchProofs(programId: string): Promise<{ proofs: BenchProof[]; generated: number; seconds: number }> {
+export async function benchProofs(programId: string): Promise<{ proofs: BenchProof[]; generated: number; seconds: number }> {
   mkdirSync(CACHE_DIR, { recursive: true });
   const started = performance.now();
   const proofs: Array<BenchProof | undefined> = [];
@@ -147,13 +153,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Timed from the first submit to the last accepted result (a Pass moves the task to completed before the
  * response is sent).
  */
-async function marketRound(client: ProofMarketClient, proofs: BenchProof[], n: number, tag: string): Promise<RoundResult> {
+/**
+ * How the parties of a round call: by default unsigned (`serve --open`), each task paying `reward`; `signed`
+ * gives every requester and prover loop a client of its own that signs (requesters named by their address).
+ */
+interface RoundParties {
+  reward: string;
+  signed?: { requesters: ProofMarketClient[]; provers: ProofMarketClient[] };
+}
+
+async function marketRound(client: ProofMarketClient, proofs: BenchProof[], n: number, tag: string, parties: RoundParties = { reward: '1' }): Promise<RoundResult> {
   const byData = new Map(proofs.map((p) => [dataKey(p.data), p]));
+  const proverClient = (i: number) => parties.signed?.provers[i] ?? client;
   const proverIds = await Promise.all(
-    Array.from({ length: PROVER_LOOPS }, (_, i) => client.registerProver({ prover_id: `bench-${tag}-prover-${i}`, supported_levels: [1], capacity: 1 })),
+    Array.from({ length: PROVER_LOOPS }, (_, i) => proverClient(i).registerProver({ prover_id: `bench-${tag}-prover-${i}`, supported_levels: [1], capacity: 1 })),
   );
   const timers = { submit: new Timer(), assign: new Timer(), result: new Timer() };
   let submitted = 0;
+  /** Submits the coordinator has answered: those tasks are stored. */
+  let accepted = 0;
   let completed = 0;
   let emptyPolls = 0;
   let failure: Error | undefined;
@@ -178,23 +196,30 @@ async function marketRound(client: ProofMarketClient, proofs: BenchProof[], n: n
       }
       const i = submitted++;
       const p = proofs[i % proofs.length]!;
+      const as = parties.signed?.requesters[r] ?? client;
       const id = await timers.submit.time(() =>
-        client.submitTask({ task_id: `bench-${tag}-${i}`, privacy_level: 1, circuit_data: p.data, reward_amount: '1', requester: `bench-requester-${r}` }),
+        as.submitTask({ task_id: `bench-${tag}-${i}`, privacy_level: 1, circuit_data: p.data, reward_amount: parties.reward, requester: as.address ?? `bench-requester-${r}` }),
       );
+      accepted++;
       outstanding.add(id);
     }
   };
-  const prover = async (proverId: string) => {
+  const prover = async (proverId: string, as: ProofMarketClient) => {
     while (completed < n && !stopped()) {
-      const task = await timers.assign.time(() => client.assignTask(proverId));
+      const allStored = accepted >= n;
+      const task = await timers.assign.time(() => as.assignTask(proverId));
       if (!task) {
         emptyPolls++;
+        // Polled after every task of the round was stored, and none was pending (valid proofs are never rejected,
+        // so none comes back): this loop has nothing left to take. Polling on at 1 ms while the last results
+        // verify would only spin (a prover node naps poll_interval, 0.5 s, after an empty poll).
+        if (allStored) break;
         await sleep(1);
         continue;
       }
       const p = byData.get(dataKey(task.circuit_data));
       if (!p) throw new Error(`task ${task.task_id} carries data no proof was made for`);
-      const res = await timers.result.time(() => client.submitResult({ task_id: task.task_id, prover_id: proverId, proof: p.bytes }));
+      const res = await timers.result.time(() => as.submitResult({ task_id: task.task_id, prover_id: proverId, proof: p.bytes }));
       if (!res.accepted) throw new Error(`the market rejected a valid proof for ${task.task_id}: ${res.reason}`);
       done.add(task.task_id);
       completed++;
@@ -212,7 +237,7 @@ async function marketRound(client: ProofMarketClient, proofs: BenchProof[], n: n
     });
   await Promise.all([
     ...Array.from({ length: REQUESTER_LOOPS }, (_, r) => guard(requester(r))),
-    ...proverIds.map((id) => guard(prover(id))),
+    ...proverIds.map((id, i) => guard(prover(id, proverClient(i)))),
   ]);
   if (failure) throw failure;
   if (completed < n) throw new Error(`only ${completed} of ${n} tasks completed within ${ROUND_LIMIT_MS / 1000} s`);
@@ -348,7 +373,7 @@ export async function lifecycleBench(): Promise<void> {
   try {
     const client = new ProofMarketClient({ baseUrl: coordinator.url });
     const vkey = program.vkey;
-    await verifyRound(verifier, proofs, vkey, 4 * threads); // warm up the baseline's threads
+    await verifyRound(verifier, proofs, vkey, WARMUP_TASKS); // warm up the baseline's threads
     await marketRound(client, proofs, WARMUP_TASKS, 'warmup');
     for (let r = 0; r < ROUNDS; r++) {
       const cpuBefore = processCpuMs();
@@ -365,11 +390,12 @@ export async function lifecycleBench(): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   const rows: Array<Record<string, string>> = [];
-  const blank = { 'submit ms': '', 'assign ms': '', 'result ms': '' };
+  const blank = { 'submit ms': '', 'assign ms': '', 'result ms': '', 'CPU ms / task': '' };
   for (let r = 0; r < ROUNDS; r++) {
     const m = market[r]!;
     const b = base[r]!;
-    rows.push({ run: `round ${r + 1}: verification only (baseline)`, tasks: String(TASKS), s: fmt(b.seconds, 2), 'per s': fmt(b.rate), 'vs baseline': '1.00×', ...blank });
+    const c = cpus[r];
+    rows.push({ run: `round ${r + 1}: verification only (baseline)`, tasks: String(TASKS), s: fmt(b.seconds, 2), 'per s': fmt(b.rate), 'vs baseline': '1.00×', ...blank, 'CPU ms / task': fmt(b.cpu / TASKS, 1) });
     rows.push({
       run: `round ${r + 1}: market, submit → completed`,
       tasks: String(m.tasks),
@@ -379,6 +405,7 @@ export async function lifecycleBench(): Promise<void> {
       'submit ms': fmt(m.ms.submit, 1),
       'assign ms': fmt(m.ms.assign, 1),
       'result ms': fmt(m.ms.result, 1),
+      'CPU ms / task': c ? [c.main, c.others, c.client].map((x) => fmt(x / m.tasks, 1)).join(' + ') : '',
     });
   }
   const baseSeconds = base.reduce((s, b) => s + b.seconds, 0);
@@ -388,7 +415,10 @@ export async function lifecycleBench(): Promise<void> {
   rows.push({ run: 'all rounds: verification only', tasks: String(ROUNDS * TASKS), s: fmt(baseSeconds, 2), 'per s': fmt(bRate), 'vs baseline': '1.00×', ...blank });
   rows.push({ run: 'all rounds: market', tasks: String(ROUNDS * TASKS), s: fmt(marketSeconds, 2), 'per s': fmt(mRate), 'vs baseline': ratio(mRate, bRate), ...blank });
   table(rows);
-  console.log(`(ms: mean latency per request seen by the SDK; "result" includes the verification. Empty polls: ${market.map((m) => m.emptyPolls).join(', ')}.)`);
+  console.log(
+    `(ms: mean latency per request seen by the SDK; "result" includes the verification. CPU: the baseline's process; for the\n` +
+      ` market, coordinator main thread + its other threads + the load generator. Empty polls: ${market.map((m) => m.emptyPolls).join(', ')}.)`,
+  );
 
   if (cpus.length === ROUNDS) {
     // Where the CPU goes. Both sides run CPU-bound on the same cores, so CPU per task estimates the ratio.
@@ -406,12 +436,18 @@ export async function lifecycleBench(): Promise<void> {
       { where: 'market: load generator (this process: SDK requesters and provers)', 'CPU ms / task': fmt(client, 2) },
       { where: 'market: total', 'CPU ms / task': fmt(total, 2) },
     ]);
+    // What the CPU alone allows. The baseline keeps its verifier threads busy: threads / verifyMs per ms. The market
+    // is bound twice: by its verifier threads (`others`: the verifier pool and V8's helpers), and by the cores that
+    // everything shares (`total`, the load generator included).
+    const bound = (shared: number) => Math.min(verifyMs / others, ((cores / threads) * verifyMs) / shared);
     console.log(
-      `\nCPU-bound estimate of the ratio, verification CPU / market CPU per task: ${ratio(verifyMs, total)} ` +
-        `(${ratio(verifyMs, main + others)} if the load generator ran on other cores).`,
+      `\nCPU bound on the ratio: min(verification CPU / coordinator's other threads, ${cores} cores / ${threads} verifier thread(s) × ` +
+        `verification CPU / market total) = ${ratio(bound(total), 1)} (${ratio(bound(main + others), 1)} if the load generator ran on other cores).`,
     );
   }
   console.log(`\ntarget: market ≥ 0.8× verification alone (overhead ≤ 20%) → ${ratio(mRate, bRate)}: ${mRate / bRate >= 0.8 ? 'met' : 'NOT met'}`);
+
+  await signedAndSettledBench(proofs, threads);
 
   console.log(
     `\n### proving throughput — ProvingPool (the prover node's pool), ${PROGRAM}/groth16, ${PROVE_N} proofs per run after one warm-up\n` +
@@ -433,4 +469,71 @@ export async function lifecycleBench(): Promise<void> {
   table(proveRows);
   console.log(`\ntarget: 2 workers ≥ 1.7× one → ${ratio(rate(2), rate(1))}: ${rate(2) / rate(1) >= 1.7 ? 'met' : 'NOT met'}${cores < 2 ? ` (only ${cores} core)` : ''}`);
   await terminateCurves();
+}
+
+/**
+ * The cost of signed calls and of the ledger (issue #5), in one run against one coordinator (`--open`, which
+ * takes signed and unsigned calls alike): rounds where nobody signs and tasks pay nothing (no money moves: no
+ * escrow, no settlement), alternating with rounds where every requester and prover signs every call (the
+ * claiming poll included) and every task escrows its reward and settles it with the protocol fee.
+ */
+export async function signedAndSettledBench(proofs: BenchProof[], threads: number): Promise<void> {
+  const REWARD = '1000';
+  console.log(
+    `\n### signed calls and settlement — ${TASKS} tasks per round, ${ROUNDS} rounds of each after a warm-up of each\n\n` +
+      `without: unsigned calls, reward 0 (no ledger movement). with: every call signed (EIP-191, a fresh nonce each), each requester\n` +
+      `  funded by a deposit, each task escrowing ${REWARD} and settled on its verified proof (prover paid, protocol fee to the treasury).\n`,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'pm-bench-signed-'));
+  const coordinator = await spawnCoordinator(['--data-dir', join(dir, 'db'), '--log-level', 'error', '--verifier-threads', String(threads)]);
+  const without: RoundResult[] = [];
+  const withMoney: RoundResult[] = [];
+  try {
+    const client = new ProofMarketClient({ baseUrl: coordinator.url });
+    const signedClient = () => new ProofMarketClient({ baseUrl: coordinator.url, signer: privateKeySigner(generatePrivateKey()) });
+    const parties = (tag: string) => {
+      const signed = { requesters: Array.from({ length: REQUESTER_LOOPS }, signedClient), provers: Array.from({ length: PROVER_LOOPS }, signedClient) };
+      return { tag, signed };
+    };
+    const fund = async (p: ReturnType<typeof parties>, n: number) => {
+      for (const r of p.signed.requesters) await r.deposit((BigInt(REWARD) * BigInt(n)).toString());
+    };
+    const warm = parties('sw');
+    await fund(warm, WARMUP_TASKS);
+    await marketRound(client, proofs, WARMUP_TASKS, 'uw', { reward: '0' });
+    await marketRound(client, proofs, WARMUP_TASKS, 'sw', { reward: REWARD, signed: warm.signed });
+    for (let r = 0; r < ROUNDS; r++) {
+      without.push(await marketRound(client, proofs, TASKS, `u${r}`, { reward: '0' }));
+      const p = parties(`s${r}`);
+      await fund(p, TASKS);
+      withMoney.push(await marketRound(client, proofs, TASKS, `s${r}`, { reward: REWARD, signed: p.signed }));
+    }
+    const audit = await client.ledgerAudit();
+    if (!audit.ok) throw new Error(`the ledger does not audit after the bench: ${audit.problems.join('; ')}`);
+  } finally {
+    await coordinator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const rows: Array<Record<string, string>> = [];
+  const row = (name: string, m: RoundResult, base?: RoundResult) => ({
+    run: name,
+    tasks: String(m.tasks),
+    s: fmt(m.seconds, 2),
+    'per s': fmt(m.rate),
+    'vs without': base ? ratio(m.rate, base.rate) : '1.00×',
+    'submit ms': fmt(m.ms.submit, 1),
+    'assign ms': fmt(m.ms.assign, 1),
+    'result ms': fmt(m.ms.result, 1),
+  });
+  for (let r = 0; r < ROUNDS; r++) {
+    rows.push(row(`round ${r + 1}: without signatures or ledger`, without[r]!));
+    rows.push(row(`round ${r + 1}: signed, escrowed and settled`, withMoney[r]!, without[r]!));
+  }
+  const rate = (xs: RoundResult[]) => xs.reduce((s, m) => s + m.tasks, 0) / xs.reduce((s, m) => s + m.seconds, 0);
+  const u = rate(without);
+  const w = rate(withMoney);
+  rows.push({ run: 'all rounds: without', tasks: String(ROUNDS * TASKS), s: '', 'per s': fmt(u), 'vs without': '1.00×', 'submit ms': '', 'assign ms': '', 'result ms': '' });
+  rows.push({ run: 'all rounds: signed and settled', tasks: String(ROUNDS * TASKS), s: '', 'per s': fmt(w), 'vs without': ratio(w, u), 'submit ms': '', 'assign ms': '', 'result ms': '' });
+  table(rows);
+  console.log(`\nthe ledger audits clean after the bench.\ntarget: signed and settled ≥ 0.8× without → ${ratio(w, u)}: ${w / u >= 0.8 ? 'met' : 'NOT met'}`);
 }

@@ -5,13 +5,21 @@ import { Worker } from 'node:worker_threads';
  *
  * The module must answer each `{ id, job }` message with `{ id, ok: true, result }` or
  * `{ id, ok: false, error }`. A worker that crashes or overruns `timeoutMs` is terminated and replaced,
- * and only the job it was running fails: one bad job never takes the pool down.
+ * and only the job it was running fails: one bad job never takes the pool down (a job posted ahead to it, see
+ * `prefetch`, had not started: it goes back to the front of the queue).
  */
 export interface WorkerPoolOptions {
   size: number;
   /** Milliseconds one job may take before its worker is killed and the job rejected. */
   timeoutMs?: number;
   workerData?: unknown;
+  /**
+   * Jobs posted to a busy worker ahead of time (0 or 1), so that it starts the next one the moment it finishes,
+   * instead of idling until this thread's event loop has seen the result and posted another. The module must then
+   * run its messages one at a time, in the order received. Jobs with a transfer list are never posted ahead (their
+   * buffers would be gone if that worker died before starting them).
+   */
+  prefetch?: number;
 }
 
 interface Pending<R> {
@@ -25,6 +33,8 @@ interface Pending<R> {
 interface Slot<R> {
   worker: Worker;
   current?: Pending<R>;
+  /** Posted ahead, behind `current`; the worker starts it when `current` ends. */
+  next?: Pending<R>;
   timer?: NodeJS.Timeout;
   timedOut?: boolean;
 }
@@ -90,6 +100,12 @@ export class WorkerPool<J, R> {
       const p = slot.current;
       if (!p || p.id !== msg.id) return;
       this.#finish(slot);
+      if (slot.next) {
+        // The worker has already begun the job posted ahead: its timeout starts now.
+        slot.current = slot.next;
+        slot.next = undefined;
+        this.#arm(slot);
+      }
       if (msg.ok) p.resolve(msg.result as R);
       else p.reject(new WorkerError(msg.error ?? 'worker job failed'));
       this.#dispatch();
@@ -97,6 +113,10 @@ export class WorkerPool<J, R> {
     const onDeath = (why: string) => {
       if (this.#closed) return;
       const p = slot.current;
+      // A job posted ahead had not started (results come in order, and the one before it never came): it goes
+      // back to the front of the queue, for the fresh worker.
+      if (slot.next) this.#queue.unshift(slot.next);
+      slot.next = undefined;
       this.#finish(slot);
       const i = this.#slots.indexOf(slot);
       if (i >= 0) {
@@ -121,24 +141,42 @@ export class WorkerPool<J, R> {
   async #kill(slot: Slot<R>): Promise<void> {
     slot.worker.removeAllListeners('exit');
     slot.worker.removeAllListeners('error');
+    // as a queued job: it had not started
+    slot.next?.reject(new WorkerError('worker pool closed'));
+    slot.next = undefined;
     this.#finish(slot);
     await slot.worker.terminate();
   }
 
+  /** Starts the timeout of the job the worker is running. */
+  #arm(slot: Slot<R>): void {
+    if (!this.opts.timeoutMs) return;
+    slot.timer = setTimeout(() => {
+      // A job that overruns is killed with its worker; the slot gets a fresh one.
+      slot.timedOut = true;
+      slot.worker.terminate().catch(() => undefined);
+    }, this.opts.timeoutMs);
+  }
+
   #dispatch(): void {
+    // Idle workers first; then, with prefetch, one job ahead for each busy one.
     for (const slot of this.#slots) {
       if (slot.current || this.#queue.length === 0) continue;
       const p = this.#queue.shift()!;
       slot.current = p;
       slot.worker.ref();
-      if (this.opts.timeoutMs) {
-        slot.timer = setTimeout(() => {
-          // A job that overruns is killed with its worker; the slot gets a fresh one.
-          slot.timedOut = true;
-          slot.worker.terminate().catch(() => undefined);
-        }, this.opts.timeoutMs);
-      }
+      this.#arm(slot);
       slot.worker.postMessage({ id: p.id, job: p.job }, p.transfer);
+    }
+    if (this.opts.prefetch) {
+      for (const slot of this.#slots) {
+        const p = this.#queue[0];
+        if (!p || p.transfer.length > 0) break;
+        if (!slot.current || slot.next) continue;
+        this.#queue.shift();
+        slot.next = p;
+        slot.worker.postMessage({ id: p.id, job: p.job });
+      }
     }
     for (const slot of this.#slots) if (!slot.current) slot.worker.unref();
   }
