@@ -51,7 +51,7 @@ export class Verifier {
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.backends = opts.backends ?? loadBackends();
     this.#external = new Limiter(threads);
-    this.pool = new WorkerPool(new URL('./verify-worker.ts', import.meta.url), { size: threads, timeoutMs: this.#timeoutMs });
+    this.pool = new WorkerPool(new URL('./verify-worker.ts', import.meta.url), { size: threads, timeoutMs: this.#timeoutMs, prefetch: 1 });
   }
 
   async verify(proofBytes: Uint8Array, target: VerifyTarget): Promise<VerifyOutcome> {

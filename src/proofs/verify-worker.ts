@@ -4,7 +4,13 @@ import * as snarkjs from 'snarkjs';
 import { useSingleThreadedCurve } from './snark-thread.ts';
 import type { SnarkjsVerifyJob, VerifyOutcome } from './verifier.ts';
 
-parentPort!.on('message', async ({ id, job }: { id: number; job: SnarkjsVerifyJob }) => {
+// One verification at a time, in the order posted: the pool may post the next job before this one ends.
+let line: Promise<void> = Promise.resolve();
+parentPort!.on('message', (msg: { id: number; job: SnarkjsVerifyJob }) => {
+  line = line.then(() => verifyOne(msg));
+});
+
+async function verifyOne({ id, job }: { id: number; job: SnarkjsVerifyJob }): Promise<void> {
   const started = performance.now();
   let outcome: VerifyOutcome;
   try {
@@ -16,4 +22,4 @@ parentPort!.on('message', async ({ id, job }: { id: number; job: SnarkjsVerifyJo
     outcome = { pass: false, reason: `the proof is malformed: ${(err as Error).message ?? String(err)}`.slice(0, 300), ms: performance.now() - started };
   }
   parentPort!.postMessage({ id, ok: true, result: outcome });
-});
+}

@@ -119,10 +119,11 @@ test('worker pool: a job that overruns is killed with its worker; the job posted
 });
 
 test('worker pool: a job posted ahead gets its full timeout from when it starts, not from when it was posted', { timeout: 20_000 }, async () => {
-  const p = pool({ prefetch: 1, timeoutMs: 1_000 });
+  // each job well within the timeout (slack for a busy machine), both together well beyond it
+  const p = pool({ prefetch: 1, timeoutMs: 2_000 });
   try {
     await p.run({ value: 0 });
-    const [a, b] = await Promise.all([p.run({ value: 1, sleep: 600 }), p.run({ value: 2, sleep: 600 })]);
+    const [a, b] = await Promise.all([p.run({ value: 1, sleep: 1_300 }), p.run({ value: 2, sleep: 1_300 })]);
     assert.equal(a.waiting, 1);
     assert.equal(b.value, 2);
     assert.equal(p.replacedWorkers, 0);
