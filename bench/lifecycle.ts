@@ -491,20 +491,18 @@ export async function signedAndSettledBench(proofs: BenchProof[], threads: numbe
   try {
     const client = new ProofMarketClient({ baseUrl: coordinator.url });
     const signedClient = () => new ProofMarketClient({ baseUrl: coordinator.url, signer: privateKeySigner(generatePrivateKey()) });
-    const parties = (tag: string) => {
-      const signed = { requesters: Array.from({ length: REQUESTER_LOOPS }, signedClient), provers: Array.from({ length: PROVER_LOOPS }, signedClient) };
-      return { tag, signed };
-    };
+    /** A fresh signing client for each requester and prover loop. */
+    const parties = () => ({ signed: { requesters: Array.from({ length: REQUESTER_LOOPS }, signedClient), provers: Array.from({ length: PROVER_LOOPS }, signedClient) } });
     const fund = async (p: ReturnType<typeof parties>, n: number) => {
       for (const r of p.signed.requesters) await r.deposit((BigInt(REWARD) * BigInt(n)).toString());
     };
-    const warm = parties('sw');
+    const warm = parties();
     await fund(warm, WARMUP_TASKS);
     await marketRound(client, proofs, WARMUP_TASKS, 'uw', { reward: '0' });
     await marketRound(client, proofs, WARMUP_TASKS, 'sw', { reward: REWARD, signed: warm.signed });
     for (let r = 0; r < ROUNDS; r++) {
       without.push(await marketRound(client, proofs, TASKS, `u${r}`, { reward: '0' }));
-      const p = parties(`s${r}`);
+      const p = parties();
       await fund(p, TASKS);
       withMoney.push(await marketRound(client, proofs, TASKS, `s${r}`, { reward: REWARD, signed: p.signed }));
     }

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import * as snarkjs from 'snarkjs';
 import { startCoordinator, type Coordinator } from '../src/coordinator/coordinator.ts';
 import { builtinArtifactUrl } from '../src/proofs/programs.ts';
-import { encodeProof } from '../src/proofs/envelope.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import { keyFileOf, writeKeyFile } from '../src/cli/keys.ts';
 import { terminateCurves } from '../src/cli/shutdown.ts';

@@ -24,7 +24,7 @@ import type { Db } from '../src/store/db.ts';
 import * as ledger from '../src/store/ledger.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
 import { allBalances, countKind, LEDGER_INPUT_B64, ledgerProofs, type LedgerProofs } from './support/economy.ts';
-import { freshPostgres, storesUnderTest } from './support/services.ts';
+import { storesUnderTest } from './support/services.ts';
 import { signedCall, testSigner } from './support/signing.ts';
 
 after(() => terminateCurves());

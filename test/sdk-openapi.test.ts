@@ -59,11 +59,6 @@ const FREE_FORM: Record<string, string> = {
  */
 const KNOWN_SCHEMA_GAPS: Record<string, string> = {};
 
-/** The same fields left out of one schema, used by several routes. */
-function undeclared(wheres: string[], fields: string[], why: string): Record<string, string> {
-  return Object.fromEntries(wheres.flatMap((w) => fields.map((f) => [`${w}.${f}`, why])));
-}
-
 // ── the server's document ───────────────────────────────────────────────────────────────────────────────
 
 interface Schema {

@@ -44,19 +44,12 @@ export class Economy {
 
   async account(address: string) {
     const owned = await this.db.query<{ prover_id: string }>(`SELECT prover_id FROM provers WHERE owner = $1 OR (owner IS NULL AND prover_id = $1) ORDER BY prover_id`, [address]);
-    const names = [accounts.balance(address)];
-    for (const { prover_id: p } of owned) names.push(accounts.stake(p), accounts.locked(p), accounts.unstaking(p), accounts.earnings(p));
+    const names = [accounts.balance(address), ...owned.flatMap(({ prover_id: p }) => proverAccounts(p))];
     const b = await ledger.balances(this.db, names);
     return {
       address,
       balance: b.get(accounts.balance(address))!.toString(),
-      provers: owned.map(({ prover_id: p }) => ({
-        prover_id: p,
-        stake: b.get(accounts.stake(p))!.toString(),
-        locked: b.get(accounts.locked(p))!.toString(),
-        unstaking: b.get(accounts.unstaking(p))!.toString(),
-        earnings: b.get(accounts.earnings(p))!.toString(),
-      })),
+      provers: owned.map(({ prover_id: p }) => ({ prover_id: p, ...proverBalances(b, p) })),
       entries: (await ledger.entriesOf(this.db, names, 50)).map((e) => ({ ...e, at: e.at.toISOString() })),
     };
   }
@@ -94,14 +87,10 @@ export class Economy {
   }
 
   async stakeView(proverId: string): Promise<StakeView> {
-    const names = [accounts.stake(proverId), accounts.locked(proverId), accounts.unstaking(proverId), accounts.earnings(proverId)];
-    const b = await ledger.balances(this.db, names);
+    const b = await ledger.balances(this.db, proverAccounts(proverId));
     return {
       prover_id: proverId,
-      stake: b.get(names[0]!)!.toString(),
-      locked: b.get(names[1]!)!.toString(),
-      unstaking: b.get(names[2]!)!.toString(),
-      earnings: b.get(names[3]!)!.toString(),
+      ...proverBalances(b, proverId),
       min_stake_to_bid: this.config.minStakeToBid.toString(),
       locks: (await ledger.openLocksOf(this.db, proverId)).map((l) => ({ lock_id: l.lock_id, request_id: l.task_id, amount: l.amount.toString(), locked_at: l.locked_at.toISOString() })),
       unstakes: (await ledger.unstakesOf(this.db, proverId)).map((u) => ({ ...u, requested_at: u.requested_at.toISOString(), available_at: u.available_at.toISOString(), paid_at: u.paid_at?.toISOString() ?? null })),
@@ -231,6 +220,18 @@ export class Economy {
       return (await ledger.getSlash(tx, slashId))!;
     });
   }
+}
+
+/** A prover's four accounts: free stake, locked stake, unstaking, earnings. */
+const proverAccounts = (p: string) => [accounts.stake(p), accounts.locked(p), accounts.unstaking(p), accounts.earnings(p)];
+
+function proverBalances(b: Map<string, bigint>, p: string) {
+  return {
+    stake: b.get(accounts.stake(p))!.toString(),
+    locked: b.get(accounts.locked(p))!.toString(),
+    unstaking: b.get(accounts.unstaking(p))!.toString(),
+    earnings: b.get(accounts.earnings(p))!.toString(),
+  };
 }
 
 export interface StakeView {

@@ -19,7 +19,6 @@ import { effectiveStars, orderBook, suggestedPrice, termsProblems, type AuctionS
 import type { BackendRegistry } from '../proofs/backends/registry.ts';
 import { AuctionHouse, type StoredTerms } from './auction-house.ts';
 import { Economy } from './economy.ts';
-import { InsufficientFunds } from '../store/ledger.ts';
 import * as ledger from '../store/ledger.ts';
 import { accounts as ledgerAccounts, plan as ledgerPlan } from '../domain/ledger.ts';
 import { mayActForProver, pruneNonces } from '../store/auth.ts';

@@ -112,6 +112,15 @@ export function netPostings(postings: readonly Posting[]): Posting[] {
   return [...by].filter(([, a]) => a !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([account, amount]) => ({ account, amount }));
 }
 
+/** A payment to a prover: `amount` less the protocol fee to its earnings, the fee to the treasury. */
+const paid = (proverId: string, amount: bigint, feeBps: number): Posting[] => {
+  const fee = bpsOf(amount, feeBps);
+  return [
+    { account: accounts.earnings(proverId), amount: amount - fee },
+    { account: accounts.treasury, amount: fee },
+  ];
+};
+
 const move = (from: string, to: string, amount: bigint): Posting[] => [
   { account: from, amount: -amount },
   { account: to, amount },
@@ -140,7 +149,6 @@ export const plan = {
    */
   settle(s: { taskId: string; requester: string; proverId: string; escrowed: bigint; price: bigint; feeBps: number }): Movement {
     if (s.price > s.escrowed) throw new Error(`settle: price ${s.price} exceeds the escrow ${s.escrowed} of ${s.taskId}`);
-    const fee = bpsOf(s.price, s.feeBps);
     return {
       kind: 'settle',
       cause_type: 'request',
@@ -148,8 +156,7 @@ export const plan = {
       idempotency_key: `settle:${s.taskId}`,
       postings: [
         { account: accounts.escrow(s.taskId), amount: -s.escrowed },
-        { account: accounts.earnings(s.proverId), amount: s.price - fee },
-        { account: accounts.treasury, amount: fee },
+        ...paid(s.proverId, s.price, s.feeBps),
         { account: accounts.balance(s.requester), amount: s.escrowed - s.price },
       ],
     };
@@ -221,7 +228,6 @@ export const plan = {
   },
   /** Part of a subscription's fee to its prover (less the protocol fee): per proof, or the rest at period end. */
   subscriptionRelease(s: { subscriptionId: string; proverId: string; amount: bigint; feeBps: number; key: string }): Movement {
-    const fee = bpsOf(s.amount, s.feeBps);
     return {
       kind: 'subscription_release',
       cause_type: 'subscription',
@@ -229,8 +235,7 @@ export const plan = {
       idempotency_key: s.key,
       postings: [
         { account: accounts.subscriptionEscrow(s.subscriptionId), amount: -s.amount },
-        { account: accounts.earnings(s.proverId), amount: s.amount - fee },
-        { account: accounts.treasury, amount: fee },
+        ...paid(s.proverId, s.amount, s.feeBps),
       ],
     };
   },

@@ -2,7 +2,7 @@ import { ConfigError, parseLevels } from '../../prover/config.ts';
 import type { PriceType, RegisterProverRequest } from '../../sdk/types.ts';
 import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
-import { amountOption, BACKEND_RE, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, numberOption, oneOf, openContext, required } from '../context.ts';
+import { amountOption, BACKEND_RE, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, numberOption, oneOf, openContext } from '../context.ts';
 
 export const help = `proofmarket register — register a prover with the market (POST /provers/register)
 
