@@ -50,6 +50,29 @@ test('a bad input or a missing file is a ProveError for that job only', async ()
   }
 });
 
+test('a worker keeps a program prepared between proofs, and reads a replaced artifact again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pm-prove-cache-'));
+  const job: ProveJob = { ...rangeJob('groth16'), zkeyPath: join(dir, 'key.zkey') };
+  const vkey = JSON.parse(readFileSync(path('range-proof/groth16.vkey.json'), 'utf8'));
+  const pool = new ProvingPool({ size: 1, timeoutMs: 60_000 });
+  try {
+    writeFileSync(job.zkeyPath, readFileSync(path('range-proof/groth16.zkey')));
+    for (const value of ['42', '100', '18']) {
+      const out = await pool.prove({ ...job, input: rangeProofInput({ value, min: '18', max: '150' }) });
+      assert.equal(await snarkjs.groth16.verify(vkey, out.publicSignals, out.proof as object), true, `value ${value} from the prepared program`);
+    }
+    // Another key at the same path: the worker must not prove with the one it kept.
+    writeFileSync(job.zkeyPath, readFileSync(path('range-proof/plonk.zkey')));
+    await assert.rejects(pool.prove(job), (e: unknown) => e instanceof ProveError && /not groth16/.test(e.message));
+    writeFileSync(job.zkeyPath, readFileSync(path('range-proof/groth16.zkey')));
+    const again = await pool.prove(job);
+    assert.equal(await snarkjs.groth16.verify(vkey, again.publicSignals, again.proof as object), true);
+  } finally {
+    await pool.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a proof that overruns the timeout kills its worker, which is replaced', async () => {
   // A 10k-gate PLONK proof takes several seconds on any CPU; a small groth16 proof a few hundred ms.
   const pool = new ProvingPool({ size: 1, timeoutMs: 1_500 });

@@ -79,6 +79,20 @@ declare module 'snarkjs' {
 declare module 'ffjavascript' {
   /** Builds the bn128 curve; with singleThread true it spawns no worker threads and is not cached. */
   export function buildBn128(singleThread?: boolean): Promise<unknown>;
+  export const utils: {
+    /** Decimal strings (also nested in arrays and objects) to bigints, as snarkjs does with circuit inputs. */
+    unstringifyBigInts<T>(x: T): unknown;
+  };
+}
+
+declare module 'circom_runtime' {
+  /** A circuit's compiled witness calculator; reusable for many inputs, one at a time. */
+  export interface WitnessCalculator {
+    circom_version(): number;
+    /** The witness in snarkjs' .wtns format. */
+    calculateWTNSBin(input: unknown, sanityCheck?: boolean): Promise<Uint8Array>;
+  }
+  export function WitnessCalculatorBuilder(code: Uint8Array, options?: { memorySize?: number }): Promise<WitnessCalculator>;
 }
 
 declare module 'circomlibjs' {
