@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { secp256k1 } from '@noble/curves/secp256k1';
-import { invert, mod } from '@noble/curves/abstract/modular';
+import * as ecc from 'tiny-secp256k1';
 import { hashMessage, keccak256 } from 'viem';
 import { checkTimestamp, bodySha256, isMutating, parseAuthHeaders, signingMessage, type AuthProblem, type SignedHeaders } from '../domain/auth.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -82,9 +81,12 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     const message = signingMessage({ method: req.method, path: req.raw.url ?? req.url, bodySha256: bodySha256(req.rawBody), timestamp: h.timestamp, nonce: h.nonce });
     let recovered: string;
     try {
-      recovered = signedBy(message, h.signature, h.address) ? h.address : recoverSigner(message, h.signature, h.address);
+      recovered = recoverSigner(message, h.signature);
     } catch {
-      throw unauthorized({ code: 'signature_invalid', message: 'x-pm-signature is not a valid secp256k1 signature (r, s, v)' });
+      throw unauthorized({
+        code: 'signature_invalid',
+        message: 'x-pm-signature is not a valid secp256k1 signature (r, s, v): r and s in 1..n-1, s in the lower half (EIP-2), v 27/28 or 0/1',
+      });
     }
     if (recovered !== h.address) {
       throw unauthorized({
@@ -108,49 +110,27 @@ export function requireSigner(req: FastifyRequest, what: string): string {
   return req.signer;
 }
 
+/** Half the secp256k1 group order: a canonical (EIP-2, low-s) signature has s ≤ this. */
+const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
+
 /**
- * The address whose key made this EIP-191 personal-sign signature of `message` (lower case). The same
- * recovery as viem's recoverMessageAddress, called synchronously on noble's secp256k1 (viem's own curve
- * library). When it is `expected`, its public key is remembered (see `signedBy`).
+ * The address whose key made this EIP-191 personal-sign signature of `message` (lower case): the same
+ * address as viem's recoverMessageAddress for any signature viem (or any EIP-2 signer) makes, recovered on
+ * libsecp256k1 (tiny-secp256k1's wasm), about 10× cheaper than noble in JS, so no per-address key cache.
+ * Throws on a signature that is not 65 bytes r‖s‖v, has r or s out of range, a high s, or v other than
+ * 27/28/0/1; the caller maps any throw to 401 `signature_invalid`.
  */
-export function recoverSigner(message: string, signature: string, expected?: string): string {
+export function recoverSigner(message: string, signature: string): string {
+  if (!SIGNATURE_HEX.test(signature)) throw new Error('a signature is 0x followed by 130 hex digits');
+  // viem and libsecp256k1 both accept (r, n-s, v^1), a second valid form of any signature; refuse it so
+  // each call has one signature only (nothing depends on that, since the nonce already stops replays).
+  if (BigInt(`0x${signature.slice(66, 130)}`) > HALF_N) throw new Error('s is in the upper half of the order');
   const v = Number.parseInt(signature.slice(130, 132), 16);
-  const digest = hashMessage(message).slice(2);
-  const key = secp256k1.Signature.fromCompact(signature.slice(2, 130)).addRecoveryBit(v >= 27 ? v - 27 : v).recoverPublicKey(digest);
-  const address = `0x${keccak256(key.toRawBytes(false).subarray(1)).slice(-40)}`;
-  if (address === expected) rememberKey(address, key);
-  return address;
-}
-
-/**
- * Whether `address`, whose public key was recovered before, made this signature of `message`: a plain ECDSA
- * verification against the remembered key, with its multiples precomputed (4-bit windows, about as costly
- * as one recovery, once per address), about 3× cheaper than recovering the key again on every call.
- * False when the key is not known yet (the caller then recovers it).
- */
-export function signedBy(message: string, signature: string, address: string): boolean {
-  const key = knownKeys.get(address);
-  if (!key) return false;
-  try {
-    const { r, s } = secp256k1.Signature.fromCompact(signature.slice(2, 130));
-    const n = secp256k1.CURVE.n;
-    const sInv = invert(s, n);
-    const z = mod(BigInt(hashMessage(message)), n);
-    const point = secp256k1.ProjectivePoint.BASE.multiply(mod(z * sInv, n)).add(key.multiply(mod(r * sInv, n)));
-    return mod(point.toAffine().x, n) === r;
-  } catch {
-    return false; // r or s out of range, or the sum at infinity
-  }
-}
-
-type Point = ReturnType<typeof secp256k1.ProjectivePoint.fromHex>;
-/** Public keys of recent signers, by address; the oldest is dropped past 10,000. */
-const knownKeys = new Map<string, Point>();
-
-function rememberKey(address: string, key: Point): void {
-  if (knownKeys.has(address)) return;
-  if (knownKeys.size >= 10_000) knownKeys.delete(knownKeys.keys().next().value!);
-  const point = secp256k1.ProjectivePoint.fromAffine(key.toAffine());
-  secp256k1.utils.precompute(4, point);
-  knownKeys.set(address, point);
+  const recoveryId = v >= 27 ? v - 27 : v;
+  if (recoveryId !== 0 && recoveryId !== 1) throw new Error(`v must be 27, 28, 0 or 1, got ${v}`);
+  // recover throws on r or s of 0 or ≥ n, and answers null when no point has that r.
+  const key = ecc.recover(hashMessage(message, 'bytes'), Buffer.from(signature.slice(2, 130), 'hex'), recoveryId, false);
+  if (!key) throw new Error('no public key recovers from this signature');
+  return `0x${keccak256(key.subarray(1)).slice(-40)}`;
 }

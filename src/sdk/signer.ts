@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import * as ecc from 'tiny-secp256k1';
+import { hashMessage } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { AUTH_HEADERS, bodySha256, signingMessage, type Hex } from '../domain/auth.ts';
 
@@ -33,12 +35,14 @@ export interface PrivateKeySignerOptions {
 }
 
 /**
- * A Signer holding a secp256k1 private key (`0x` + 64 hex) in memory; signs with viem's `signMessage`
- * (EIP-191 personal-sign).
+ * A Signer holding a secp256k1 private key (`0x` + 64 hex) in memory. It signs EIP-191 personal-sign on
+ * libsecp256k1 (tiny-secp256k1's wasm, about 3× cheaper than viem's `signMessage` on noble): both use RFC 6979
+ * nonces and low s, so the signature is byte for byte the one viem's `signMessage` makes.
  */
 export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptions = {}): Signer {
   if (!/^0x[0-9a-fA-F]{64}$/.test(privateKey)) throw new Error('a private key is 0x followed by 64 hex digits');
-  const account = privateKeyToAccount(privateKey as Hex);
+  const account = privateKeyToAccount(privateKey as Hex); // validates the key and derives the address, once
+  const key = Buffer.from(privateKey.slice(2), 'hex');
   const now = opts.now ?? Date.now;
   const nonce = opts.nonce ?? newNonce;
   return {
@@ -47,7 +51,9 @@ export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptio
       const timestamp = now();
       const n = nonce();
       const message = signingMessage({ method: req.method, path: req.path, bodySha256: bodySha256(req.body), timestamp, nonce: n });
-      const signature = await account.signMessage({ message });
+      // No extra entropy: plain RFC 6979, as viem. v = 27 + recovery id, as viem's signMessage serializes it.
+      const { signature: rs, recoveryId } = ecc.signRecoverable(hashMessage(message, 'bytes'), key);
+      const signature = `0x${Buffer.from(rs).toString('hex')}${(27 + recoveryId).toString(16)}`;
       return {
         [AUTH_HEADERS.address]: account.address,
         [AUTH_HEADERS.timestamp]: String(timestamp),
