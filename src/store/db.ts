@@ -38,15 +38,15 @@ export async function openDb(opts: DbOptions): Promise<Db> {
 
 async function openPglite(dataDir: string): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
   const { default: pgModule } = await import('pg');
+  const { PgliteConnection } = await import('./pglite-connection.ts');
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir);
-  // Through PGlite's node-postgres adapter rather than pglite.query(): the same client (and the same type parsing:
-  // numeric and int8 as strings) as on PostgreSQL, and named prepared statements, which pglite.query() cannot use.
-  // Each statement is then parsed and planned once per connection, not on every call: several times less CPU per
-  // statement, all of it on the event loop.
-  const client = new pgModule.Client(createPgConfig(pglite) as ConstructorParameters<typeof pgModule.Client>[0]);
+  // Through pg.Client rather than pglite.query(): the same client (and the same type parsing: numeric and int8 as
+  // strings) as on PostgreSQL, and named prepared statements, which pglite.query() cannot use. Each statement is then
+  // parsed and planned once per connection, not on every call: several times less CPU per statement, all of it on
+  // the event loop. The connection underneath hands PGlite a statement's messages in one call (pglite-connection.ts).
+  const client = new pgModule.Client({ user: 'postgres', database: 'postgres', password: 'unused', connection: new PgliteConnection(pglite) } as unknown as ConstructorParameters<typeof pgModule.Client>[0]);
   client.on('error', () => {
     /* PGlite itself failed: pg rejects the pending queries and every later one; without a listener, it would crash */
   });
