@@ -102,6 +102,9 @@ export interface ResultOutcome {
   reason?: string;
 }
 
+/** How often at most a prover's cached reputation is recomputed (see `tick`). */
+const REPUTATION_REFRESH_MS = 1_000;
+
 /**
  * The coordinator's rules of the market, between the HTTP routes and the store: what a task, a prover and a
  * result may do, in which transaction, and what it records. Time comes from the injected clock.
@@ -112,6 +115,19 @@ export class Market {
   readonly #routeCache = new Map<string, ProgramRecord>();
   /** Provers whose reputation cache is stale (a result or a timeout since); the scheduler refreshes them. */
   readonly #staleReputation = new Set<string>();
+  /** When each prover's reputation cache was last refreshed (market clock, ms): at most once per REPUTATION_REFRESH_MS. */
+  readonly #reputationRefreshedAt = new Map<string, number>();
+  /**
+   * Provers' owners, learnt from authorizing their calls. A prover's owner is fixed at registration and never
+   * changes, so a call its owner signed needs no query; submitters (who may be revoked) are always checked.
+   */
+  readonly #owners = new Map<string, string>();
+  /**
+   * Tasks this process handed out, as handed out, until their result comes: the result then needs no read
+   * before verifying. Never trusted for the write: settling re-checks the assignment (`recordProofAndMove`), and
+   * a task that changed meanwhile is re-read under lock, as when it came from the store.
+   */
+  readonly #handedOut = new Map<string, tasks.TaskRecord>();
   readonly auctions: AuctionHouse;
   readonly economy: Economy;
   readonly backends: BackendRegistry;
@@ -348,7 +364,12 @@ export class Market {
    */
   async authorizeProver(caller: Caller, proverId: string, q: Queryable = this.db): Promise<void> {
     if (caller.signer === undefined) return this.#requireOpen();
+    if (this.#owners.get(proverId) === caller.signer) return;
     const may = await mayActForProver(q, proverId, caller.signer, this.config.open);
+    if (may === 'owner') {
+      if (this.#owners.size >= 10_000) this.#owners.delete(this.#owners.keys().next().value!);
+      this.#owners.set(proverId, caller.signer);
+    }
     if (may) return;
     if (!(await provers.proverExists(q, proverId))) throw notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
     throw forbidden('not_prover_agent', `${caller.signer} may not act for prover "${proverId}": it is neither its owner nor an authorized submitter`);
@@ -461,13 +482,18 @@ export class Market {
     // Nothing claimed: either there was no work, or no such prover (checked only then, off the hot path).
     if (!assigned && this.db.serialized && !(await provers.proverExists(this.db, proverId))) throw unknown();
     this.metrics.assignRequest.observe((performance.now() - started) / 1000);
-    if (assigned) this.metrics.timeToAssignment.observe((now.getTime() - assigned.created_at.getTime()) / 1000);
+    if (assigned) {
+      this.metrics.timeToAssignment.observe((now.getTime() - assigned.created_at.getTime()) / 1000);
+      if (this.#handedOut.size >= 10_000) this.#handedOut.delete(this.#handedOut.keys().next().value!);
+      this.#handedOut.set(assigned.task_id, assigned);
+    }
     return assigned;
   }
 
   /** The prover says it has begun proving: assigned → in_progress. */
   async startTask(taskId: string, proverId: string, caller: Caller): Promise<tasks.TaskRecord> {
     await this.authorizeProver(caller, proverId);
+    this.#handedOut.delete(taskId);
     return this.db.transaction(async (tx) => {
       const task = await this.#heldBy(tx, taskId, proverId);
       if (task.status === 'in_progress') return task;
@@ -478,6 +504,7 @@ export class Market {
   /** The prover gives a task back (e.g. on shutdown): it returns to pending without counting as a failure. */
   async releaseTask(taskId: string, proverId: string, caller: Caller): Promise<tasks.TaskRecord> {
     await this.authorizeProver(caller, proverId);
+    this.#handedOut.delete(taskId);
     return this.db.transaction(async (tx) => {
       const task = await this.#heldBy(tx, taskId, proverId);
       const now = this.clock.now();
@@ -508,7 +535,9 @@ export class Market {
    */
   async submitResult(input: ResultInput, caller: Caller): Promise<ResultOutcome> {
     await this.authorizeProver(caller, input.prover_id);
-    const seen = await this.#heldBy(this.db, input.task_id, input.prover_id);
+    const handed = this.#handedOut.get(input.task_id);
+    this.#handedOut.delete(input.task_id);
+    const seen = handed?.assigned_prover === input.prover_id ? handed : await this.#heldBy(this.db, input.task_id, input.prover_id);
     const program = await this.program(seen.program_id);
     const proofBytes = Uint8Array.from(input.proof);
     const verdict = await this.verifier.verify(proofBytes, {
@@ -787,12 +816,16 @@ export class Market {
    */
   async tick(): Promise<void> {
     const now = this.clock.now();
-    const stale = [...this.#staleReputation];
-    this.#staleReputation.clear();
-    for (const id of stale) {
+    // A busy prover delivers many proofs a second: its stars are recomputed (two queries over its recent
+    // history) at most once a second, with everything since folded in, not once per proof.
+    for (const id of this.#staleReputation) {
+      if (now.getTime() - (this.#reputationRefreshedAt.get(id) ?? -Infinity) < REPUTATION_REFRESH_MS) continue;
+      this.#staleReputation.delete(id);
+      this.#reputationRefreshedAt.set(id, now.getTime());
       const p = await provers.getProver(this.db, id);
       if (p) await refreshReputation(this.db, id, p.seeded_reputation, now);
     }
+    if (this.#reputationRefreshedAt.size > 10_000) this.#reputationRefreshedAt.clear();
     await this.auctions.tick();
   }
 

@@ -10,27 +10,22 @@ export class InsufficientFunds extends MarketError {
 }
 
 /**
- * Applies a movement, in one statement (atomic even outside a transaction; plus one that creates accounts
- * it has not seen before): the movement row, its entries and the balances. The accounts that exist are locked in account order first, so two movements never wait on
- * each other's rows in opposite orders (no deadlock on PostgreSQL); they are updated, and the others inserted
- * with the amount (a debit of an account that does not exist yet fails like any overdraft). Returns false,
- * having written nothing, when a movement with the same idempotency key was already applied. A balance that
- * would go below zero fails the statement (the accounts_not_negative check) and raises InsufficientFunds.
+ * Applies a movement in one statement (atomic even outside a transaction): the movement row, its entries and
+ * the balances. The accounts that exist are locked in account order first, so two movements never wait on each
+ * other's rows in opposite orders (no deadlock on PostgreSQL), and updated; the others are upserted with the
+ * amount (on PostgreSQL another transaction may create the same account meanwhile: the upsert then waits for
+ * it and adds to its row instead of failing). A debit of an account that does not exist yet fails like any
+ * overdraft. Returns false, having written nothing, when a movement with the same idempotency key was already
+ * applied. A balance that would go below zero fails the statement (the accounts_not_negative check) and raises
+ * InsufficientFunds.
  */
 export async function applyMovement(q: Queryable, m: Movement, at: Date): Promise<boolean> {
   if (!isBalanced(m.postings)) throw new Error(`unbalanced ${m.kind} movement for ${m.cause_id}`);
   const postings = netPostings(m.postings);
   if (postings.length === 0) return true;
   const names = postings.map((p) => p.account);
-  // Accounts not seen yet are created first (at zero; ON CONFLICT waits for a concurrent creator on
-  // PostgreSQL instead of failing). Seen ones skip that statement; should one be missing after all (created in
-  // a transaction that rolled back), the movement's own statement inserts it.
-  const unseen = names.filter((n) => !seenAccounts.has(n));
-  if (unseen.length > 0) await q.query(`INSERT INTO accounts (account) SELECT unnest($1::text[]) ON CONFLICT (account) DO NOTHING`, [unseen]);
   try {
     const rows = await q.query<{ id: string }>(APPLY_MOVEMENT, [m.kind, m.cause_type, m.cause_id, m.idempotency_key ?? null, at, names, postings.map((p) => p.amount.toString())]);
-    if (seenAccounts.size > 100_000) seenAccounts.clear();
-    for (const n of names) seenAccounts.add(n);
     return rows.length === 1;
   } catch (err) {
     if ((err as { code?: string }).code === '23514') {
@@ -40,9 +35,6 @@ export async function applyMovement(q: Queryable, m: Movement, at: Date): Promis
     throw err;
   }
 }
-
-/** Account names known to exist in some store of this process (a hint that saves a statement, never relied on). */
-const seenAccounts = new Set<string>();
 
 const APPLY_MOVEMENT = `WITH l AS (
     SELECT account FROM accounts WHERE account = ANY($6::text[]) ORDER BY account FOR UPDATE
@@ -57,6 +49,7 @@ const APPLY_MOVEMENT = `WITH l AS (
     UPDATE accounts a SET balance = a.balance + p.amount FROM m, p WHERE a.account = p.account
   ), n AS (
     INSERT INTO accounts (account, balance) SELECT p.account, p.amount FROM m, p WHERE p.account NOT IN (SELECT account FROM l)
+    ON CONFLICT (account) DO UPDATE SET balance = accounts.balance + EXCLUDED.balance
   )
   SELECT id::text FROM m`;
 
