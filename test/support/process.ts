@@ -17,9 +17,13 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
   return spawnTs(MAIN, args, env);
 }
 
-/** Runs a TypeScript file as a separate process (through tsx). */
+/**
+ * Runs a TypeScript file as a separate process (through tsx). `PM_CHILD_NODE_ARGS` adds node flags node refuses in
+ * NODE_OPTIONS, e.g. `PM_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- lifecycle` to profile
+ * the coordinator a benchmark starts.
+ */
 export function spawnTs(file: string, args: string[] = [], env: Record<string, string> = {}): CliProcess {
-  const proc = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+  const proc = spawn(process.execPath, [...(process.env.PM_CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', file, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
