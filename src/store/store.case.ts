@@ -1,7 +1,7 @@
 // One suite for every store implementation: run by pglite.test.ts and postgres.test.ts.
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Db } from './db.ts';
+import type { Db, Queryable } from './db.ts';
 import { migrate } from './migrate.ts';
 import { insertProgram } from './programs.ts';
 import * as provers from './provers.ts';
@@ -157,6 +157,24 @@ export function storeSuite(name: string, open: Open): void {
     );
     assert.equal(await tasks.getTask(db, 't-rollback'), undefined);
     assert.deepEqual(await tasks.listTaskEvents(db, 't-rollback'), []);
+  });
+
+  withDb('a statement the database refuses fails alone: its transaction rolls back, later statements run', async (db) => {
+    // The same prepared statement fails for one parameter and succeeds for others (PGlite gets each statement's
+    // messages in one call, and PostgreSQL skips to its Sync after an error: nothing must be left half-read).
+    const divide = (q: Queryable, by: number) => q.query<{ x: number }>('SELECT 10 / $1::int AS x', [by]);
+    assert.deepEqual(await divide(db, 2), [{ x: 5 }]);
+    await assert.rejects(
+      db.transaction(async (tx) => {
+        await tasks.insertTask(tx, task('t-refused'));
+        await divide(tx, 0);
+      }),
+      /division by zero/,
+    );
+    assert.equal(await tasks.getTask(db, 't-refused'), undefined);
+    await assert.rejects(divide(db, 0), /division by zero/);
+    assert.deepEqual(await Promise.all([divide(db, 5), divide(db, 10)]), [[{ x: 2 }], [{ x: 1 }]]);
+    assert.ok(await tasks.insertTask(db, task('t-after')));
   });
 
   withDb('silent provers go offline, and their held tasks are found as stuck', async (db) => {
