@@ -1,4 +1,5 @@
 import { startCoordinator } from '../../coordinator/coordinator.ts';
+import { dataCommitmentWasm } from '../../proofs/builtin/data-commitment.ts';
 import { DEFAULT_CONFIG, parsePrivacyRoutes, type CoordinatorConfig } from '../../coordinator/config.ts';
 import { DEFAULT_ECONOMICS, type EconomicsConfig } from '../../domain/ledger.ts';
 import { intOption, parse } from '../args.ts';
@@ -146,5 +147,8 @@ export async function run(argv: string[]): Promise<void> {
   const coordinator = await startCoordinator(config);
   console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs`);
   if (config.open) console.error('proofmarket coordinator: --open: unsigned calls are accepted (loopback only)');
+  // Build the Poseidon hasher for task commitments now (0.6-0.9 s of CPU, once per process), not inside the first
+  // request that needs it, which would wait for it with every request queued behind it.
+  void dataCommitmentWasm(new Uint8Array(0)).catch(() => undefined);
   await onShutdown(() => coordinator.close());
 }
