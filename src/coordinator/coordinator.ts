@@ -57,6 +57,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
         running = true;
         market
           .sweep()
+          .then(() => db.maintain())
           .catch((err: unknown) => app?.log.error({ err }, 'sweep failed'))
           .finally(() => (running = false));
       }, config.sweepIntervalMs);

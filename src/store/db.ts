@@ -19,6 +19,11 @@ export interface Db extends Queryable {
   readonly serialized: boolean;
   /** Runs `fn` in one transaction: committed if it returns, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Housekeeping the server would do by itself, run by the coordinator's sweep: PGlite has no autovacuum, so its
+   * planner statistics are refreshed here (see openPglite). Nothing on PostgreSQL.
+   */
+  maintain(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,14 +34,16 @@ export interface DbOptions {
   dataDir?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** PGlite: writing statements between two refreshes of the planner statistics (`maintain`). */
+  analyzeEveryWrites?: number;
 }
 
 export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 8);
-  return openPglite(opts.dataDir ?? './.proofmarket/db');
+  return openPglite(opts.dataDir ?? './.proofmarket/db', opts.analyzeEveryWrites ?? 10_000);
 }
 
-async function openPglite(dataDir: string): Promise<Db> {
+async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { default: pgModule } = await import('pg');
   const { PgliteConnection } = await import('./pglite-connection.ts');
@@ -51,8 +58,11 @@ async function openPglite(dataDir: string): Promise<Db> {
     /* PGlite itself failed: pg rejects the pending queries and every later one; without a listener, it would crash */
   });
   await client.connect();
-  const run = async <T>(sql: string, params?: unknown[]) =>
-    (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+  let writes = 0;
+  const run = async <T>(sql: string, params?: unknown[]) => {
+    if (isWrite(sql)) writes++;
+    return (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+  };
   // One connection: a transaction holds it for the whole callback, so other queries wait their turn instead of
   // interleaving with it (the pg client would otherwise send them inside the open transaction). So code inside a
   // transaction must query through its `tx`: a `db.query` there would wait for the transaction, which waits for it.
@@ -85,11 +95,39 @@ async function openPglite(dataDir: string): Promise<Db> {
           throw err;
         }
       }),
+    // PostgreSQL's autovacuum re-analyzes a table once a tenth of it changed; PGlite runs no such worker, so the
+    // planner kept the statistics of the store as first filled. With 100,000 tasks seeded pending, the poll's
+    // lookup of won requests then walked every assigned task (0.9 ms per poll, 1.7 ms after 4,000 claims). A full
+    // ANALYZE of that store blocks the event loop 0.3-0.7 s; at 10 values per column (the frequencies the poll's
+    // plans need), 20-35 ms. So: that, every `analyzeEveryWrites` writing statements.
+    maintain: async () => {
+      if (writes < analyzeEveryWrites) return;
+      writes = 0;
+      await exclusive(async () => {
+        await client.query('SET default_statistics_target = 10');
+        try {
+          await client.query('ANALYZE');
+        } finally {
+          await client.query('RESET default_statistics_target');
+        }
+      });
+    },
     close: async () => {
       await exclusive(() => client.end());
       await pglite.close();
     },
   };
+}
+
+const writeStatements = new Map<string, boolean>();
+/** Whether a statement may write (INSERT, UPDATE, DELETE or a WITH around one); remembered per SQL text. */
+function isWrite(sql: string): boolean {
+  let w = writeStatements.get(sql);
+  if (w === undefined) {
+    w = /\b(INSERT|UPDATE|DELETE)\b/i.test(sql);
+    if (writeStatements.size < 10_000) writeStatements.set(sql, w);
+  }
+  return w;
 }
 
 const statementNames = new Map<string, string>();
@@ -134,6 +172,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
         client.release();
       }
     },
+    maintain: async () => undefined, // autovacuum does it
     close: () => pool.end(),
   };
 }

@@ -1,4 +1,4 @@
 import { storeSuite } from './store.case.ts';
 import { openDb } from './db.ts';
 
-storeSuite('pglite', () => openDb({ dataDir: 'memory://' }));
+storeSuite('pglite', () => openDb({ dataDir: 'memory://', analyzeEveryWrites: 5 }));
