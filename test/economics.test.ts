@@ -11,7 +11,7 @@ import type { Db } from '../src/store/db.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
 import { proveBuiltin } from './support/proofs.ts';
 import { storesUnderTest } from './support/services.ts';
-import { signedCall, testSigner } from './support/signing.ts';
+import { INJECT_HOST, signedCall, testSigner } from './support/signing.ts';
 
 after(() => terminateCurves());
 
@@ -230,7 +230,7 @@ function economicsTests(): void {
     const AUTH_CODES = new Set(['signature_missing', 'signature_malformed', 'signature_invalid', 'timestamp_out_of_window', 'nonce_replayed', 'not_owner', 'not_prover_agent', 'not_requester', 'operator_only', 'signer_mismatch']);
     const codeOf = (r: { body: any }) => (r.body && typeof r.body === 'object' ? r.body.error?.code : undefined);
     const raw = async (e: Case, headers: Record<string, string>) => c.call(e.method, e.url, e.body === undefined ? undefined : JSON.stringify(e.body), headers);
-    const sign = (s: Signer, e: Case) => s.sign({ method: e.method, path: e.url, body: e.body === undefined ? '' : JSON.stringify(e.body) });
+    const sign = (s: Signer, e: Case) => s.sign({ method: e.method, host: INJECT_HOST, path: e.url, body: e.body === undefined ? '' : JSON.stringify(e.body) });
 
     for (const e of endpoints) {
       const other = e.right === alice ? mallory : alice;

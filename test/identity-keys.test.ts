@@ -88,8 +88,8 @@ test('keys import from an argument or a file, to --key FILE or $PROOFMARKET_KEY;
 
   const signer = loadSigner(other);
   assert.equal(signer.address, ADDRESS);
-  const h = await signer.sign({ method: 'POST', path: '/x', body: '{}' });
-  const message = signingMessage({ method: 'POST', path: '/x', bodySha256: bodySha256('{}'), timestamp: Number(h[AUTH_HEADERS.timestamp]), nonce: h[AUTH_HEADERS.nonce]! });
+  const h = await signer.sign({ method: 'POST', host: '127.0.0.1:7777', path: '/x', body: '{}' });
+  const message = signingMessage({ method: 'POST', host: '127.0.0.1:7777', path: '/x', bodySha256: bodySha256('{}'), timestamp: Number(h[AUTH_HEADERS.timestamp]), nonce: h[AUTH_HEADERS.nonce]! });
   assert.equal((await recoverMessageAddress({ message, signature: h[AUTH_HEADERS.signature] as `0x${string}` })).toLowerCase(), ADDRESS);
 });
 

@@ -7,6 +7,7 @@ import { httpRequest } from '../src/sdk/http.ts';
 import { mayActForProver } from '../src/store/auth.ts';
 import { startCoordinator, type Coordinator } from '../src/coordinator/coordinator.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
+import { INJECT_HOST } from './support/signing.ts';
 
 // public dev keys (anvil's accounts 3, 4 and 5), never real ones
 const OWNER_KEY = '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6';
@@ -39,7 +40,7 @@ after(() => c?.close());
 
 async function as(signer: Signer | undefined, method: string, url: string, body?: unknown) {
   const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers = signer ? await signer.sign({ method, path: url, body: text ?? '' }) : {};
+  const headers = signer ? await signer.sign({ method, host: INJECT_HOST, path: url, body: text ?? '' }) : {};
   return c.call(method, url, text, headers);
 }
 

@@ -353,7 +353,7 @@ async function openRequests(c: Coordinator, submitted: readonly Submitted[]): Pr
 
 /** A signed POST without a body (the SDK has no call for cancelling): its status, or a ProofMarketError. */
 async function signedPost(url: string, signer: Signer, path: string): Promise<{ status: number }> {
-  const headers = await signer.sign({ method: 'POST', path, body: '' });
+  const headers = await signer.sign({ method: 'POST', host: new URL(url).host, path, body: '' });
   const res = await fetch(url + path, { method: 'POST', headers });
   const text = await res.text();
   if (res.status >= 400) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { AUTH_HEADERS } from '../domain/auth.ts';
 import { privateKeySigner, type Signer } from '../sdk/signer.ts';
 import { testCoordinator, type TestCoordinator } from '../../test/support/coordinator.ts';
+import { INJECT_HOST } from '../../test/support/signing.ts';
 
 const KEY_A = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 const KEY_B = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a';
@@ -47,7 +48,7 @@ async function send(c: TestCoordinator, method: string, url: string, body: strin
 }
 
 async function signed(c: TestCoordinator, signer: Signer, method: string, url: string, body?: string) {
-  return send(c, method, url, body, await signer.sign({ method, path: url, body: body ?? '' }));
+  return send(c, method, url, body, await signer.sign({ host: INJECT_HOST, method, path: url, body: body ?? '' }));
 }
 
 const without = (h: Record<string, string>, name: string) => Object.fromEntries(Object.entries(h).filter(([k]) => k !== name));
@@ -79,7 +80,7 @@ test('--open still verifies a signed call, and refuses a bad one', async () => {
   const s = privateKeySigner(KEY_A, { now: () => open.clock.now().getTime() });
   const ok = await signed(open, s, 'POST', '/test/echo', '{}');
   assert.equal(ok.body.signer, s.address);
-  const h = await s.sign({ method: 'POST', path: '/test/echo', body: '{}' });
+  const h = await s.sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body: '{}' });
   const tampered = await send(open, 'POST', '/test/echo', '{ }', h);
   assert.deepEqual([tampered.status, code(tampered)], [401, 'signature_invalid']);
 });
@@ -87,23 +88,25 @@ test('--open still verifies a signed call, and refuses a bad one', async () => {
 test('a signed GET is verified too', async () => {
   const r = await signed(closed, a, 'GET', '/test/echo?q=1');
   assert.equal(r.body.signer, a.address);
-  const h = await a.sign({ method: 'GET', path: '/test/echo?q=1' });
+  const h = await a.sign({ host: INJECT_HOST, method: 'GET', path: '/test/echo?q=1' });
   const other = await send(closed, 'GET', '/test/echo?q=2', undefined, h);
   assert.deepEqual([other.status, code(other)], [401, 'signature_invalid']);
 });
 
-test('the 401 codes: malformed, wrong key, tampered body/path/method, replay, old and future timestamps', async () => {
+test('the 401 codes: malformed, wrong key, tampered body/path/method/host, replay, old and future timestamps', async () => {
   const body = '{"amount":"100"}';
-  const h = await a.sign({ method: 'POST', path: '/test/echo', body });
+  const h = await a.sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body });
   const cases: [string, () => Promise<{ status: number; body: any }>, string, RegExp?][] = [
     ['partial headers', () => send(closed, 'POST', '/test/echo', body, without(h, AUTH_HEADERS.nonce)), 'signature_malformed', /missing x-pm-nonce/],
     ['signature of the wrong length', () => send(closed, 'POST', '/test/echo', body, { ...h, [AUTH_HEADERS.signature]: h[AUTH_HEADERS.signature]!.slice(0, -2) }), 'signature_malformed'],
     ['address not an address', () => send(closed, 'POST', '/test/echo', body, { ...h, [AUTH_HEADERS.address]: 'alice' }), 'signature_malformed'],
     ['timestamp not a number', () => send(closed, 'POST', '/test/echo', body, { ...h, [AUTH_HEADERS.timestamp]: 'yesterday' }), 'signature_malformed'],
-    ['wrong key: B claims to be A', async () => send(closed, 'POST', '/test/echo', body, { ...(await b.sign({ method: 'POST', path: '/test/echo', body })), [AUTH_HEADERS.address]: a.address }), 'signature_invalid', /not 0x[0-9a-f]{40}'s/],
+    ['wrong key: B claims to be A', async () => send(closed, 'POST', '/test/echo', body, { ...(await b.sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body })), [AUTH_HEADERS.address]: a.address }), 'signature_invalid', /not 0x[0-9a-f]{40}'s/],
     ['body tampered', () => send(closed, 'POST', '/test/echo', '{"amount":"900"}', h), 'signature_invalid'],
     ['path tampered', () => send(closed, 'POST', '/test/echo?x=1', body, h), 'signature_invalid'],
     ['method tampered', () => send(closed, 'DELETE', '/test/echo/1', body, h), 'signature_invalid'],
+    // a call signed for one coordinator, replayed to another (which keeps its own nonces)
+    ['sent to another host', () => send(closed, 'POST', '/test/echo', body, { ...h, host: 'staging.example.org:7777' }), 'signature_invalid'],
     ['garbage signature of the right form', () => send(closed, 'POST', '/test/echo', body, { ...h, [AUTH_HEADERS.signature]: `0x${'00'.repeat(64)}1b` }), 'signature_invalid'],
   ];
   for (const [name, call, expected, message] of cases) {
@@ -118,7 +121,7 @@ test('the 401 codes: malformed, wrong key, tampered body/path/method, replay, ol
   const replay = await send(closed, 'POST', '/test/echo', body, h);
   assert.deepEqual([replay.status, code(replay)], [401, 'nonce_replayed']);
   // the same nonce by another signer is that signer's own
-  const hb = await privateKeySigner(KEY_B, { now: () => closed.clock.now().getTime(), nonce: () => h[AUTH_HEADERS.nonce]! }).sign({ method: 'POST', path: '/test/echo', body });
+  const hb = await privateKeySigner(KEY_B, { now: () => closed.clock.now().getTime(), nonce: () => h[AUTH_HEADERS.nonce]! }).sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body });
   assert.equal((await send(closed, 'POST', '/test/echo', body, hb)).status, 200);
 });
 
@@ -133,7 +136,7 @@ test('timestamps outside the window either way are refused; inside it, accepted'
   assert.equal((await signed(closed, at(-299_000), 'POST', '/test/echo', '{}')).status, 200);
   assert.equal((await signed(closed, at(+299_000), 'POST', '/test/echo', '{}')).status, 200);
   // a call signed now and sent after the window has passed
-  const h = await a.sign({ method: 'POST', path: '/test/echo', body: '{}' });
+  const h = await a.sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body: '{}' });
   closed.clock.advance(300_001);
   const late = await send(closed, 'POST', '/test/echo', '{}', h);
   assert.deepEqual([late.status, code(late)], [401, 'timestamp_out_of_window']);
@@ -161,7 +164,7 @@ test('an unknown route is 404 before any signature check', async () => {
 
 test('measure: verifying a signed call (recover + nonce insert) costs a few ms', async () => {
   const n = 100;
-  const calls = await Promise.all(Array.from({ length: n }, () => a.sign({ method: 'POST', path: '/test/echo', body: '{}' })));
+  const calls = await Promise.all(Array.from({ length: n }, () => a.sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body: '{}' })));
   const t0 = performance.now();
   for (const h of calls) assert.equal((await send(closed, 'POST', '/test/echo', '{}', h)).status, 200);
   const signedMs = (performance.now() - t0) / n;

@@ -40,11 +40,11 @@ const unauthorized = (p: AuthProblem) => new MarketError('unauthorized', p.code,
  *
  * - Every call carrying the `x-pm-*` headers is verified, whatever its method — a signed GET too (the poll
  *   `GET /tasks/assign/:prover_id` claims a task, so a prover's poll is signed): form, timestamp window,
- *   signature recovered over method, path as sent, body hash, timestamp and nonce, then the nonce is recorded
+ *   signature recovered over method, Host header, path as sent, body hash, timestamp and nonce, then the nonce is recorded
  *   (seen before: replay). It sets `req.signer` to the lower-case address.
  * - A POST/PUT/PATCH/DELETE without them: 401 `signature_missing`, unless `open`; a GET without them passes.
  * - Refusals are 401 MarketErrors: `signature_missing`, `signature_malformed`, `signature_invalid` (not signed
- *   by that address, or over something else: another body, path, method, timestamp or nonce),
+ *   by that address, or over something else: another body, path, method, host, timestamp or nonce),
  *   `timestamp_out_of_window`, `nonce_replayed`. Unknown routes answer 404 first.
  *
  * It also replaces the JSON body parser with one that keeps the raw bytes (`req.rawBody`) and fails as
@@ -78,7 +78,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     const h = req[PENDING];
     if (!h) return;
     req[PENDING] = undefined;
-    const message = signingMessage({ method: req.method, path: req.raw.url ?? req.url, bodySha256: bodySha256(req.rawBody), timestamp: h.timestamp, nonce: h.nonce });
+    const message = signingMessage({ method: req.method, host: req.headers.host ?? '', path: req.raw.url ?? req.url, bodySha256: bodySha256(req.rawBody), timestamp: h.timestamp, nonce: h.nonce });
     let recovered: string;
     try {
       recovered = recoverSigner(message, h.signature);
@@ -91,7 +91,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     if (recovered !== h.address) {
       throw unauthorized({
         code: 'signature_invalid',
-        message: `the signature is not ${h.address}'s over this call (method, path with query, body, timestamp and nonce as sent); check the key and sign the exact bytes you send`,
+        message: `the signature is not ${h.address}'s over this call (method, host, path with query, body, timestamp and nonce as sent); check the key and sign the exact bytes you send`,
       });
     }
     const now = opts.clock.now();

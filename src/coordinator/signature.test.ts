@@ -9,6 +9,7 @@ import { AUTH_HEADERS, bodySha256, signingMessage } from '../domain/auth.ts';
 import { privateKeySigner } from '../sdk/signer.ts';
 import { recoverSigner } from './auth.ts';
 import { testCoordinator, type TestCoordinator } from '../../test/support/coordinator.ts';
+import { INJECT_HOST } from '../../test/support/signing.ts';
 
 /** secp256k1's group order and field prime. */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -46,8 +47,8 @@ test('privateKeySigner signs byte for byte as viem signMessage, and recoverSigne
     const timestamp = 1_767_000_000_000 + i;
     const nonce = randomBytes(16).toString('base64url');
     const signer = privateKeySigner(key, { now: () => timestamp, nonce: () => nonce });
-    const h = await signer.sign({ method, path, body });
-    const message = signingMessage({ method, path, bodySha256: bodySha256(body), timestamp, nonce });
+    const h = await signer.sign({ host: INJECT_HOST, method, path, body });
+    const message = signingMessage({ host: INJECT_HOST, method, path, bodySha256: bodySha256(body), timestamp, nonce });
     const expected = await viemAccount.signMessage({ message });
     assert.equal(h[AUTH_HEADERS.signature], expected, `key ${key}, message ${JSON.stringify(message)}`);
     assert.equal(h[AUTH_HEADERS.address], viemAccount.address);
@@ -138,7 +139,7 @@ test('installAuth answers 401 signature_invalid for high-s, out-of-range and gar
   const signer = privateKeySigner(key, { now: () => c.clock.now().getTime() });
   const body = '{"a":1}';
   const send = (headers: Record<string, string>) => c.call('POST', '/test/sig', body, headers);
-  const h = await signer.sign({ method: 'POST', path: '/test/sig', body });
+  const h = await signer.sign({ host: INJECT_HOST, method: 'POST', path: '/test/sig', body });
   const sig = h[AUTH_HEADERS.signature]!;
   const s = BigInt(`0x${sig.slice(66, 130)}`);
   const bad: [string, string][] = [

@@ -108,14 +108,14 @@ test('timestamps: accepted within the window either way, inclusive; refused outs
   assert.match(future!.message, /3600 s ahead of/);
 });
 
-test('the signed message: six lines, method upper case, path as given, body hash, timestamp, nonce', () => {
+test('the signed message: seven lines, method upper case, host lower case, path as given, body hash, timestamp, nonce', () => {
   const empty = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
   assert.equal(bodySha256(''), empty);
   assert.equal(bodySha256(undefined), empty);
   assert.equal(bodySha256(new Uint8Array()), empty);
   assert.equal(bodySha256('{"a":"é"}'), bodySha256(new TextEncoder().encode('{"a":"é"}')), 'a string is hashed as its UTF-8 bytes');
-  const msg = signingMessage({ method: 'post', path: '/v1/requests?x=1&y=%20', bodySha256: empty, timestamp: 1767225600000, nonce: 'k3J9-x_2pQ8rT0aZ' });
-  assert.equal(msg, `proofmarket-request-v1\nPOST\n/v1/requests?x=1&y=%20\n${empty}\n1767225600000\nk3J9-x_2pQ8rT0aZ`);
+  const msg = signingMessage({ method: 'post', host: 'Market.Example.org:7777', path: '/v1/requests?x=1&y=%20', bodySha256: empty, timestamp: 1767225600000, nonce: 'k3J9-x_2pQ8rT0aZ' });
+  assert.equal(msg, `proofmarket-request-v2\nPOST\nmarket.example.org:7777\n/v1/requests?x=1&y=%20\n${empty}\n1767225600000\nk3J9-x_2pQ8rT0aZ`);
 });
 
 test('mutating methods are everything but GET, HEAD and OPTIONS', () => {

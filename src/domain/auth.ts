@@ -16,8 +16,9 @@ import { isAddress as isEvmAddress } from 'viem';
  * The text signed (lines joined by `\n`, no trailing newline):
  *
  * ```
- * proofmarket-request-v1
+ * proofmarket-request-v2
  * POST                          ← the method, upper case
+ * market.example.org:7777       ← the Host header as sent (the coordinator's authority), lower case
  * /v1/requests?x=1              ← the path with its query string, exactly as sent on the request line
  * e3b0c442…b855                 ← sha256 (hex) of the raw body bytes; of nothing when there is no body
  * 1767225600000                 ← x-pm-timestamp
@@ -26,6 +27,9 @@ import { isAddress as isEvmAddress } from 'viem';
  *
  * The coordinator accepts it when the headers parse, the timestamp is within ± the window of its clock, the
  * address recovered from the signature is `x-pm-address`, and that address has not used the nonce before.
+ * The host line binds a call to the coordinator it was sent to: coordinators that keep separate nonces (say,
+ * staging and production) cannot be made to replay each other's calls. A reverse proxy must pass the client's
+ * Host header through (nginx: `proxy_set_header Host $http_host`).
  * This module is the pure part (no I/O, no clock): parsing, the message, the checks' verdicts.
  */
 
@@ -37,7 +41,7 @@ export const AUTH_HEADERS = {
 } as const;
 
 /** The first line of every signed message: names the scheme and its version. */
-export const SIGNING_DOMAIN = 'proofmarket-request-v1';
+export const SIGNING_DOMAIN = 'proofmarket-request-v2';
 
 /** How far a signed call's timestamp may be from the coordinator's clock, either way (config `authWindowMs`). */
 export const DEFAULT_AUTH_WINDOW_MS = 5 * 60_000;
@@ -149,9 +153,11 @@ export function bodySha256(body: Uint8Array | string | undefined): string {
   return createHash('sha256').update(body ?? '').digest('hex');
 }
 
-/** What a signature covers: the request, its body's hash, when, and a nonce. */
+/** What a signature covers: the request, where it goes, its body's hash, when, and a nonce. */
 export interface SignedRequest {
   method: string;
+  /** The Host header as sent: host name (or address) and a non-default port, e.g. `127.0.0.1:7777`. */
+  host: string;
   /** Path and query string exactly as on the request line, e.g. `/tasks/assign/p-1?x=1`. */
   path: string;
   /** `bodySha256(body)`. */
@@ -162,7 +168,7 @@ export interface SignedRequest {
 
 /** The text to personal-sign (EIP-191) for a request; see the module comment. */
 export function signingMessage(r: SignedRequest): string {
-  return [SIGNING_DOMAIN, r.method.toUpperCase(), r.path, r.bodySha256, String(r.timestamp), r.nonce].join('\n');
+  return [SIGNING_DOMAIN, r.method.toUpperCase(), r.host.toLowerCase(), r.path, r.bodySha256, String(r.timestamp), r.nonce].join('\n');
 }
 
 /** Whether a method changes something, and so must be signed (unless the coordinator runs `--open`). */

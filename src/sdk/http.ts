@@ -81,14 +81,16 @@ function send(
   const retry = () => send(url, method, body, timeoutMs, extraHeaders, signer, false);
   if (!signer) return exchange(url, method, body, timeoutMs, extraHeaders, mayRetry, retry);
   let path: string;
+  let host: string;
   try {
     const target = new URL(url);
     path = target.pathname + target.search; // what node:http puts on the request line
+    host = target.host; // and its Host header (the port only when not the default)
   } catch {
     return exchange(url, method, body, timeoutMs, extraHeaders, mayRetry, retry); // rejects: invalid URL
   }
   return signer
-    .sign({ method, path, body: body ?? '' })
+    .sign({ method, host, path, body: body ?? '' })
     .then((auth) => exchange(url, method, body, timeoutMs, { ...extraHeaders, ...auth }, mayRetry, retry));
 }
 

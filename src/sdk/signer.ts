@@ -7,6 +7,8 @@ import { AUTH_HEADERS, bodySha256, signingMessage, type Hex } from '../domain/au
 /** The request a Signer signs: the method, the path with its query string as sent, and the exact body bytes. */
 export interface SignableRequest {
   method: string;
+  /** The Host header the request goes out with: `new URL(url).host`, e.g. `127.0.0.1:7777`. */
+  host: string;
   /** e.g. `/v1/requests` or `/tasks/assign/p-1?x=1`: exactly what goes on the request line. */
   path: string;
   /** The bytes sent (a string is taken as its UTF-8 bytes); empty for no body. */
@@ -50,7 +52,7 @@ export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptio
     async sign(req) {
       const timestamp = now();
       const n = nonce();
-      const message = signingMessage({ method: req.method, path: req.path, bodySha256: bodySha256(req.body), timestamp, nonce: n });
+      const message = signingMessage({ method: req.method, host: req.host, path: req.path, bodySha256: bodySha256(req.body), timestamp, nonce: n });
       // No extra entropy: plain RFC 6979, as viem. v = 27 + recovery id, as viem's signMessage serializes it.
       const { signature: rs, recoveryId } = ecc.signRecoverable(hashMessage(message, 'bytes'), key);
       const signature = `0x${Buffer.from(rs).toString('hex')}${(27 + recoveryId).toString(16)}`;

@@ -8,9 +8,12 @@ export function testSigner(c?: Pick<TestCoordinator, 'clock'>): Signer & { priva
   return Object.assign(privateKeySigner(privateKey, c ? { now: () => c.clock.now().getTime() } : {}), { privateKey });
 }
 
+/** The Host header of a request made with fastify's `inject` to a relative URL (what such a signed call must name). */
+export const INJECT_HOST = 'localhost:80';
+
 /** `c.call`, signed by `signer` over exactly the bytes sent. */
 export async function signedCall(c: TestCoordinator, signer: Signer, method: string, url: string, body?: unknown) {
   const text = body === undefined ? undefined : JSON.stringify(body);
-  const headers = await signer.sign({ method, path: url, body: text ?? '' });
+  const headers = await signer.sign({ method, host: INJECT_HOST, path: url, body: text ?? '' });
   return c.call(method, url, text, headers);
 }
