@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
  * A fixed set of worker threads running one TypeScript module, fed from one queue.
  *
  * The module must answer each `{ id, job }` message with `{ id, ok: true, result }` or
- * `{ id, ok: false, error }`. A worker that crashes or overruns `timeoutMs` is terminated and replaced,
+ * `{ id, ok: false, error }`: `serveJobs` (worker-jobs.ts) does that for it. A worker that crashes or overruns `timeoutMs` is terminated and replaced,
  * and only the job it was running fails: one bad job never takes the pool down (a job posted ahead to it, see
  * `prefetch`, had not started: it goes back to the front of the queue).
  */

@@ -1,10 +1,10 @@
 // Runs in a worker thread of the prover pool: one snarkjs proof per message (see WorkerPool's protocol).
 import { statSync, readFileSync } from 'node:fs';
-import { parentPort } from 'node:worker_threads';
 import * as snarkjs from 'snarkjs';
 import { WitnessCalculatorBuilder, type WitnessCalculator } from 'circom_runtime';
 import * as ffjavascript from 'ffjavascript';
 import { useSingleThreadedCurve } from '../proofs/snark-thread.ts';
+import { serveJobs } from '../proofs/worker-jobs.ts';
 import type { SnarkjsProveJob, ProveOutput } from './proving.ts';
 
 /**
@@ -48,20 +48,11 @@ async function prove(job: SnarkjsProveJob): Promise<{ proof: unknown; publicSign
   return snarkjs[job.system].prove(zkey, wtns);
 }
 
-/** Jobs run one after another: a cached witness calculator holds one witness at a time. */
-let queue: Promise<unknown> = Promise.resolve();
-
-parentPort!.on('message', ({ id, job }: { id: number; job: SnarkjsProveJob }) => {
-  queue = queue.then(async () => {
-    const started = performance.now();
-    try {
-      // One proof per worker thread at a time: the pool is the parallelism, not snarkjs' own threads.
-      await useSingleThreadedCurve();
-      const { proof, publicSignals } = await prove(job);
-      const result: ProveOutput = { proof, publicSignals: publicSignals.map(String), ms: performance.now() - started };
-      parentPort!.postMessage({ id, ok: true, result });
-    } catch (err) {
-      parentPort!.postMessage({ id, ok: false, error: String((err as Error)?.message ?? err).split('\n')[0]!.slice(0, 300) });
-    }
-  });
+// One proof per worker thread at a time (serveJobs runs them in turn, and a cached witness calculator holds one
+// witness at a time): the pool is the parallelism, not snarkjs' own threads.
+serveJobs<SnarkjsProveJob, ProveOutput>(async (job) => {
+  const started = performance.now();
+  await useSingleThreadedCurve();
+  const { proof, publicSignals } = await prove(job);
+  return { proof, publicSignals: publicSignals.map(String), ms: performance.now() - started };
 });
