@@ -60,8 +60,9 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
   await client.connect();
   let writes = 0;
   const run = async <T>(sql: string, params?: unknown[]) => {
-    if (isWrite(sql)) writes++;
-    return (await client.query({ name: statementName(sql), text: sql, values: params })).rows as T[];
+    const { name, writes: writing } = statementOf(sql);
+    if (writing) writes++;
+    return (await client.query({ name, text: sql, values: params })).rows as T[];
   };
   // One connection: a transaction holds it for the whole callback, so other queries wait their turn instead of
   // interleaving with it (the pg client would otherwise send them inside the open transaction). So code inside a
@@ -119,31 +120,27 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
   };
 }
 
-const writeStatements = new Map<string, boolean>();
-/** Whether a statement may write (INSERT, UPDATE, DELETE or a WITH around one); remembered per SQL text. */
-function isWrite(sql: string): boolean {
-  let w = writeStatements.get(sql);
-  if (w === undefined) {
-    w = /\b(INSERT|UPDATE|DELETE)\b/i.test(sql);
-    if (writeStatements.size < 10_000) writeStatements.set(sql, w);
-  }
-  return w;
+interface Statement {
+  /** Its prepared statement's name; none for statements that run once (the migrations' DDL, ANALYZE). */
+  name: string | undefined;
+  /** Whether it may write (INSERT, UPDATE, DELETE, or a WITH around one): what `maintain` counts. */
+  writes: boolean;
 }
-
-const statementNames = new Map<string, string>();
+const statements = new Map<string, Statement>();
 /**
- * The prepared statement's name for a SQL text. A name always stands for the same text (pg refuses to reuse one for
+ * What the PGlite store knows of a SQL text. A name always stands for the same text (pg refuses to reuse one for
  * another text), in every connection, so the map can be global while pg tracks per connection what it prepared. The
- * stores' SQL is fixed text (interpolations pick from closed sets), so the map stays small. Other statements (the
- * migrations' DDL, ANALYZE) run once and are not kept.
+ * stores' SQL is fixed text (interpolations pick from closed sets), so the map stays small. Statements that run once
+ * are not kept.
  */
-function statementName(sql: string): string | undefined {
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) return undefined;
-    statementNames.set(sql, (name = `pm_${statementNames.size}`));
+function statementOf(sql: string): Statement {
+  let s = statements.get(sql);
+  if (s === undefined) {
+    const writes = /\b(INSERT|UPDATE|DELETE)\b/i.test(sql);
+    if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) return { name: undefined, writes };
+    statements.set(sql, (s = { name: `pm_${statements.size}`, writes }));
   }
-  return name;
+  return s;
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Db> {

@@ -13,9 +13,9 @@ export class InsufficientFunds extends MarketError {
  * Applies a movement in one statement (atomic even outside a transaction): the movement row, its entries and
  * the balances. The accounts that exist are locked in account order first, so two movements never wait on each
  * other's rows in opposite orders (no deadlock on PostgreSQL), and updated; the others are upserted with the
- * amount (on PostgreSQL another transaction may create the same account meanwhile: the upsert then waits for
- * it and adds to its row instead of failing). A debit of an account that does not exist yet fails like any
- * overdraft. Returns false, having written nothing, when a movement with the same idempotency key was already
+ * amount (on PostgreSQL another transaction may create the same account meanwhile: a credit then waits for it and
+ * adds to its row instead of failing). A debit of an account this statement cannot see yet fails like any
+ * overdraft (PostgreSQL checks the proposed row's balance before the conflict). Returns false, having written nothing, when a movement with the same idempotency key was already
  * applied. A balance that would go below zero fails the statement (the accounts_not_negative check) and raises
  * InsufficientFunds.
  */
