@@ -1,6 +1,12 @@
 # Sourced by .ci/run (and usable by hand): starts a throwaway PostgreSQL server as an unprivileged user,
 # listening on 127.0.0.1 only, and exports TEST_DATABASE_URL. Postgres refuses to run as root.
 pg_user=proofmarket-pg
+# Debian keeps the server's binaries under /usr/lib/postgresql/<version>/bin, off PATH; install them when absent.
+if ! command -v initdb >/dev/null; then
+  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$pg_bin" ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1); fi
+  export PATH="$pg_bin:$PATH"
+fi
 pg_port=${PG_PORT:-55432}
 pg_root=$(mktemp -d /tmp/proofmarket-pg.XXXXXX)
 if [ "$(id -u)" = 0 ]; then
