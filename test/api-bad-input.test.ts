@@ -17,7 +17,7 @@ after(() => c.close());
 
 async function snapshot() {
   const rows = await c.db.query(`SELECT (SELECT count(*) FROM tasks)::int AS tasks, (SELECT count(*) FROM provers)::int AS provers,
-    (SELECT count(*) FROM task_events)::int AS events, (SELECT count(*) FROM proofs)::int AS proofs,
+    (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM proofs)::int AS proofs,
     (SELECT coalesce(max(updated_at), 'epoch') FROM provers)::text AS provers_updated`);
   return rows[0];
 }

@@ -327,8 +327,8 @@ async function exercise(t: TestContext, storeArgs: string[], openStore: () => Re
     // with the connection is not delivered before the proof timeout, if the restart takes longer than that.
     const unlocked = await db.query<{ task_id: string; assigned: number; handed_back: number; locks: number }>(
       `SELECT t.task_id,
-              (SELECT count(*)::int FROM task_events e WHERE e.task_id = t.task_id AND e.to_status = 'assigned') AS assigned,
-              (SELECT count(*)::int FROM task_events e WHERE e.task_id = t.task_id AND e.cause = 'prover_released' AND e.detail ? 'reason') AS handed_back,
+              (SELECT count(*)::int FROM events e WHERE e.task_id = t.task_id AND e.to_status = 'assigned') AS assigned,
+              (SELECT count(*)::int FROM events e WHERE e.task_id = t.task_id AND e.cause = 'prover_released' AND e.detail ? 'reason') AS handed_back,
               (SELECT count(*)::int FROM ledger_movements m WHERE m.cause_type = 'request' AND m.cause_id = t.task_id AND m.kind = 'lock') AS locks
        FROM tasks t WHERE t.min_stake > 0`,
     );

@@ -14,7 +14,7 @@ export interface StatsRows {
 /**
  * Reads the rows of one stats window, in one read-only transaction (REPEATABLE READ on PostgreSQL, so every
  * figure comes from the same snapshot): the requests created in the window with their first assignment and
- * verification times from `task_events`, every prover as it stands, what `settle` movements dated in the
+ * verification times from `events`, every prover as it stands, what `settle` movements dated in the
  * window credited to the treasury and to `earnings:*` accounts (summed per account), and the window's slashes.
  */
 export async function readStatsRows(db: Db, window: { from: Date; to: Date }): Promise<StatsRows> {
@@ -51,9 +51,9 @@ export async function requestsCreatedIn(q: Queryable, w: { from: Date; to: Date 
     failure_cause: string | null;
   }>(
     `SELECT t.task_id, t.status, t.backend, t.mechanism, t.price::text AS price, t.created_at, t.assigned_prover,
-       (SELECT min(e.at) FROM task_events e WHERE e.task_id = t.task_id AND e.to_status = 'assigned') AS first_assigned_at,
-       (SELECT min(e.at) FROM task_events e WHERE e.task_id = t.task_id AND e.to_status = 'completed') AS completed_at,
-       CASE WHEN t.status = 'failed' THEN (SELECT e.cause FROM task_events e WHERE e.task_id = t.task_id AND e.to_status = 'failed'
+       (SELECT min(e.at) FROM events e WHERE e.task_id = t.task_id AND e.to_status = 'assigned') AS first_assigned_at,
+       (SELECT min(e.at) FROM events e WHERE e.task_id = t.task_id AND e.to_status = 'completed') AS completed_at,
+       CASE WHEN t.status = 'failed' THEN (SELECT e.cause FROM events e WHERE e.task_id = t.task_id AND e.to_status = 'failed'
          ORDER BY e.id DESC LIMIT 1) END AS failure_cause
      FROM tasks t WHERE t.created_at >= $1 AND t.created_at <= $2`,
     [w.from, w.to],

@@ -106,7 +106,7 @@ export function storeSuite(name: string, open: Open): void {
     assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(6)))?.task_id, 'busy-0', 'an offline prover that polls is back');
     assert.equal((await provers.getProver(db, 'prover-a'))?.status, 'active');
     assert.equal(await tasks.pollAndClaim(db, 'nobody', at(6)), undefined);
-    await db.query(`DELETE FROM task_events WHERE task_id = 'busy-0'`);
+    await db.query(`DELETE FROM events WHERE task_id = 'busy-0'`);
     await db.query(`DELETE FROM tasks WHERE task_id = 'busy-0'`);
     for (let i = 0; i < 5; i++) await tasks.insertTask(db, task(`cap-${i}`, { created_at: at(i) }));
     const got = [];

@@ -73,8 +73,8 @@ export async function insertTask(q: Queryable, t: TaskRecord): Promise<boolean> 
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$11,$12,$13,$14,$15,$16,$17,$18)
        ON CONFLICT (task_id) DO NOTHING RETURNING task_id, created_at
      )
-     INSERT INTO task_events (task_id, at, from_status, to_status, cause)
-     SELECT task_id, created_at, NULL, 'pending', 'submitted' FROM task RETURNING task_id`,
+     INSERT INTO events (kind, task_id, at, from_status, to_status, cause)
+     SELECT 'request.submitted', task_id, created_at, NULL, 'pending', 'submitted' FROM task RETURNING task_id`,
     [t.task_id, t.privacy_level, t.circuit_data, t.reward_amount.toString(), t.requester, t.priority, t.program_id,
       JSON.stringify(t.expected_public_signals), t.deadline, t.request_hash, t.created_at, t.backend, t.mechanism,
       t.max_price.toString(), t.min_reputation, t.allow_list, t.terms === null ? null : JSON.stringify(t.terms), t.min_stake.toString()],
@@ -139,8 +139,8 @@ export async function pollAndClaim(q: Queryable, proverId: string, at: Date, ove
        FROM next WHERE tasks.task_id = next.task_id AND tasks.status = 'pending'
        RETURNING tasks.*
      ), event AS (
-       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
-       SELECT task_id, $2, 'pending', 'assigned', 'assigned', $1, jsonb_build_object('price', max_price::text) FROM claimed
+       INSERT INTO events (kind, task_id, at, from_status, to_status, cause, prover_id, detail)
+       SELECT 'request.assigned', task_id, $2, 'pending', 'assigned', 'assigned', $1, jsonb_build_object('price', max_price::text) FROM claimed
      )
      SELECT ${COLUMNS}, true AS fresh FROM claimed UNION ALL SELECT ${COLUMNS}, false AS fresh FROM won`,
     [proverId, at, overcommitBps],
@@ -166,8 +166,8 @@ export async function claimTask(q: Queryable, taskId: string, proverId: string, 
          AND (SELECT count(*) FROM tasks h WHERE h.assigned_prover = $2 AND h.status IN ('assigned', 'in_progress')) < $3
        RETURNING tasks.*
      ), event AS (
-       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
-       SELECT task_id, $4, 'pending', 'assigned', 'auction_won', $2, jsonb_build_object('price', $5::text, 'round', round) FROM claimed
+       INSERT INTO events (kind, task_id, at, from_status, to_status, cause, prover_id, detail)
+       SELECT 'request.auction_won', task_id, $4, 'pending', 'assigned', 'auction_won', $2, jsonb_build_object('price', $5::text, 'round', round) FROM claimed
      )
      SELECT ${COLUMNS} FROM claimed`,
     [taskId, proverId, capacity, at, price.toString()],
@@ -269,8 +269,8 @@ export async function recordProofAndMove(
        INSERT INTO proofs (task_id, prover_id, submitted_at, proof, verification_result, reason, quality_score, verify_ms)
        SELECT task_id, $13::text, $14::timestamptz, $15::bytea, $16::text, $17::text, $18::float8, $19::float8 FROM moved
      ), event AS (
-       INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail)
-       SELECT task_id, $8, $2, $3, $20::text, $21::text, $22::jsonb FROM moved
+       INSERT INTO events (kind, task_id, at, from_status, to_status, cause, prover_id, detail)
+       SELECT 'request.' || $20::text, task_id, $8, $2, $3, $20::text, $21::text, $22::jsonb FROM moved
      ), observation AS (
        INSERT INTO reputation_events (prover_id, task_id, at, success, quality, expected_ms, actual_ms, cause)
        SELECT $13::text, task_id, $8, $24::boolean, $18::float8, $25::float8, $26::float8, $20::text FROM moved WHERE $24::boolean IS NOT NULL
@@ -296,14 +296,14 @@ export interface ReputationObservation {
 
 async function insertEvent(q: Queryable, taskId: string, e: TaskEvent): Promise<void> {
   await q.query(
-    `INSERT INTO task_events (task_id, at, from_status, to_status, cause, prover_id, detail) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
+    `INSERT INTO events (kind, task_id, at, from_status, to_status, cause, prover_id, detail) VALUES ('request.' || $5::text,$1,$2,$3,$4,$5,$6,$7)`,
     [taskId, e.at, e.from_status, e.to_status, e.cause, e.prover_id, e.detail === null ? null : JSON.stringify(e.detail)],
   );
 }
 
 export async function listTaskEvents(q: Queryable, taskId: string): Promise<TaskEvent[]> {
   return q.query<TaskEvent>(
-    `SELECT at, from_status, to_status, cause, prover_id, detail FROM task_events WHERE task_id = $1 ORDER BY id`,
+    `SELECT at, from_status, to_status, cause, prover_id, detail FROM events WHERE task_id = $1 ORDER BY id`,
     [taskId],
   );
 }
