@@ -19,7 +19,7 @@ const TASKS = 100_000;
 async function seedStore(dataDir: string): Promise<void> {
   const c = await startCoordinator({ dataDir, logLevel: 'silent', verifierThreads: 1, open: true }, { listen: false, scheduler: false });
   try {
-    const program = await c.market.programForLevel(1);
+    const program = await c.market.programs.forLevel(1);
     const data = new Uint8Array([1, 2, 3, 4]);
     const now = new Date();
     await c.db.query(

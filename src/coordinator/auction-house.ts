@@ -25,10 +25,11 @@ import * as auctions from '../store/auctions.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import * as provers from '../store/provers.ts';
 import * as tasks from '../store/tasks.ts';
-import { insertReputationEvent } from '../store/reputation.ts';
 import type { CoordinatorConfig } from './config.ts';
 import type { Economy } from './economy.ts';
-import { profileOf, profilesOf } from './reputation.ts';
+import { profileOf, profilesOf, type ReputationTracker } from './reputation.ts';
+import { lapsed, noWinner, type KernelConfig } from '../domain/kernel/transitions.ts';
+import { applyLocked, assign, escrowOf, lockOf } from './transitions.ts';
 
 /** A request's terms beyond the columns, as stored in `tasks.terms` (money as decimal strings). */
 export interface StoredTerms {
@@ -113,8 +114,9 @@ export class AuctionHouse {
     readonly db: Db,
     readonly clock: Clock,
     readonly config: CoordinatorConfig,
+    readonly kernel: KernelConfig,
     readonly economy: Economy,
-    readonly onReputationChange: (proverId: string) => void,
+    readonly reputation: ReputationTracker,
   ) {}
 
   /** Opens the next round for a pending request (in the caller's transaction), with the given terms. */
@@ -157,9 +159,8 @@ export class AuctionHouse {
       if (r.accepted && r.assigned) {
         const current = await tasks.getTask(tx, taskId, true);
         if (!current || current.status !== 'pending') throw conflict('phase_closed', `bid refused: request "${taskId}" is no longer pending`);
-        const claimed = await tasks.claimTask(tx, taskId, input.prover_id, prover.capacity, r.assigned.price, now);
-        if (!claimed) throw refused('capacity_full');
-        await this.economy.lockStake(tx, claimed, input.prover_id, now);
+        if ((await tasks.countHeldBy(tx, input.prover_id)) >= prover.capacity) throw refused('capacity_full');
+        await assign(tx, this.kernel, current, { prover_id: input.prover_id, price: r.assigned.price, cause: 'auction_won', handed_out: false }, now);
         assigned = { price: r.assigned.price };
       }
       await auctions.saveAuction(tx, { ...auction, state: r.state, next_deadline: nextDeadline(r.state, now) });
@@ -184,9 +185,10 @@ export class AuctionHouse {
       if (!ok.ok) throw refused(ok.reason);
       if (p.base_price > task.max_price) throw refused('price_above_max', ` (the prover's base price ${p.base_price} is above it)`);
       await this.#requireStake(q, input.prover_id, task);
-      const claimed = await tasks.claimTask(q, task.task_id, input.prover_id, p.capacity, task.max_price, now);
-      if (!claimed) throw refused('phase_closed', ` (request "${task.task_id}" was taken first)`);
-      await this.economy.lockStake(q, claimed, input.prover_id, now);
+      const current = await tasks.getTask(q, task.task_id, true);
+      if (current?.status !== 'pending') throw refused('phase_closed', ` (request "${task.task_id}" was taken first)`);
+      if ((await tasks.countHeldBy(q, input.prover_id)) >= p.capacity) throw refused('phase_closed', ` (request "${task.task_id}" was taken first)`);
+      await assign(q, this.kernel, current, { prover_id: input.prover_id, price: task.max_price, cause: 'auction_won', handed_out: false }, now);
     };
     // In one transaction: the claim and the stake lock stand or fall together.
     await this.db.transaction(async (tx) => {
@@ -254,9 +256,8 @@ export class AuctionHouse {
       const winner = current.get(outcome.prover_id);
       // the winner's stake is checked again at assignment (overcommit protection): it may have taken other work since
       const staked = winner !== undefined && (await this.economy.stakeProblem(tx, outcome.prover_id, task.min_stake)) === null;
-      const claimed = staked ? await tasks.claimTask(tx, task.task_id, outcome.prover_id, winner.capacity, outcome.price, now) : undefined;
-      if (claimed) {
-        await this.economy.lockStake(tx, claimed, outcome.prover_id, now);
+      if (staked && (await tasks.countHeldBy(tx, outcome.prover_id)) < winner.capacity) {
+        await assign(tx, this.kernel, task, { prover_id: outcome.prover_id, price: outcome.price, cause: 'auction_won', handed_out: false }, now);
         return;
       }
     }
@@ -275,25 +276,17 @@ export class AuctionHouse {
     else await this.openRound(tx, task, now, next.terms);
   }
 
-  /** A rising lock ran out before its holder delivered: the task goes back to the market. */
+  /** A rising lock ran out before its holder delivered: the request goes back to the market (the kernel's `lapsed`). */
   async #lockLapsed(tx: Queryable, state: AuctionState, proverId: string, now: Date): Promise<void> {
     const task = await tasks.getTask(tx, state.request_id, true);
     if (!task || task.assigned_prover !== proverId || (task.status !== 'assigned' && task.status !== 'in_progress')) return;
-    await tasks.moveTask(tx, task, 'pending', 'lock_lapsed', now, { assigned_prover: null, assigned_at: null, price: null, handed_out: true }, { prover_id: proverId });
-    // The rising auction's lock ran out: the request goes back to the market, and so does the stake behind it.
-    await this.economy.releaseStake(tx, task, now);
-    // A lock that lapsed is a missed delivery: a failure that took the whole lock time.
-    const lockMs = now.getTime() - (task.assigned_at ?? now).getTime();
-    await insertReputationEvent(tx, { prover_id: proverId, task_id: task.task_id, at: now, success: false, quality: 0, expected_ms: lockMs, actual_ms: lockMs, cause: 'lock_lapsed' });
-    this.onReputationChange(proverId);
+    await applyLocked(tx, lapsed(task, await lockOf(tx, task), now));
+    this.reputation.markStale(proverId);
   }
 
   /** No winner and no further round: the request fails and its escrow goes back to the requester at once. */
   async #expire(tx: Queryable, task: tasks.TaskRecord, now: Date, reason: string): Promise<void> {
-    const refund = await this.economy.refund(tx, task, now);
-    await tasks.moveTask(tx, task, 'failed', 'no_winner', now, { assigned_prover: null, assigned_at: null, price: null }, {
-      detail: { reason, refund: refund.toString() },
-    });
+    await applyLocked(tx, noWinner(task, { escrowed: await escrowOf(tx, task.task_id), reason }, now));
   }
 
   /** Stake rules for acting in an auction (min stake to bid; overcommit protection): a 409 naming the rule. */

@@ -1,19 +1,20 @@
 import type { Clock } from '../domain/clock.ts';
 import { conflict, forbidden, invalid, notFound } from '../domain/errors.ts';
-import { accounts, coversNewLock, plan, subscriptionShare, type EconomicsConfig } from '../domain/ledger.ts';
+import { accounts, plan, type EconomicsConfig } from '../domain/ledger.ts';
+import { stakeProblem } from '../domain/kernel/transitions.ts';
+import { stakeOf } from './transitions.ts';
 import type { Db, Queryable } from '../store/db.ts';
 import * as ledger from '../store/ledger.ts';
 import * as provers from '../store/provers.ts';
-import type { TaskRecord } from '../store/tasks.ts';
 import type { SubscriptionRecord } from '../store/subscriptions.ts';
 import { insertAudit } from '../store/audit.ts';
 
 /**
- * The market's money, by rule: escrow when a request is made, a lock of the winner's stake when it is
- * assigned, payment only for a verified proof, refunds, unstaking with a delay, and slashes for missed
- * deadlines. Every method that is part of a task transition takes the caller's transaction, so the money
- * moves with the status change or not at all. The plans are pure (src/domain/ledger.ts); this class reads
- * what they need and applies them.
+ * The market's money outside a request's transitions: deposits, withdrawals, stake and unstaking with a
+ * delay, subscriptions' fees, the operator's slash reversals, and the stake rules bidders are held to. (A
+ * request's own money — escrow, stake locks, settlement, refunds, slashes — moves in its transitions' plans:
+ * src/domain/kernel.) The movements are pure (src/domain/ledger.ts); this class reads what they need and
+ * applies them.
  */
 export class Economy {
   constructor(
@@ -43,7 +44,7 @@ export class Economy {
   }
 
   async account(address: string) {
-    const owned = await this.db.query<{ prover_id: string }>(`SELECT prover_id FROM provers WHERE owner = $1 OR (owner IS NULL AND prover_id = $1) ORDER BY prover_id`, [address]);
+    const owned = await provers.ownedBy(this.db, address);
     const names = [accounts.balance(address), ...owned.flatMap(({ prover_id: p }) => proverAccounts(p))];
     const b = await ledger.balances(this.db, names);
     return {
@@ -115,89 +116,13 @@ export class Economy {
    */
   async stakeProblem(q: Queryable, proverId: string, minStake: bigint): Promise<'stake_below_minimum' | 'stake_insufficient' | null> {
     if (this.config.minStakeToBid === 0n && minStake === 0n) return null;
-    const b = await ledger.balances(q, [accounts.stake(proverId), accounts.locked(proverId)]);
-    const free = b.get(accounts.stake(proverId))!;
-    const locked = b.get(accounts.locked(proverId))!;
-    if (free + locked < this.config.minStakeToBid) return 'stake_below_minimum';
-    if (minStake > 0n && !coversNewLock(free, locked, minStake, this.config.overcommitBps)) return 'stake_insufficient';
-    return null;
-  }
-
-  // ── a request's money, inside its transitions ──────────────────────────────────────────────────────
-
-  /** Escrows a new request's fee from its requester's balance (402 insufficient_funds if it cannot). */
-  async escrow(tx: Queryable, taskId: string, requester: string, amount: bigint, now: Date): Promise<void> {
-    if (amount > 0n) await ledger.applyMovement(tx, plan.escrow(taskId, requester, amount), now);
-  }
-
-  /** The winner's stake is locked for this assignment (overcommit-checked again, under the caller's transaction). */
-  async lockStake(tx: Queryable, task: TaskRecord, proverId: string, now: Date): Promise<void> {
-    if (task.min_stake === 0n) return;
-    const problem = await this.stakeProblem(tx, proverId, task.min_stake);
-    if (problem) throw conflict(problem, `prover "${proverId}" has not enough free stake to take request "${task.task_id}" (it asks ${task.min_stake})`);
-    await ledger.applyMovement(tx, plan.lock(task.task_id, proverId, task.min_stake), now);
-    await ledger.insertLock(tx, task.task_id, proverId, task.min_stake, now);
-  }
-
-  /** The assignment ended without a missed deadline (delivered, handed back, lapsed): its stake is free again. */
-  async releaseStake(tx: Queryable, task: { task_id: string; min_stake: bigint }, now: Date): Promise<void> {
-    if (task.min_stake === 0n) return; // nothing was locked for it
-    const taskId = task.task_id;
-    const lock = await ledger.openLockOf(tx, taskId);
-    if (!lock) return;
-    await ledger.closeLock(tx, lock.lock_id, 'released', now);
-    await ledger.applyMovement(tx, plan.unlock(taskId, lock.prover_id, lock.amount, lock.lock_id), now);
-  }
-
-  /**
-   * The holder missed its deadline (`deadline`: when it had to deliver). Slashed once, and only after the
-   * deadline and within the slash window; outside the window the lock is only released.
-   */
-  async slashStake(tx: Queryable, task: TaskRecord, deadline: Date, now: Date): Promise<ledger.Slash | undefined> {
-    if (task.min_stake === 0n) return undefined;
-    const lock = await ledger.openLockOf(tx, task.task_id);
-    if (!lock) return undefined;
-    const late = now.getTime() - deadline.getTime();
-    if (late < 0 || late > this.config.slashWindowMs) {
-      await this.releaseStake(tx, task, now);
-      return undefined;
-    }
-    const m = plan.slash({ lockId: lock.lock_id, taskId: task.task_id, proverId: lock.prover_id, requester: task.requester, locked: lock.amount, slashBps: this.config.slashBps, burnBps: this.config.slashBurnBps });
-    const slash = await ledger.insertSlash(tx, { lock_id: lock.lock_id, task_id: task.task_id, prover_id: lock.prover_id, amount: m.slashed, to_requester: m.toRequester, burned: m.burned, at: now });
-    if (!slash) return undefined; // already slashed: never twice
-    await ledger.closeLock(tx, lock.lock_id, 'slashed', now);
-    await ledger.applyMovement(tx, m, now);
-    return slash;
-  }
-
-  /** A verified proof: pay the winner its price less the fee, refund the rest, free its stake. */
-  async settle(tx: Queryable, task: TaskRecord, proverId: string, price: bigint, now: Date): Promise<void> {
-    const escrowed = await ledger.balance(tx, accounts.escrow(task.task_id));
-    if (escrowed > 0n || price > 0n) {
-      await ledger.applyMovement(tx, plan.settle({ taskId: task.task_id, requester: task.requester, proverId, escrowed, price: price > escrowed ? escrowed : price, feeBps: this.config.protocolFeeBps }), now);
-    }
-    await this.releaseStake(tx, task, now);
-  }
-
-  /** The request ended unfulfilled: the whole escrow back to its requester. Answers the amount. */
-  async refund(tx: Queryable, task: TaskRecord, now: Date): Promise<bigint> {
-    const escrowed = await ledger.balance(tx, accounts.escrow(task.task_id));
-    if (escrowed > 0n) await ledger.applyMovement(tx, plan.refund(task.task_id, task.requester, escrowed), now);
-    return escrowed;
+    return stakeProblem(await stakeOf(q, proverId), minStake, this.config);
   }
 
   // ── subscriptions ────────────────────────────────────────────────────────────────────────────────
 
   async chargeSubscription(tx: Queryable, sub: SubscriptionRecord, now: Date): Promise<void> {
     if (sub.fee > 0n) await ledger.applyMovement(tx, plan.subscriptionFee(sub.subscription_id, sub.requester, sub.fee), now);
-  }
-
-  /** One proof under a subscription: its even share of the fee to the prover. */
-  async releaseSubscriptionShare(tx: Queryable, sub: SubscriptionRecord, taskId: string, now: Date): Promise<void> {
-    const share = subscriptionShare(sub.fee, sub.quota);
-    const left = await ledger.balance(tx, accounts.subscriptionEscrow(sub.subscription_id));
-    const amount = share > left ? left : share;
-    if (amount > 0n) await ledger.applyMovement(tx, plan.subscriptionRelease({ subscriptionId: sub.subscription_id, proverId: sub.prover_id, amount, feeBps: this.config.protocolFeeBps, key: `subscription_release:${taskId}` }), now);
   }
 
   /** At the end of its period, whatever is left of a subscription's fee goes to its prover. */

@@ -1,6 +1,6 @@
 import { reputationOf, type ProverProfile, type Reputation } from '../domain/market/index.ts';
 import type { Queryable } from '../store/db.ts';
-import { listProvers, updateReputationCache, type ProverWithLoad } from '../store/provers.ts';
+import { getProver, listProvers, updateReputationCache, type ProverWithLoad } from '../store/provers.ts';
 import { listReputationEvents, type ReputationEventRecord } from '../store/reputation.ts';
 
 /** How fast old work fades: a week-old proof counts half as much as one delivered now. */
@@ -56,4 +56,57 @@ export function profileOf(p: ProverWithLoad): ProverProfile {
 export async function profilesOf(q: Queryable, ids: string[]): Promise<Map<string, ProverProfile>> {
   if (ids.length === 0) return new Map();
   return new Map((await listProvers(q, [...new Set(ids)])).map((p) => [p.prover_id, profileOf(p)]));
+}
+
+/** How often at most a prover's cached reputation is recomputed (see `ReputationTracker.refresh`). */
+const REPUTATION_REFRESH_MS = 1_000;
+
+/**
+ * Keeps provers' cached stars (read by the pull query and the auctions) current: a plan with a reputation
+ * observation marks its prover stale, and the scheduler refreshes stale provers at most once a second each.
+ * Also remembers how long each prover's proofs should take (its registration does not change).
+ */
+export class ReputationTracker {
+  /** Provers whose reputation cache is stale (a result or a timeout since). */
+  readonly #stale = new Set<string>();
+  /** When each prover's cache was last refreshed (market clock, ms). */
+  readonly #refreshedAt = new Map<string, number>();
+  readonly #expectedMs = new Map<string, number>();
+
+  constructor(readonly proofTimeoutMs: number) {}
+
+  markStale(proverId: string): void {
+    this.#stale.add(proverId);
+  }
+
+  /**
+   * Recomputes the stale provers' stars. A busy prover delivers many proofs a second: its stars are
+   * recomputed (two queries over its recent history) at most once a second, with everything since folded in.
+   */
+  async refresh(q: Queryable, now: Date): Promise<void> {
+    for (const id of this.#stale) {
+      if (now.getTime() - (this.#refreshedAt.get(id) ?? -Infinity) < REPUTATION_REFRESH_MS) continue;
+      this.#stale.delete(id);
+      this.#refreshedAt.set(id, now.getTime());
+      const p = await getProver(q, id);
+      if (p) await refreshReputation(q, id, p.seeded_reputation, now);
+    }
+    if (this.#refreshedAt.size > 10_000) this.#refreshedAt.clear();
+  }
+
+  /**
+   * How long a proof by this prover should take, for its time efficiency: its own measured proving time
+   * (1 / proving_speed) when it reported one, else a tenth of the proof timeout. Inside a transaction, pass
+   * it: PGlite's one connection is held by the transaction.
+   */
+  async expectedProofMs(q: Queryable, proverId: string): Promise<number> {
+    let ms = this.#expectedMs.get(proverId);
+    if (ms === undefined) {
+      const p = await getProver(q, proverId);
+      ms = p?.proving_speed ? Math.max(1, 1000 / p.proving_speed) : this.proofTimeoutMs / 10;
+      if (this.#expectedMs.size >= 10_000) this.#expectedMs.clear();
+      this.#expectedMs.set(proverId, ms);
+    }
+    return ms;
+  }
 }

@@ -69,3 +69,12 @@ export async function getStoredArtifact(q: Queryable, programId: string, kind: A
   if (a === undefined || a === null) return undefined;
   return kind === 'vkey' ? new TextEncoder().encode(a) : Buffer.from(a, 'base64');
 }
+
+/** The newest built-in program of this name and proof system, if installed. */
+export async function builtinProgramFor(q: Queryable, name: string, system: string): Promise<string | undefined> {
+  const rows = await q.query<{ program_id: string }>(
+    `SELECT program_id FROM programs WHERE builtin AND name = $1 AND proof_system = $2 ORDER BY created_at DESC LIMIT 1`,
+    [name, system],
+  );
+  return rows[0]?.program_id;
+}

@@ -129,3 +129,8 @@ export async function setSuspended(q: Queryable, proverId: string, reason: strin
   );
   return rows.length === 1;
 }
+
+/** The provers an address owns (or, registered unsigned in --open mode, that carry the address as their id). */
+export async function ownedBy(q: Queryable, address: string): Promise<Array<{ prover_id: string }>> {
+  return q.query<{ prover_id: string }>(`SELECT prover_id FROM provers WHERE owner = $1 OR (owner IS NULL AND prover_id = $1) ORDER BY prover_id`, [address]);
+}

@@ -6,6 +6,27 @@ import { migrate } from './migrate.ts';
 import { insertProgram } from './programs.ts';
 import * as provers from './provers.ts';
 import * as tasks from './tasks.ts';
+import { applyPlan } from './plans.ts';
+import { assigned, move, type KernelConfig } from '../domain/kernel/transitions.ts';
+import { DEFAULT_ECONOMICS } from '../domain/ledger.ts';
+import type { TaskStatus, TransitionCause } from '../domain/task.ts';
+import type { RequestChanges } from '../domain/request.ts';
+
+const KERNEL: KernelConfig = { economics: DEFAULT_ECONOMICS, maxAttempts: 3, proofTimeoutMs: 600_000 };
+
+/** A poll as the coordinator runs it: find and lock the next claimable task, then the kernel's `assigned`. */
+const pollAndClaim = (db: Db, proverId: string, now: Date) =>
+  db.transaction(async (tx) => {
+    const work = await tasks.pollForWork(tx, proverId, now);
+    if (!work || work.won) return work?.task;
+    const plan = assigned(work.task, { prover_id: proverId, price: work.task.max_price, cause: 'assigned', handed_out: true, stake: null }, KERNEL, now);
+    return (await applyPlan(tx, plan)) ? plan.next : undefined;
+  });
+
+/** One move through the kernel's plan and `applyPlan`, refused when the row changed since it was read. */
+async function moveTask(db: Queryable, seen: tasks.TaskRecord, to: TaskStatus, cause: TransitionCause, now: Date, changes: RequestChanges = {}) {
+  if (!(await applyPlan(db, move(seen, now, { to, cause, changes })))) throw new Error(`task ${seen.task_id} changed while it was being updated; retry`);
+}
 
 type Open = (t: TestContext) => Promise<Db | undefined>;
 
@@ -83,7 +104,7 @@ export function storeSuite(name: string, open: Open): void {
     await db.query(`UPDATE provers SET capacity = 10 WHERE prover_id = 'prover-a'`);
     const order: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const next = await tasks.pollAndClaim(db, 'prover-a', at(10));
+      const next = await pollAndClaim(db, 'prover-a', at(10));
       if (next) order.push(next.task_id);
     }
     assert.deepEqual(order, ['old-high', 'new-high', 'old-low']);
@@ -100,49 +121,49 @@ export function storeSuite(name: string, open: Open): void {
     await provers.markSilentProversOffline(db, at(1), at(1));
     await db.query(`UPDATE provers SET status = 'busy' WHERE prover_id = 'prover-a'`);
     await tasks.insertTask(db, task('busy-0', { created_at: at(-1) }));
-    assert.equal(await tasks.pollAndClaim(db, 'prover-a', at(5)), undefined, 'busy: nothing');
+    assert.equal(await pollAndClaim(db, 'prover-a', at(5)), undefined, 'busy: nothing');
     assert.equal((await provers.getProver(db, 'prover-a'))?.last_heartbeat_at.toISOString(), at(5).toISOString());
     await db.query(`UPDATE provers SET status = 'offline' WHERE prover_id = 'prover-a'`);
-    assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(6)))?.task_id, 'busy-0', 'an offline prover that polls is back');
+    assert.equal((await pollAndClaim(db, 'prover-a', at(6)))?.task_id, 'busy-0', 'an offline prover that polls is back');
     assert.equal((await provers.getProver(db, 'prover-a'))?.status, 'active');
-    assert.equal(await tasks.pollAndClaim(db, 'nobody', at(6)), undefined);
+    assert.equal(await pollAndClaim(db, 'nobody', at(6)), undefined);
     await db.query(`DELETE FROM events WHERE task_id = 'busy-0'`);
     await db.query(`DELETE FROM tasks WHERE task_id = 'busy-0'`);
     for (let i = 0; i < 5; i++) await tasks.insertTask(db, task(`cap-${i}`, { created_at: at(i) }));
     const got = [];
-    for (let i = 0; i < 5; i++) got.push(await tasks.pollAndClaim(db, 'prover-a', at(10)));
+    for (let i = 0; i < 5; i++) got.push(await pollAndClaim(db, 'prover-a', at(10)));
     assert.deepEqual(got.map((t) => t?.task_id), ['cap-0', 'cap-1', undefined, undefined, undefined]);
   });
 
   withDb('a prover whose proof was rejected gets the task again only when no other prover can take it', async (db) => {
     await tasks.insertTask(db, task('t1'));
     const t = (await tasks.getTask(db, 't1'))!;
-    await tasks.moveTask(db, t, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
+    await moveTask(db, t, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
     const reject = async () => {
       const held = (await tasks.getTask(db, 't1'))!;
-      await tasks.moveTask(db, held, 'pending', 'proof_rejected', at(2), { assigned_prover: null, assigned_at: null, excluded_provers: ['prover-a'], attempts: held.attempts + 1 });
+      await moveTask(db, held, 'pending', 'proof_rejected', at(2), { assigned_prover: null, assigned_at: null, excluded_provers: ['prover-a'], attempts: held.attempts + 1 });
     };
     await reject();
     // alone in the market, prover-a may try again
-    assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(3)))?.task_id, 't1');
+    assert.equal((await pollAndClaim(db, 'prover-a', at(3)))?.task_id, 't1');
     await reject();
     await provers.insertProver(db, {
       prover_id: 'prover-b', supported_levels: [1], capacity: 1, status: 'active', current_load: 0, registration: {},
       registered_at: T0, last_heartbeat_at: T0, updated_at: T0, ...PROFILE,
     });
-    assert.equal(await tasks.pollAndClaim(db, 'prover-a', at(3)), undefined, 'another prover can take it');
-    assert.equal((await tasks.pollAndClaim(db, 'prover-b', at(3)))?.task_id, 't1');
+    assert.equal(await pollAndClaim(db, 'prover-a', at(3)), undefined, 'another prover can take it');
+    assert.equal((await pollAndClaim(db, 'prover-b', at(3)))?.task_id, 't1');
     await reject();
     await provers.markSilentProversOffline(db, at(1000), at(1000));
-    assert.equal((await tasks.pollAndClaim(db, 'prover-a', at(3)))?.task_id, 't1', 'offline provers do not count');
+    assert.equal((await pollAndClaim(db, 'prover-a', at(3)))?.task_id, 't1', 'offline provers do not count');
   });
 
   withDb('moveTask refuses an illegal move and a stale read', async (db) => {
     await tasks.insertTask(db, task('t1'));
     const seen = (await tasks.getTask(db, 't1'))!;
-    await assert.rejects(tasks.moveTask(db, seen, 'completed', 'proof_verified', at(1)), /cannot go from pending to completed/);
-    await tasks.moveTask(db, seen, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
-    await assert.rejects(tasks.moveTask(db, seen, 'assigned', 'assigned', at(2)), /changed while it was being updated/);
+    await assert.rejects(moveTask(db, seen, 'completed', 'proof_verified', at(1)), /cannot go from pending to completed/);
+    await moveTask(db, seen, 'assigned', 'assigned', at(1), { assigned_prover: 'prover-a', assigned_at: at(1) });
+    await assert.rejects(moveTask(db, seen, 'assigned', 'assigned', at(2)), /changed while it was being updated/);
     const history = await tasks.listTaskEvents(db, 't1');
     assert.equal(history.length, 2);
   });
@@ -194,7 +215,7 @@ export function storeSuite(name: string, open: Open): void {
   withDb('silent provers go offline, and their held tasks are found as stuck', async (db) => {
     await tasks.insertTask(db, task('t1'));
     const t = (await tasks.getTask(db, 't1'))!;
-    await tasks.moveTask(db, t, 'assigned', 'assigned', at(100), { assigned_prover: 'prover-a', assigned_at: at(100) });
+    await moveTask(db, t, 'assigned', 'assigned', at(100), { assigned_prover: 'prover-a', assigned_at: at(100) });
     assert.deepEqual(await provers.markSilentProversOffline(db, at(-1), at(100)), []);
     assert.deepEqual(await provers.markSilentProversOffline(db, at(30), at(100)), ['prover-a']);
     const stuck = await db.transaction((tx) => tasks.lockStuckTasks(tx, at(0)));

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import { parseAmount } from '../../domain/money.ts';
 import type { AuctionActionInput } from '../auction-house.ts';
 import type { Market } from '../market.ts';
@@ -62,7 +63,7 @@ export function auctionRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const { items, now } = await market.listAuctions({ state: req.query.state ?? 'open', backend: req.query.backend, limit: req.query.limit === undefined ? 200 : Number(req.query.limit) });
+      const { items, now } = await uc.listAuctions(market, { state: req.query.state ?? 'open', backend: req.query.backend, limit: req.query.limit === undefined ? 200 : Number(req.query.limit) });
       return items.map((i) => auctionView(i.task, i.auction, now));
     },
   );
@@ -79,7 +80,7 @@ export function auctionRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const { task, auction, now } = await market.auction(req.params.request_id, req.query.round === undefined ? undefined : Number(req.query.round));
+      const { task, auction, now } = await uc.getAuction(market, req.params.request_id, req.query.round === undefined ? undefined : Number(req.query.round));
       return auctionView(task, auction, now);
     },
   );
@@ -95,9 +96,7 @@ export function auctionRoutes(app: FastifyInstance, market: Market): void {
       { schema: { summary, tags: ['auctions'], params, body, response: { 200: accepted, ...errors } } },
       async (req) => {
         const input = toInput(req.body as B);
-        // only the prover's owner or one of its live submitters acts for it
-        await market.authorizeProver({ signer: req.signer }, input.prover_id);
-        return market.auctions.act(req.params.request_id, input);
+        return uc.placeBid(market, req.params.request_id, input, { signer: req.signer });
       },
     );
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import { participantId } from '../../domain/auth.ts';
 import { invalid } from '../../domain/errors.ts';
 import { parseAmount } from '../../domain/money.ts';
@@ -37,7 +38,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const who = market.actor({ signer: req.signer }, participant(req.body.address), 'address');
+      const who = market.access.actor({ signer: req.signer }, participant(req.body.address), 'address');
       await economy.deposit(who, parseAmount(req.body.amount, 'amount'));
       return economy.account(who);
     },
@@ -73,7 +74,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const who = market.actor({ signer: req.signer }, participant(req.body.address), 'address');
+      const who = market.access.actor({ signer: req.signer }, participant(req.body.address), 'address');
       await economy.withdraw(who, parseAmount(req.body.amount, 'amount'), req.body.prover_id, req.signer);
       return economy.account(who);
     },
@@ -97,7 +98,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
     {
       schema: { summary: 'Stake collateral for a prover (its owner, from its balance)', tags: ['stake'], params: proverParams, body: amountBody(), response: { 200: anyObject, ...errors } },
     },
-    async (req) => economy.stake(req.params.prover_id, market.ownerActor({ signer: req.signer }), parseAmount(req.body.amount, 'amount')),
+    async (req) => economy.stake(req.params.prover_id, market.access.ownerActor({ signer: req.signer }), parseAmount(req.body.amount, 'amount')),
   );
 
   app.post<{ Params: { prover_id: string }; Body: { amount: string | number } }>(
@@ -111,14 +112,14 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: anyObject, ...errors },
       },
     },
-    async (req) => economy.unstake(req.params.prover_id, market.ownerActor({ signer: req.signer }), parseAmount(req.body.amount, 'amount')),
+    async (req) => economy.unstake(req.params.prover_id, market.access.ownerActor({ signer: req.signer }), parseAmount(req.body.amount, 'amount')),
   );
 
   app.get<{ Params: { prover_id: string } }>(
     '/v1/provers/:prover_id/stake',
     { schema: { summary: 'A prover\'s stake: free, locked (per request), unstaking, earnings', tags: ['stake'], params: proverParams, response: { 200: anyObject, ...errors } } },
     async (req) => {
-      await market.prover(req.params.prover_id);
+      await uc.getProverView(market, req.params.prover_id);
       return economy.stakeView(req.params.prover_id);
     },
   );
@@ -134,7 +135,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const t = await market.cancelRequest(req.params.request_id, { signer: req.signer });
+      const t = await uc.cancelRequest(market, req.params.request_id, { signer: req.signer });
       return { request_id: t.task_id, status: t.status, ledger: await ledger.movementsFor(market.db, 'request', t.task_id) };
     },
   );
@@ -150,7 +151,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      await market.request(req.params.request_id);
+      await uc.getRequest(market, req.params.request_id);
       return { request_id: req.params.request_id, movements: await ledger.movementsFor(market.db, 'request', req.params.request_id) };
     },
   );
@@ -168,7 +169,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
         },
       },
       async (req) => {
-        const p = await market.setSuspended(req.params.prover_id, action === 'suspend', req.body.reason, { signer: req.signer });
+        const p = await uc.setSuspended(market, req.params.prover_id, action === 'suspend', req.body.reason, { signer: req.signer });
         return { prover_id: p.prover_id, status: p.status, suspended_reason: p.suspended_reason };
       },
     );
@@ -198,7 +199,7 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: anyObject, ...errors },
       },
     },
-    async (req) => slashView(await market.reverseSlash(req.params.slash_id, req.body.reason, { signer: req.signer })),
+    async (req) => slashView(await uc.reverseSlash(market, req.params.slash_id, req.body.reason, { signer: req.signer })),
   );
 
   app.get(

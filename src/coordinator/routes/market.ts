@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import type { Market } from '../market.ts';
 import { subscriptionView, wire } from '../market-views.ts';
 import { errors, id } from '../schemas.ts';
@@ -78,7 +79,7 @@ export function marketRoutes(app: FastifyInstance, market: Market): void {
         },
       },
     },
-    async (req) => wire(await market.orderBook(req.query.backend)),
+    async (req) => wire(await uc.getOrderBook(market, req.query.backend)),
   );
 
   app.post<{ Body: { requester: string; prover_id: string; period: 'monthly' | 'annual' } }>(
@@ -96,7 +97,7 @@ export function marketRoutes(app: FastifyInstance, market: Market): void {
         response: { 201: subscription, ...errors },
       },
     },
-    async (req, reply) => reply.code(201).send(subscriptionView(await market.subscribe(req.body, { signer: req.signer }))),
+    async (req, reply) => reply.code(201).send(subscriptionView(await uc.subscribe(market, req.body, { signer: req.signer }))),
   );
 
   app.get<{ Params: { subscription_id: string } }>(
@@ -109,6 +110,6 @@ export function marketRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: subscription, ...errors },
       },
     },
-    async (req) => subscriptionView(await market.subscription(req.params.subscription_id)),
+    async (req) => subscriptionView(await uc.getSubscription(market, req.params.subscription_id)),
   );
 }

@@ -19,7 +19,7 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
 
   app.get<{ Params: { program_id: string } }>('/programs/:program_id', {
     schema: { summary: 'Describe a program', tags: ['programs'], params: programIdParams, response: { 200: programView, ...errors } },
-  }, async (req) => programViewOf(await market.program(req.params.program_id)));
+  }, async (req) => programViewOf(await market.programs.get(req.params.program_id)));
 
   app.get<{ Params: { program_id: string; kind: ArtifactKind } }>('/programs/:program_id/artifacts/:kind', {
     schema: {
@@ -33,7 +33,7 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
       },
     },
   }, async (req, reply) => {
-    const bytes = await market.artifact(req.params.program_id, req.params.kind);
+    const bytes = await market.programs.artifact(req.params.program_id, req.params.kind);
     reply.header('content-type', req.params.kind === 'vkey' ? 'application/json' : 'application/octet-stream');
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));

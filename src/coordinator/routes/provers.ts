@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import type { ProverStatus } from '../../store/provers.ts';
-import type { Market, RegisterProverInput } from '../market.ts';
+import type { Market } from '../market.ts';
+import type { RegisterProverParameters as RegisterProverInput } from '../usecases/register-prover.ts';
 import { REPUTATION_HALF_LIFE_MS } from '../reputation.ts';
 import { proverView as proverViewOf } from '../views.ts';
 import { sendJsonString } from './tasks.ts';
@@ -48,7 +50,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: { type: 'array', items: proverView }, ...errors },
       },
     },
-    async () => (await market.listProvers()).map((p) => proverViewOf(p, p.active_tasks)),
+    async () => (await uc.listProvers(market)).map((p) => proverViewOf(p, p.active_tasks)),
   );
 
   app.post<{ Body: RegisterProverInput }>(
@@ -81,7 +83,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: { type: 'string', description: 'The prover id' }, ...errors },
       },
     },
-    async (req, reply) => sendJsonString(reply, await market.registerProver(req.body, { signer: req.signer })),
+    async (req, reply) => sendJsonString(reply, await uc.registerProver(market, req.body, { signer: req.signer })),
   );
 
   app.post<{ Body: { prover_id: string; status?: ProverStatus; current_load?: number } }>(
@@ -105,7 +107,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const p = await market.heartbeat(req.body.prover_id, req.body.status, req.body.current_load, { signer: req.signer });
+      const p = await uc.heartbeat(market, req.body.prover_id, req.body.status, req.body.current_load, { signer: req.signer });
       return { prover_id: p.prover_id, status: p.status, last_heartbeat: p.last_heartbeat_at.toISOString() };
     },
   );
@@ -132,7 +134,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req) => {
       const q = req.query;
-      const list = await market.findProvers({
+      const list = await uc.findProvers(market, {
         backend: q.backend,
         max_price: q.max_price === undefined ? undefined : parseAmount(q.max_price, 'max_price'),
         min_reputation: q.min_reputation === undefined ? undefined : starsParam(q.min_reputation),
@@ -153,7 +155,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: profile, ...errors },
       },
     },
-    async (req) => proverProfileView(await market.prover(req.params.prover_id)),
+    async (req) => proverProfileView(await uc.getProverView(market, req.params.prover_id)),
   );
 
   app.get<{ Params: { prover_id: string } }>(
@@ -201,7 +203,7 @@ export function proverRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const r = await market.reputation(req.params.prover_id);
+      const r = await uc.getReputation(market, req.params.prover_id);
       return { ...r, half_life_ms: REPUTATION_HALF_LIFE_MS, history: r.history.map((h) => ({ ...h, at: h.at.toISOString() })) };
     },
   );

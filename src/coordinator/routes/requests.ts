@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import { invalid } from '../../domain/errors.ts';
 import { parseAmount } from '../../domain/money.ts';
-import { PRIORITIES, type Market, type SubmitRequestInput } from '../market.ts';
+import { PRIORITIES, type Market } from '../market.ts';
+import type { SubmitRequestParameters as SubmitRequestInput } from '../usecases/submit-request.ts';
 import { requestView } from '../market-views.ts';
 import { amount, errors, id } from '../schemas.ts';
 
@@ -121,7 +123,7 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req, reply) => {
       const b = req.body;
-      const id = await market.submitRequest({
+      const id = await uc.submitRequest(market, {
         request_id: b.request_id,
         requester: b.requester,
         program_id: b.program_id,
@@ -139,7 +141,7 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
         on_exhausted: b.on_exhausted ?? 'error',
         min_stake: parseAmount(b.min_stake ?? '0', 'min_stake'),
       }, { signer: req.signer });
-      const r = await market.request(id);
+      const r = await uc.getRequest(market, id);
       return reply.code(201).send(requestView(r.task, r.auction, r.history, r.now));
     },
   );
@@ -155,7 +157,7 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const r = await market.request(req.params.request_id);
+      const r = await uc.getRequest(market, req.params.request_id);
       return requestView(r.task, r.auction, r.history, r.now);
     },
   );

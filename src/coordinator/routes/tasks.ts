@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import { parseAmount } from '../../domain/money.ts';
 import { notFound } from '../../domain/errors.ts';
 import { decodeProof } from '../../proofs/envelope.ts';
@@ -36,7 +37,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req, reply) => {
       const b = req.body;
-      const taskId = await market.submitTask({
+      const taskId = await uc.submitTask(market, {
         task_id: b.task_id,
         privacy_level: b.privacy_level,
         circuit_data: b.circuit_data,
@@ -59,7 +60,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const { task, history } = await market.taskStatus(req.params.task_id);
+      const { task, history } = await uc.getTaskStatus(market, req.params.task_id);
       return taskStatusView(task, history);
     },
   );
@@ -75,9 +76,9 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const task = await market.assignNext(req.params.prover_id, { signer: req.signer });
+      const task = await uc.pollTask(market, { prover_id: req.params.prover_id }, { signer: req.signer });
       if (!task) return null;
-      const program = await market.program(task.program_id);
+      const program = await market.programs.get(task.program_id);
       return assignedTaskView(task, program, encodingOf(program.input_encoding).circuitInput(task.circuit_data));
     },
   );
@@ -111,7 +112,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
         },
       },
     },
-    async (req) => market.submitResult(req.body, { signer: req.signer }),
+    async (req) => uc.submitResult(market, req.body, { signer: req.signer }),
   );
 
   app.post<{ Params: { task_id: string }; Body: { prover_id: string } }>(
@@ -126,8 +127,8 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      await market.startTask(req.params.task_id, req.body.prover_id, { signer: req.signer });
-      const { task, history } = await market.taskStatus(req.params.task_id);
+      await uc.startTask(market, { task_id: req.params.task_id, prover_id: req.body.prover_id }, { signer: req.signer });
+      const { task, history } = await uc.getTaskStatus(market, req.params.task_id);
       return taskStatusView(task, history);
     },
   );
@@ -144,8 +145,8 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      await market.releaseTask(req.params.task_id, req.body.prover_id, { signer: req.signer });
-      const { task, history } = await market.taskStatus(req.params.task_id);
+      await uc.releaseTask(market, { task_id: req.params.task_id, prover_id: req.body.prover_id }, { signer: req.signer });
+      const { task, history } = await uc.getTaskStatus(market, req.params.task_id);
       return taskStatusView(task, history);
     },
   );
@@ -196,7 +197,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const { task } = await market.taskStatus(req.params.task_id);
+      const { task } = await uc.getTaskStatus(market, req.params.task_id);
       const pass = (await listProofs(market.db, task.task_id)).find((p) => p.verification_result === 'Pass');
       const decoded = pass && decodeProof(pass.proof, market.verifier.backends.names());
       if (!pass || !decoded?.ok) throw notFound('proof_not_found', `task "${task.task_id}" is ${task.status}: no proof of it has passed verification`);
@@ -249,7 +250,7 @@ export function taskRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const { task, history } = await market.taskStatus(req.params.task_id);
+      const { task, history } = await uc.getTaskStatus(market, req.params.task_id);
       const proofs = await listProofs(market.db, task.task_id);
       return {
         ...taskStatusView(task, history),
