@@ -9,3 +9,4 @@ export * from './auction.ts';
 export * from './reauction.ts';
 export * from './reputation.ts';
 export * from './orderbook.ts';
+export * from './claim.ts';
