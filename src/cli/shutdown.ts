@@ -1,3 +1,8 @@
+import { terminateCurves } from '../proofs/curves.ts';
+
+// Re-exported for the CLI's and the tests' existing imports; it lives with the proofs.
+export { terminateCurves };
+
 /**
  * Resolves after the first SIGINT/SIGTERM, once `cleanup` has finished; a second signal exits at once.
  * snarkjs keeps worker threads alive until its curve is terminated, so that is done last.
@@ -19,10 +24,4 @@ export function onShutdown(cleanup: () => Promise<void>): Promise<void> {
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);
   });
-}
-
-export async function terminateCurves(): Promise<void> {
-  const g = globalThis as { curve_bn128?: { terminate(): Promise<void> } };
-  await g.curve_bn128?.terminate();
-  delete g.curve_bn128;
 }

@@ -1,5 +1,5 @@
 // Pure: no Node-only imports, so the SDK (and the dashboard) can use it.
-import type { BackendName, ProofSystem } from '../store/programs.ts';
+import type { BackendName, ProofSystem } from '../domain/programs.ts';
 
 /** The snarkjs systems, built in everywhere. External backends' names come from the backend registry. */
 export const PROOF_SYSTEMS: readonly ProofSystem[] = ['groth16', 'plonk', 'fflonk'];

@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { terminateCurves } from '../cli/shutdown.ts';
+import { terminateCurves } from './curves.ts';
 import { MarketError } from '../domain/errors.ts';
 import { loadBackends } from './backends/registry.ts';
 import { builtinArtifactUrl, systemOfVkey, validateArtifacts, withBackend } from './programs.ts';

@@ -5,7 +5,7 @@ import { DATA_COMMITMENT_MAX_BYTES, dataCommitmentInput, dataCommitmentWasm } fr
 import { rangeProofInput, rangeProofPublicSignals } from './builtin/range-proof.ts';
 import { invalid } from '../domain/errors.ts';
 import { isSnarkjsSystem, type BackendRegistry } from './backends/registry.ts';
-import type { BackendName, ProgramArtifacts, ProgramRecord, ProofSystem } from '../store/programs.ts';
+import type { BackendName, ProgramArtifacts, ProgramRecord, ProofSystem } from '../domain/programs.ts';
 
 /**
  * A program's id is the hash of its artifacts, so a prover can check what it downloaded:

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { WorkerPool, WorkerError } from './worker-pool.ts';
-import type { BackendName } from '../store/programs.ts';
+import type { BackendName } from '../domain/programs.ts';
 import { decodeProof } from './envelope.ts';
 import { isSnarkjsSystem, loadBackends, type BackendRegistry, type SnarkjsSystem } from './backends/registry.ts';
 import { externalVerify, Limiter } from './backends/external.ts';

@@ -207,13 +207,14 @@ function risingParams(a: AuctionView): { opened_at: Date; min_price: bigint; max
   return { opened_at: new Date(a.opened_at), min_price: min, max_price: max, ramp_start_ms: start, ramp_period_ms: period };
 }
 
+const skip = (reason: SkipReason, detail?: string): BidDecision => ({ action: 'skip', reason, ...(detail !== undefined ? { detail } : {}) });
+
 /** The decision for one auction at `now`. See the rules in this module's comment. */
 export function decideBid(auction: AuctionView, state: BidderState, now: Date, ctx: BidContext): BidDecision {
   const t = now.getTime();
   const own = ctx.own ?? {};
   const bidCloses = new Date(auction.bid_closes_at).getTime();
   const revealCloses = auction.reveal_closes_at === null ? null : new Date(auction.reveal_closes_at).getTime();
-  const skip = (reason: SkipReason, detail?: string): BidDecision => ({ action: 'skip', reason, ...(detail !== undefined ? { detail } : {}) });
 
   // 1. closed
   const lastChance = auction.mechanism === 'sealed' ? (revealCloses ?? bidCloses) : bidCloses;
@@ -263,6 +264,24 @@ export function decideBid(auction: AuctionView, state: BidderState, now: Date, c
   const tooLate = (start: number) => deadline !== null && start + need > deadline;
 
   // 11. the mechanism's action
+  return mechanismAction(auction, state, now, ctx, { fee, target, need, tooLate });
+}
+
+/** What decideBid has worked out by rule 11: the fee, the target price, the time a proof needs, the deadline rule. */
+interface Priced {
+  fee: bigint;
+  target: bigint;
+  need: number;
+  /** True when work starting at `start` (epoch ms) would end after the request's deadline. */
+  tooLate: (start: number) => boolean;
+}
+
+/** Rules 10 and 11 for the auction's mechanism. */
+function mechanismAction(auction: AuctionView, state: BidderState, now: Date, ctx: BidContext, p: Priced): BidDecision {
+  const t = now.getTime();
+  const { fee, need, tooLate } = p;
+  const bidCloses = new Date(auction.bid_closes_at).getTime();
+  const revealCloses = auction.reveal_closes_at === null ? null : new Date(auction.reveal_closes_at).getTime();
   switch (auction.mechanism) {
     case 'fixed':
       if (tooLate(t)) return skip('deadline_too_close', `needs ${need} ms`);
@@ -275,29 +294,34 @@ export function decideBid(auction: AuctionView, state: BidderState, now: Date, c
       const nonce = hex(ctx.randomBytes(NONCE_BYTES));
       return { action: 'commit', fee, nonce, commitment: sealedCommitment({ request_id: auction.request_id, prover_id: state.prover_id, fee, nonce }) };
     }
-    case 'rising': {
-      const lockTimeout = auction.spec.lock_timeout_ms;
-      if (typeof lockTimeout === 'number' && need > lockTimeout) return skip('deadline_too_close', `needs ${need} ms, the lock lasts ${lockTimeout} ms`);
-      const curve = risingParams(auction);
-      let price: bigint | null;
-      let reachesAt: number | null;
-      if (curve) {
-        price = risingPrice({ min_price: curve.min_price, max_price: curve.max_price, ramp_start: new Date(curve.opened_at.getTime() + curve.ramp_start_ms), ramp_period_ms: curve.ramp_period_ms }, now);
-        reachesAt = risingReachesAt(curve, target)?.getTime() ?? null;
-      } else {
-        // No ramp in the view: only the price it reports, and no way to know when the target comes.
-        price = money(auction.current_price);
-        reachesAt = null;
-      }
-      if (price !== null && price >= target) {
-        if (tooLate(t)) return skip('deadline_too_close', `needs ${need} ms`);
-        return { action: 'lock', price };
-      }
-      if (reachesAt === null) return skip('price_below_cost', `the current price ${price ?? '?'} is below the target ${target}`);
-      if (reachesAt >= bidCloses) return skip('target_after_window', `the price reaches ${target} only after the bid window`);
-      if (tooLate(reachesAt)) return skip('deadline_too_close', `needs ${need} ms after the price reaches the target`);
-      return { action: 'wait', until: new Date(Math.max(reachesAt, t + 1)), reason: 'price_below_target' };
-    }
+    case 'rising':
+      return risingAction(auction, now, bidCloses, p);
   }
   return skip('phase_closed', `unknown mechanism ${JSON.stringify(auction.mechanism)}`);
+}
+
+/** A `rising` auction: lock once the price has reached the target, else wait for the instant it does. */
+function risingAction(auction: AuctionView, now: Date, bidCloses: number, { target, need, tooLate }: Priced): BidDecision {
+  const t = now.getTime();
+  const lockTimeout = auction.spec.lock_timeout_ms;
+  if (typeof lockTimeout === 'number' && need > lockTimeout) return skip('deadline_too_close', `needs ${need} ms, the lock lasts ${lockTimeout} ms`);
+  const curve = risingParams(auction);
+  let price: bigint | null;
+  let reachesAt: number | null;
+  if (curve) {
+    price = risingPrice({ min_price: curve.min_price, max_price: curve.max_price, ramp_start: new Date(curve.opened_at.getTime() + curve.ramp_start_ms), ramp_period_ms: curve.ramp_period_ms }, now);
+    reachesAt = risingReachesAt(curve, target)?.getTime() ?? null;
+  } else {
+    // No ramp in the view: only the price it reports, and no way to know when the target comes.
+    price = money(auction.current_price);
+    reachesAt = null;
+  }
+  if (price !== null && price >= target) {
+    if (tooLate(t)) return skip('deadline_too_close', `needs ${need} ms`);
+    return { action: 'lock', price };
+  }
+  if (reachesAt === null) return skip('price_below_cost', `the current price ${price ?? '?'} is below the target ${target}`);
+  if (reachesAt >= bidCloses) return skip('target_after_window', `the price reaches ${target} only after the bid window`);
+  if (tooLate(reachesAt)) return skip('deadline_too_close', `needs ${need} ms after the price reaches the target`);
+  return { action: 'wait', until: new Date(Math.max(reachesAt, t + 1)), reason: 'price_below_target' };
 }

@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
-import { terminateCurves } from '../cli/shutdown.ts';
+import { terminateCurves } from '../proofs/curves.ts';
 import { rangeProofInput } from '../proofs/builtin/range-proof.ts';
 import { corruptProof } from './faulty.ts';
 

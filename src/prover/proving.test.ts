@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
-import { terminateCurves } from '../cli/shutdown.ts';
+import { terminateCurves } from '../proofs/curves.ts';
 import { dataCommitmentInput } from '../proofs/builtin/data-commitment.ts';
 import { rangeProofInput } from '../proofs/builtin/range-proof.ts';
 import { loadBackends } from '../proofs/backends/registry.ts';

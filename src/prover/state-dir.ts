@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
-import { keyFileOf, readKeyFile, writeKeyFile } from '../cli/keys.ts';
+import { keyFileOf, readKeyFile, writeKeyFile } from '../keys/key-file.ts';
 import { privateKeySigner, type Signer } from '../sdk/signer.ts';
 
 /**

@@ -1,32 +1,8 @@
+import type { ProgramArtifacts, ProgramRecord } from '../domain/programs.ts';
 import type { Queryable } from './db.ts';
 
-/** The snarkjs systems, built in. */
-export type ProofSystem = 'groth16' | 'plonk' | 'fflonk';
-
-/** A program's backend: a snarkjs ProofSystem or an external backend the registry knows (src/proofs/backends). */
-export type BackendName = string;
-
-export interface ProgramRecord {
-  program_id: string;
-  name: string;
-  proof_system: BackendName;
-  /** How a task's `circuit_data` bytes become circuit inputs: a built-in encoder's name, or `json`. */
-  input_encoding: string;
-  description: string;
-  max_input_bytes: number | null;
-  builtin: boolean;
-  vkey: unknown;
-  wasm_sha256: string;
-  zkey_sha256: string;
-  vkey_sha256: string;
-  created_at: Date;
-}
-
-export interface ProgramArtifacts {
-  wasm: Uint8Array;
-  zkey: Uint8Array;
-  vkey: unknown;
-}
+// The program types are the domain's; re-exported for the store's importers.
+export type { BackendName, ProgramArtifacts, ProgramRecord, ProofSystem } from '../domain/programs.ts';
 
 const COLUMNS = `program_id, name, proof_system, input_encoding, description, max_input_bytes, builtin, vkey,
   wasm_sha256, zkey_sha256, vkey_sha256, created_at`;

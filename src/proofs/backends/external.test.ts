@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
-import { terminateCurves } from '../../cli/shutdown.ts';
+import { terminateCurves } from '../curves.ts';
 import { dataCommitment, dataCommitmentInput } from '../builtin/data-commitment.ts';
 import { rangeProofInput } from '../builtin/range-proof.ts';
 import { builtinArtifactUrl, withBackend } from '../programs.ts';
