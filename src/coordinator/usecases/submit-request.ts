@@ -78,35 +78,7 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
     ...(input.subscription_id ? { subscription_id: input.subscription_id, on_exhausted: input.on_exhausted } : {}),
   };
   const requestHash = hashOf({ ...input, input: Buffer.from(input.input).toString('base64'), request_id: requestId, max_price: input.max_price.toString(), min_stake: input.min_stake.toString() });
-  const record: RequestRecord = {
-    task_id: requestId,
-    privacy_level: input.privacy_level,
-    circuit_data: input.input,
-    reward_amount: input.max_price,
-    requester,
-    priority: input.priority,
-    program_id: program.program_id,
-    expected_public_signals: await deps.programs.expectedSignals(program, input.input),
-    status: 'pending',
-    assigned_prover: null,
-    assigned_at: null,
-    attempts: 0,
-    excluded_provers: [],
-    deadline,
-    request_hash: requestHash,
-    created_at: now,
-    updated_at: now,
-    backend: input.backend,
-    mechanism: auction.mechanism,
-    max_price: input.max_price,
-    min_reputation: input.min_reputation,
-    allow_list: input.allow_list ?? null,
-    terms: stored as unknown as Record<string, unknown>,
-    price: null,
-    handed_out: true,
-    round: 0,
-    min_stake: input.min_stake,
-  };
+  const record = newRequest(input, { requestId, requester, program_id: program.program_id, expected: await deps.programs.expectedSignals(program, input.input), deadline, requestHash, stored, now });
   const inserted = await deps.db.transaction(async (tx) => {
     if (input.subscription_id) {
       const sub = await subscriptionFor(tx, input, now);
@@ -130,6 +102,42 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
     deps.metrics.tasksSubmitted.inc();
   }
   return requestId;
+}
+
+/** The new request's row, pending, from its validated parts. */
+function newRequest(
+  input: SubmitRequestParameters,
+  r: { requestId: string; requester: string; program_id: string; expected: string[]; deadline: Date; requestHash: string; stored: StoredTerms; now: Date },
+): RequestRecord {
+  return {
+    task_id: r.requestId,
+    privacy_level: input.privacy_level,
+    circuit_data: input.input,
+    reward_amount: input.max_price,
+    requester: r.requester,
+    priority: input.priority,
+    program_id: r.program_id,
+    expected_public_signals: r.expected,
+    status: 'pending',
+    assigned_prover: null,
+    assigned_at: null,
+    attempts: 0,
+    excluded_provers: [],
+    deadline: r.deadline,
+    request_hash: r.requestHash,
+    created_at: r.now,
+    updated_at: r.now,
+    backend: input.backend,
+    mechanism: input.auction.mechanism,
+    max_price: input.max_price,
+    min_reputation: input.min_reputation,
+    allow_list: input.allow_list ?? null,
+    terms: r.stored as unknown as Record<string, unknown>,
+    price: null,
+    handed_out: true,
+    round: 0,
+    min_stake: input.min_stake,
+  };
 }
 
 function reauctionPolicy(input: SubmitRequestParameters): StoredTerms['reauction'] {
