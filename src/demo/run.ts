@@ -68,82 +68,118 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
   try {
     print(`coordinator   ${url}  (store: ${coordinator.db.kind}, ${join(o.dataDir, 'db')}; API docs at ${url}/docs)`);
     print(`              dev mode (--open, loopback only): unsigned seed calls are accepted; the demo's parties all sign theirs`);
-    const names = new Map<string, string>();
-    let rejected = 0;
-    for (const [i, spec] of demoProvers(o.provers, o.faultyProvers).entries()) {
-      const node = new ProverNode({
-        coordinator_url: url,
-        state_dir: join(o.dataDir, 'provers', `prover-${i + 1}`),
-        name: spec.name,
-        max_concurrent_proofs: spec.capacity,
-        supported_privacy_levels: spec.levels,
-        faulty_rate: spec.faulty ? o.faultyRate : 0,
-        heartbeat_interval: 1,
-        poll_interval: 0.2,
-      });
-      node.on('rejected', () => rejected++);
-      await node.start();
-      provers.push(node);
-      names.set(node.nodeId ?? spec.name, spec.name);
-      const levels = spec.levels.length ? spec.levels.join(',') : 'all';
-      print(`prover        ${spec.name.padEnd(24)} capacity ${spec.capacity}  levels ${levels}${spec.faulty ? `  (corrupts ${Math.round(o.faultyRate * 100)}% of its proofs)` : ''}`);
-    }
-
-    // The requester signs with its own key, and deposits what its workload can cost before submitting it:
-    // each task's reward is escrowed when it is made.
-    const requesterKey = loadOrCreateKey(join(o.dataDir, 'requester-key.json'));
-    const requester = new ProofMarketClient({ baseUrl: url, signer: requesterKey });
-    const workload = demoWorkload(o.requests, seededRandom(42)).map((t) => ({ ...t, requester: requesterKey.address }));
-    const budget = workload.reduce((sum, t) => sum + BigInt(t.reward_amount), 0n);
-    await requester.deposit(budget.toString());
-    print(`requester     ${requesterKey.address} deposited ${budget} (base units), escrowed task by task`);
-    const started = Date.now();
-    const ids: string[] = [];
-    for (const task of workload) ids.push(await requester.submitTask(task));
-    print(`requester     submitted ${ids.length} tasks over ${new Set(workload.map((w) => w.privacy_level)).size} privacy levels (every built-in program and proof system)\n`);
-
-    const tty = Boolean(o.out.isTTY);
-    let lastLine = '';
-    let lastPrint = 0;
-    for (;;) {
-      const tasks = (await requester.listTasks({ limit: 1000 })).filter((t) => ids.includes(t.task_id));
-      const p = progressOf(tasks, rejected);
-      const done = p.verified + p.failed === ids.length;
-      const line = renderProgress(p, ids.length, Date.now() - started);
-      // On a terminal, redraw one line; otherwise print a line when something changed, at most every 2 s.
-      if (tty) o.out.write(`\r\x1b[2K${line}`);
-      else if (done || (line.replace(/\s[\d.]+ s$/, '') !== lastLine && Date.now() - lastPrint > 2_000)) {
-        print(line);
-        lastLine = line.replace(/\s[\d.]+ s$/, '');
-        lastPrint = Date.now();
-      }
-      if (done) break;
-      if (Date.now() - started > o.timeoutMs) {
-        if (tty) o.out.write('\n');
-        print(`timed out after ${o.timeoutMs / 1000} s with ${ids.length - p.verified - p.failed} tasks unfinished`);
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    if (tty) o.out.write('\n');
+    const { names, rejected } = await startProvers(o, url, provers, print);
+    const work = await submitWorkload(o, url, print);
+    await awaitWorkload(o, work, rejected, print);
     const details: TaskDetail[] = [];
-    for (const id of ids) details.push(await requester.getTask(id));
-    const finished = Math.max(...details.flatMap((d) => d.history ?? []).map((h) => Date.parse(h.at)), started);
-    const summary = summarize(details, names, started, finished);
+    for (const id of work.ids) details.push(await work.requester.getTask(id));
+    const finished = Math.max(...details.flatMap((d) => d.history ?? []).map((h) => Date.parse(h.at)), work.started);
+    const summary = summarize(details, names, work.started, finished);
     print(renderSummary(summary));
-    // The money, from the ledger: only verified proofs were paid; the rest of the escrow came back.
-    const left = BigInt((await requester.account(requesterKey.address)).balance);
-    const earned: string[] = [];
-    let earnings = 0n;
-    for (const node of provers) {
-      const e = BigInt((await requester.stakeOf(node.nodeId!)).earnings);
-      earnings += e;
-      earned.push(`${names.get(node.nodeId!) ?? node.nodeId} ${e}`);
-    }
-    print(`money         requester paid ${budget - left} of its ${budget} deposit (the rest refunded or unspent); provers earned ${earnings} (${earned.join(', ')}); protocol fees ${budget - left - earnings}`);
+    await printMoney(work, provers, names, print);
     return { coordinator, url, provers, summary, stopProvers, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+type Print = (line: string) => void;
+
+/**
+ * Starts the demo's prover nodes one by one, adding each to `provers` as it starts (so a failure still stops
+ * those already running). Returns their display names by node id, and how many of their proofs were rejected so far.
+ */
+async function startProvers(o: DemoOptions, url: string, provers: ProverNode[], print: Print): Promise<{ names: Map<string, string>; rejected: () => number }> {
+  const names = new Map<string, string>();
+  let rejected = 0;
+  for (const [i, spec] of demoProvers(o.provers, o.faultyProvers).entries()) {
+    const node = new ProverNode({
+      coordinator_url: url,
+      state_dir: join(o.dataDir, 'provers', `prover-${i + 1}`),
+      name: spec.name,
+      max_concurrent_proofs: spec.capacity,
+      supported_privacy_levels: spec.levels,
+      faulty_rate: spec.faulty ? o.faultyRate : 0,
+      heartbeat_interval: 1,
+      poll_interval: 0.2,
+    });
+    node.on('rejected', () => rejected++);
+    await node.start();
+    provers.push(node);
+    names.set(node.nodeId ?? spec.name, spec.name);
+    const levels = spec.levels.length ? spec.levels.join(',') : 'all';
+    print(`prover        ${spec.name.padEnd(24)} capacity ${spec.capacity}  levels ${levels}${spec.faulty ? `  (corrupts ${Math.round(o.faultyRate * 100)}% of its proofs)` : ''}`);
+  }
+  return { names, rejected: () => rejected };
+}
+
+/** The requester's side of the demo: its key and client, what it deposited, and the tasks it submitted. */
+interface SubmittedWork {
+  requesterKey: ReturnType<typeof loadOrCreateKey>;
+  requester: ProofMarketClient;
+  budget: bigint;
+  ids: string[];
+  started: number;
+}
+
+/**
+ * The requester signs with its own key, and deposits what its workload can cost before submitting it:
+ * each task's reward is escrowed when it is made.
+ */
+async function submitWorkload(o: DemoOptions, url: string, print: Print): Promise<SubmittedWork> {
+  const requesterKey = loadOrCreateKey(join(o.dataDir, 'requester-key.json'));
+  const requester = new ProofMarketClient({ baseUrl: url, signer: requesterKey });
+  const workload = demoWorkload(o.requests, seededRandom(42)).map((t) => ({ ...t, requester: requesterKey.address }));
+  const budget = workload.reduce((sum, t) => sum + BigInt(t.reward_amount), 0n);
+  await requester.deposit(budget.toString());
+  print(`requester     ${requesterKey.address} deposited ${budget} (base units), escrowed task by task`);
+  const started = Date.now();
+  const ids: string[] = [];
+  for (const task of workload) ids.push(await requester.submitTask(task));
+  print(`requester     submitted ${ids.length} tasks over ${new Set(workload.map((w) => w.privacy_level)).size} privacy levels (every built-in program and proof system)\n`);
+  return { requesterKey, requester, budget, ids, started };
+}
+
+/** Polls the submitted tasks and shows progress until all are verified or failed, or the demo times out. */
+async function awaitWorkload(o: DemoOptions, work: SubmittedWork, rejected: () => number, print: Print): Promise<void> {
+  const { requester, ids, started } = work;
+  const tty = Boolean(o.out.isTTY);
+  let lastLine = '';
+  let lastPrint = 0;
+  for (;;) {
+    const tasks = (await requester.listTasks({ limit: 1000 })).filter((t) => ids.includes(t.task_id));
+    const p = progressOf(tasks, rejected());
+    const done = p.verified + p.failed === ids.length;
+    const line = renderProgress(p, ids.length, Date.now() - started);
+    // On a terminal, redraw one line; otherwise print a line when something changed, at most every 2 s.
+    if (tty) o.out.write(`\r\x1b[2K${line}`);
+    else if (done || (line.replace(/\s[\d.]+ s$/, '') !== lastLine && Date.now() - lastPrint > 2_000)) {
+      print(line);
+      lastLine = line.replace(/\s[\d.]+ s$/, '');
+      lastPrint = Date.now();
+    }
+    if (done) break;
+    if (Date.now() - started > o.timeoutMs) {
+      if (tty) o.out.write('\n');
+      print(`timed out after ${o.timeoutMs / 1000} s with ${ids.length - p.verified - p.failed} tasks unfinished`);
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  if (tty) o.out.write('\n');
+}
+
+/** The money, from the ledger: only verified proofs were paid; the rest of the escrow came back. */
+async function printMoney(work: SubmittedWork, provers: readonly ProverNode[], names: Map<string, string>, print: Print): Promise<void> {
+  const { requester, requesterKey, budget } = work;
+  const left = BigInt((await requester.account(requesterKey.address)).balance);
+  const earned: string[] = [];
+  let earnings = 0n;
+  for (const node of provers) {
+    const e = BigInt((await requester.stakeOf(node.nodeId!)).earnings);
+    earnings += e;
+    earned.push(`${names.get(node.nodeId!) ?? node.nodeId} ${e}`);
+  }
+  print(`money         requester paid ${budget - left} of its ${budget} deposit (the rest refunded or unspent); provers earned ${earnings} (${earned.join(', ')}); protocol fees ${budget - left - earnings}`);
 }

@@ -188,48 +188,99 @@ export function computeStats(input: StatsInput): MarketStats {
   const from = window.from.getTime();
   const to = window.to.getTime();
   const cohort = input.requests.filter((r) => r.created_at.getTime() >= from && r.created_at.getTime() <= to);
+  const { by_status, cancelled, finished } = countByStatus(cohort);
+  const completed = cohort.filter((r) => r.status === 'completed' && r.completed_at !== null);
+  const waits = cohort.filter((r) => r.first_assigned_at !== null).map((r) => r.first_assigned_at!.getTime() - r.created_at.getTime());
+  const online = input.provers.filter((p) => p.status === 'active' || p.status === 'busy');
+  const held = online.reduce((n, p) => n + p.held, 0);
+  const capacity = online.reduce((n, p) => n + p.capacity, 0);
+  const { fees, earnings } = settledTotals(input.settle_credits);
 
+  return {
+    period: input.period,
+    from: window.from,
+    to: window.to,
+    bucket_ms: window.bucket_ms,
+    requests: { total: cohort.length, by_status, cancelled },
+    success_rate: finished === 0 ? null : by_status.completed / finished,
+    prices: pricesByBackend(completed),
+    time_to_assignment: durationStats(waits),
+    time_to_proof: durationStats(completed.map(latency)),
+    provers: countProvers(input.provers),
+    active_provers: online.length,
+    utilisation: { held, capacity, ratio: capacity === 0 ? null : held / capacity },
+    volume_paid: earnings + fees,
+    fees,
+    slashes: { ...input.slashes },
+    top_provers: topProvers(input.provers, completed),
+    series: seriesOf(window, cohort, completed),
+  };
+}
+
+/** A request whose clearing price counts in the price figures (subscriptions have no market price). */
+const priced = (r: StatsRequestRow): r is StatsRequestRow & { price: bigint } => r.price !== null && r.mechanism !== 'subscription';
+/** Creation to verified proof, of a completed request. */
+const latency = (r: StatsRequestRow) => r.completed_at!.getTime() - r.created_at.getTime();
+
+/** The cohort by status; `finished` is what the success rate divides by (cancelled requests left out). */
+function countByStatus(cohort: readonly StatsRequestRow[]): { by_status: Record<TaskStatus, number>; cancelled: number; finished: number } {
   const by_status = Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
   // a status this module does not know yet is counted under its own name
   for (const r of cohort) by_status[r.status] = (by_status[r.status] ?? 0) + 1;
   const cancelled = cohort.filter((r) => r.status === 'failed' && r.failure_cause === 'cancelled').length;
-  const finished = by_status.completed + by_status.failed - cancelled;
+  return { by_status, cancelled, finished: by_status.completed + by_status.failed - cancelled };
+}
 
-  const completed = cohort.filter((r) => r.status === 'completed' && r.completed_at !== null);
-  const priced = (r: StatsRequestRow): r is StatsRequestRow & { price: bigint } => r.price !== null && r.mechanism !== 'subscription';
-  const pricesByBackend = new Map<string, bigint[]>();
+/** Median and p90 clearing price of the completed requests, per backend, by backend name. */
+function pricesByBackend(completed: readonly StatsRequestRow[]): PriceStats[] {
+  const byBackend = new Map<string, bigint[]>();
   for (const r of completed.filter(priced)) {
-    const list = pricesByBackend.get(r.backend) ?? [];
+    const list = byBackend.get(r.backend) ?? [];
     list.push(r.price);
-    pricesByBackend.set(r.backend, list);
+    byBackend.set(r.backend, list);
   }
-  const prices = [...pricesByBackend.entries()]
+  return [...byBackend.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([backend, list]) => ({ backend, count: list.length, median: nearestRank(list, 50, compareBigint)!, p90: nearestRank(list, 90, compareBigint)! }));
+}
 
-  const waits = cohort.filter((r) => r.first_assigned_at !== null).map((r) => r.first_assigned_at!.getTime() - r.created_at.getTime());
-  const latency = (r: StatsRequestRow) => r.completed_at!.getTime() - r.created_at.getTime();
-
-  const online = input.provers.filter((p) => p.status === 'active' || p.status === 'busy');
-  const held = online.reduce((n, p) => n + p.held, 0);
-  const capacity = online.reduce((n, p) => n + p.capacity, 0);
-
+/** The market's fees (credited to the treasury) and the provers' earnings, from the settle credits. */
+function settledTotals(credits: readonly StatsSettleCredit[]): { fees: bigint; earnings: bigint } {
   let fees = 0n;
   let earnings = 0n;
-  for (const c of input.settle_credits) {
+  for (const c of credits) {
     if (c.amount <= 0n) continue;
     if (c.account === TREASURY_ACCOUNT) fees += c.amount;
     else if (c.account.startsWith(EARNINGS_PREFIX)) earnings += c.amount;
   }
+  return { fees, earnings };
+}
 
+function countProvers(provers: readonly StatsProverRow[]): MarketStats['provers'] {
+  return {
+    total: provers.length,
+    active: provers.filter((p) => p.status === 'active').length,
+    busy: provers.filter((p) => p.status === 'busy').length,
+    offline: provers.filter((p) => p.status === 'offline').length,
+    suspended: provers.filter((p) => p.status === 'suspended').length,
+  };
+}
+
+/** The provers with the highest reputation, then the most completed requests of the cohort. */
+function topProvers(provers: readonly StatsProverRow[], completed: readonly StatsRequestRow[]): TopProver[] {
   const completedBy = new Map<string, number>();
   for (const r of completed) if (r.assigned_prover !== null) completedBy.set(r.assigned_prover, (completedBy.get(r.assigned_prover) ?? 0) + 1);
-  const top_provers = input.provers
+  return provers
     .filter((p): p is StatsProverRow & { reputation: number } => p.reputation !== null)
     .map((p) => ({ prover_id: p.prover_id, name: p.name, reputation: Math.round(p.reputation * 100) / 100, status: p.status, completed: completedBy.get(p.prover_id) ?? 0 }))
     .sort((a, b) => b.reputation - a.reputation || b.completed - a.completed || (a.prover_id < b.prover_id ? -1 : 1))
     .slice(0, TOP_PROVERS);
+}
 
+/** The period's buckets: requests created in each, and the completed ones with their median price and latency. */
+function seriesOf(window: ReturnType<typeof statsWindow>, cohort: readonly StatsRequestRow[], completed: readonly StatsRequestRow[]): StatsBucket[] {
+  const from = window.from.getTime();
+  const to = window.to.getTime();
   const series: StatsBucket[] = Array.from({ length: window.buckets }, (_, i) => ({
     start: new Date(from + i * window.bucket_ms),
     end: new Date(from + (i + 1) * window.bucket_ms),
@@ -255,32 +306,7 @@ export function computeStats(input: StatsInput): MarketStats {
     bucket.median_price = nearestRank(rows.filter(priced).map((r) => r.price), 50, compareBigint);
     bucket.median_latency_ms = nearestRank(rows.map(latency), 50, compareNumber);
   }
-
-  return {
-    period: input.period,
-    from: window.from,
-    to: window.to,
-    bucket_ms: window.bucket_ms,
-    requests: { total: cohort.length, by_status, cancelled },
-    success_rate: finished === 0 ? null : by_status.completed / finished,
-    prices,
-    time_to_assignment: durationStats(waits),
-    time_to_proof: durationStats(completed.map(latency)),
-    provers: {
-      total: input.provers.length,
-      active: input.provers.filter((p) => p.status === 'active').length,
-      busy: input.provers.filter((p) => p.status === 'busy').length,
-      offline: input.provers.filter((p) => p.status === 'offline').length,
-      suspended: input.provers.filter((p) => p.status === 'suspended').length,
-    },
-    active_provers: online.length,
-    utilisation: { held, capacity, ratio: capacity === 0 ? null : held / capacity },
-    volume_paid: earnings + fees,
-    fees,
-    slashes: { ...input.slashes },
-    top_provers,
-    series,
-  };
+  return series;
 }
 
 /** Count, mean (rounded to the millisecond) and nearest-rank p90 of durations. */
