@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { encodeProof, type ProofEnvelope } from '../proofs/envelope.ts';
 import { ProofMarketClient, ProofMarketError } from '../sdk/client.ts';
-import type { AssignedTask, AuctionView, RegisterProverRequest } from '../sdk/types.ts';
+import type { AssignedTask, AuctionView, RegisterProverRequest } from '../api/index.ts';
 import { ArtifactCache, type CachedProgram } from './artifacts.ts';
 import { backoffMs, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { decideBid, type BackendPricing, type BidDecision, type BidderState, type OwnActions } from './bidding.ts';
