@@ -37,6 +37,13 @@ const slashView = (s: ledger.Slash) => ({ ...s, at: s.at.toISOString(), reversed
  * what is checked by the market from `req.signer`, which the auth hook has verified.
  */
 export function economyRoutes(app: FastifyInstance, market: Market): void {
+  accountRoutes(app, market);
+  stakeRoutes(app, market);
+  ledgerRoutes(app, market);
+  operatorRoutes(app, market);
+}
+
+function accountRoutes(app: FastifyInstance, market: Market): void {
   const economy = market.economy;
 
   app.post<{ Body: DepositInput }>(
@@ -105,6 +112,10 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req) => economy.account(participant(req.params.address)!),
   );
+}
+
+function stakeRoutes(app: FastifyInstance, market: Market): void {
+  const economy = market.economy;
 
   app.post<{ Params: ProverIdParams; Body: AmountInput }>(
     '/v1/provers/:prover_id/stake',
@@ -137,6 +148,22 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
+  app.get<{ Querystring: SlashFilter }>(
+    '/v1/slashes',
+    {
+      schema: {
+        summary: 'Slashes, newest first',
+        tags: ['stake'],
+        querystring: SlashFilter,
+        response: { 200: Type.Array(SlashAnswer), ...errors },
+      },
+    },
+    async (req) => (await ledger.listSlashes(market.db, { prover_id: req.query.prover_id })).map(slashView),
+  );
+}
+
+/** A request's money (cancel and refund, its movements), and the ledger's self-check. */
+function ledgerRoutes(app: FastifyInstance, market: Market): void {
   app.post<{ Params: RequestIdParams }>(
     '/v1/requests/:request_id/cancel',
     {
@@ -169,6 +196,20 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
+  app.get(
+    '/v1/ledger/audit',
+    {
+      schema: {
+        summary: 'The ledger checks itself: balanced movements, balances equal to their entries, none negative, sum = deposits − withdrawals, every lock live',
+        tags: ['accounts'],
+        response: { 200: LedgerAuditAnswer, ...errors },
+      },
+    },
+    async () => ledger.audit(market.db),
+  );
+}
+
+function operatorRoutes(app: FastifyInstance, market: Market): void {
   for (const action of ['suspend', 'reinstate'] as const) {
     app.post<{ Params: ProverIdParams; Body: ReasonInput }>(
       `/v1/provers/:prover_id/${action}`,
@@ -188,19 +229,6 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
     );
   }
 
-  app.get<{ Querystring: SlashFilter }>(
-    '/v1/slashes',
-    {
-      schema: {
-        summary: 'Slashes, newest first',
-        tags: ['stake'],
-        querystring: SlashFilter,
-        response: { 200: Type.Array(SlashAnswer), ...errors },
-      },
-    },
-    async (req) => (await ledger.listSlashes(market.db, { prover_id: req.query.prover_id })).map(slashView),
-  );
-
   app.post<{ Params: SlashIdParams; Body: ReasonInput }>(
     '/v1/slashes/:slash_id/reverse',
     {
@@ -219,17 +247,5 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
     '/v1/audit',
     { schema: { summary: 'The operator\'s acts, newest first', tags: ['operator'], response: { 200: Type.Array(AuditAnswer), ...errors } } },
     async () => (await listAudit(market.db)).map((e) => ({ ...e, at: e.at.toISOString() })),
-  );
-
-  app.get(
-    '/v1/ledger/audit',
-    {
-      schema: {
-        summary: 'The ledger checks itself: balanced movements, balances equal to their entries, none negative, sum = deposits − withdrawals, every lock live',
-        tags: ['accounts'],
-        response: { 200: LedgerAuditAnswer, ...errors },
-      },
-    },
-    async () => ledger.audit(market.db),
   );
 }

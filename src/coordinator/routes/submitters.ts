@@ -30,12 +30,21 @@ function addressParam(text: string, field: string): string {
   return a;
 }
 
+/** A prover's owner (null: registered unsigned); 404 for an unknown prover. */
+async function ownerOf(market: Market, proverId: string): Promise<string | null> {
+  const p = await store.proverAuthority(market.db, proverId, null);
+  if (!p) throw notFound('prover_not_found', `no prover with id "${proverId}"`);
+  return p.owner;
+}
+
 export function submitterRoutes(app: FastifyInstance, market: Market): void {
-  const owner = async (proverId: string): Promise<string | null> => {
-    const p = await store.proverAuthority(market.db, proverId, null);
-    if (!p) throw notFound('prover_not_found', `no prover with id "${proverId}"`);
-    return p.owner;
-  };
+  consentRoutes(app, market);
+  revocationRoutes(app, market);
+}
+
+/** The submitter consents, then the owner authorizes it. */
+function consentRoutes(app: FastifyInstance, market: Market): void {
+  const owner = (proverId: string) => ownerOf(market, proverId);
 
   app.post<{ Body: ConsentInput }>(
     '/v1/submitters/consent',
@@ -86,6 +95,12 @@ export function submitterRoutes(app: FastifyInstance, market: Market): void {
       );
     },
   );
+
+}
+
+/** Either side revokes; anyone lists. */
+function revocationRoutes(app: FastifyInstance, market: Market): void {
+  const owner = (proverId: string) => ownerOf(market, proverId);
 
   app.delete<{ Params: SubmitterParams }>(
     '/v1/provers/:prover_id/submitters/:address',

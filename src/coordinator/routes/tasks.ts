@@ -27,7 +27,8 @@ const v1 = ['tasks'];
 
 export function taskRoutes(app: FastifyInstance, market: Market): void {
   seedTaskRoutes(app, market);
-  v1TaskRoutes(app, market);
+  v1TaskActionRoutes(app, market);
+  v1TaskReadRoutes(app, market);
 }
 
 /** The seed API: its exact paths and shapes. */
@@ -100,7 +101,8 @@ function seedTaskRoutes(app: FastifyInstance, market: Market): void {
   );
 }
 
-function v1TaskRoutes(app: FastifyInstance, market: Market): void {
+/** The assigned prover's acts on its task. */
+function v1TaskActionRoutes(app: FastifyInstance, market: Market): void {
   app.post<{ Params: TaskIdParams; Body: ProverRef }>(
     '/v1/tasks/:task_id/start',
     {
@@ -137,6 +139,9 @@ function v1TaskRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
+}
+
+function v1TaskReadRoutes(app: FastifyInstance, market: Market): void {
   app.get<{ Querystring: TaskQuery }>(
     '/v1/tasks',
     { schema: { summary: 'List tasks, newest first', tags: v1, querystring: TaskQuery, response: { 200: Type.Array(TaskStatusResponse), ...errors } } },
