@@ -1,4 +1,7 @@
 // Tasks: the seed API (/tasks…, exact seed shapes) and the /v1 task routes.
+//
+// The seed API shows `reward_amount` as a JSON number, as the seed does (`"reward_amount": 100`); /v1 shows
+// money as decimal strings. So a seed task's reward must fit a JSON number exactly: at most 2^53 − 1.
 import { Type, type Static } from '@sinclair/typebox';
 import { AnyObject, ByteArray, Id, Money, Nullable, ProofSystemName, StringEnum, Timestamp, type QueryInput } from './common.ts';
 
@@ -9,13 +12,16 @@ export type TaskStatus = Static<typeof TaskStatus>;
 export const TaskIdParams = Type.Object({ task_id: Id() });
 export type TaskIdParams = Static<typeof TaskIdParams>;
 
+/** The largest reward the seed API takes: 2^53 − 1, the largest integer a JSON number holds exactly. */
+export const SEED_REWARD_MAX = Number.MAX_SAFE_INTEGER;
+
 /** `POST /tasks` (seed). */
 export const SubmitTaskRequest = Type.Object({
   task_id: Type.Optional(Id({ description: 'Optional; the server makes a UUID when omitted' })),
   privacy_level: Type.Integer({ minimum: 1, maximum: 255 }),
   circuit_data: ByteArray(),
-  /** Integer base units; a decimal string (or a safe integer). */
-  reward_amount: Type.Unsafe<string | number>({ type: ['number', 'string'], description: 'Integer base units, >= 0 (number or decimal string)' }),
+  /** Integer base units, 0 to 2^53 − 1: a JSON number (or a decimal string). */
+  reward_amount: Type.Unsafe<string | number>({ type: ['number', 'string'], description: 'Integer base units, 0 to 2^53 - 1 (number or decimal string)' }),
   requester: Id(),
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 0 })),
 });
@@ -50,7 +56,11 @@ export const AssignedTask = Type.Object({
   task_id: Type.String(),
   privacy_level: Type.Integer(),
   circuit_data: ByteArray(),
-  reward_amount: Money(),
+  /**
+   * Integer base units, a JSON number as in the seed. Exact on the wire even for a /v1 request's reward above
+   * 2^53 − 1 (its digits are written as they are), though JavaScript's JSON.parse rounds those.
+   */
+  reward_amount: Type.Integer({ minimum: 0, description: 'Integer base units, as a JSON number' }),
   requester: Type.String(),
   priority: Type.Integer(),
   program_id: Type.String(),

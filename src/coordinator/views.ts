@@ -44,12 +44,18 @@ export function taskDetailView(t: TaskRecord, history: TaskEvent[], proofs: Proo
   };
 }
 
-export function assignedTaskView(t: TaskRecord, program: ProgramRecord, circuitInput: Record<string, unknown>): AssignedTask {
+/**
+ * The seed's assigned task. Its reward stays a bigint: the route's schema says integer, and the serializer
+ * writes a bigint's digits, so the JSON number is exact whatever its size.
+ */
+export type AssignedTaskView = Omit<AssignedTask, 'reward_amount'> & { reward_amount: bigint };
+
+export function assignedTaskView(t: TaskRecord, program: ProgramRecord, circuitInput: Record<string, unknown>): AssignedTaskView {
   return {
     task_id: t.task_id,
     privacy_level: t.privacy_level,
     circuit_data: Array.from(t.circuit_data),
-    reward_amount: t.reward_amount.toString(),
+    reward_amount: t.reward_amount,
     requester: t.requester,
     priority: t.priority,
     program_id: t.program_id,

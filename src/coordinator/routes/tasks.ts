@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { parseAmount } from '../../domain/money.ts';
-import { notFound } from '../../domain/errors.ts';
+import { invalid, notFound } from '../../domain/errors.ts';
 import { decodeProof } from '../../proofs/envelope.ts';
 import { encodingOf } from '../../proofs/programs.ts';
 import { listProofs, listTasks } from '../../store/tasks.ts';
@@ -10,6 +10,8 @@ import { assignedTaskView, taskDetailView, taskStatusView } from '../views.ts';
 import {
   AssignedTask,
   errorResponses as errors,
+  Nullable,
+  SEED_REWARD_MAX,
   ProverIdParams,
   ProverRef,
   SubmitResultRequest,
@@ -42,7 +44,7 @@ function seedTaskRoutes(app: FastifyInstance, market: Market): void {
         task_id: b.task_id,
         privacy_level: b.privacy_level,
         circuit_data: b.circuit_data,
-        reward_amount: parseAmount(b.reward_amount, 'reward_amount'),
+        reward_amount: seedReward(b.reward_amount),
         requester: b.requester,
         priority: b.priority ?? 0,
       }, { signer: req.signer });
@@ -73,7 +75,8 @@ function seedTaskRoutes(app: FastifyInstance, market: Market): void {
         summary: 'Get the next task for a prover (null when none matches)',
         tags: seed,
         params: ProverIdParams,
-        response: { 200: Type.Union([AssignedTask, Type.Null()]), ...errors },
+        // a nullable object, not an anyOf: the serializer picks an anyOf branch by validating, which a bigint fails
+        response: { 200: Nullable(AssignedTask), ...errors },
       },
     },
     async (req) => {
@@ -194,6 +197,20 @@ function v1TaskReadRoutes(app: FastifyInstance, market: Market): void {
       return taskDetailView(task, history, await listProofs(market.db, task.task_id));
     },
   );
+}
+
+/** A seed reward: money (parseAmount's rules) that the seed's JSON number shows exactly, at most 2^53 − 1. */
+export function seedReward(value: string | number): bigint {
+  const tooLarge = () =>
+    invalid(
+      'reward_too_large',
+      `reward_amount ${value} is above 2^53 - 1 (${SEED_REWARD_MAX}), the largest the seed API can show as a JSON number; ` +
+        'POST /v1/requests takes any amount, as a decimal string',
+    );
+  if (typeof value === 'number' && Number.isInteger(value) && value > SEED_REWARD_MAX) throw tooLarge();
+  const reward = parseAmount(value, 'reward_amount');
+  if (reward > BigInt(SEED_REWARD_MAX)) throw tooLarge();
+  return reward;
 }
 
 /** The seed API answers some calls with a bare id as a JSON string ("…"); fastify would send a string as text. */
