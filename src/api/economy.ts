@@ -123,7 +123,6 @@ export const DepositInput = Type.Object(
   { amount: Amount(), address: Type.Optional(Address({ description: 'Unsigned calls (--open) only: whose balance' })) },
   { additionalProperties: false },
 );
-/** `POST /v1/accounts/deposit`, `…/faucet`: whose balance is unsigned calls' (`--open`) only for a deposit; the faucet's default is the signer. */
 export type DepositInput = Static<typeof DepositInput>;
 
 /** `POST /v1/accounts/faucet` */
