@@ -36,7 +36,7 @@ test('the README flow: register, submit, assign, a junk proof Fails, a real proo
   const t = assign.body;
   assert.equal(t.task_id, TASK);
   assert.deepEqual(t.circuit_data, [1, 2, 3, 4]);
-  assert.equal(t.reward_amount, '100');
+  assert.equal(t.reward_amount, 100);
   assert.equal(t.requester, 'client-001');
   assert.equal(t.priority, 10);
   assert.equal(t.proof_system, 'groth16');

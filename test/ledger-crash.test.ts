@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { ProofMarketClient, ProofMarketError } from '../src/sdk/client.ts';
 import { privateKeySigner, type Signer } from '../src/sdk/signer.ts';
-import type * as T from '../src/sdk/types.ts';
+import type * as T from '../src/api/index.ts';
 import { openDb } from '../src/store/db.ts';
 import * as ledger from '../src/store/ledger.ts';
 import { spawnCoordinator, type CliProcess } from './support/process.ts';

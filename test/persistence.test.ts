@@ -23,7 +23,8 @@ async function exercise(t: TestContext, storeArgs: string[]) {
   await pm.registerProver({ prover_id: 'persist-prover', supported_levels: [1, 2], capacity: 3 });
   const ids: string[] = [];
   for (let i = 0; i < 5; i++) {
-    ids.push(await pm.submitTask({ privacy_level: 1 + (i % 2), circuit_data: [i, i + 1], reward_amount: String(10n ** 30n + BigInt(i)), requester: 'persist-client', priority: i * 10 }));
+    // the largest rewards the seed API takes (it shows them as JSON numbers): each must survive exactly
+    ids.push(await pm.submitTask({ privacy_level: 1 + (i % 2), circuit_data: [i, i + 1], reward_amount: String(2n ** 53n - 1n - BigInt(i)), requester: 'persist-client', priority: i * 10 }));
   }
   const first = await pm.assignTask('persist-prover');
   assert.ok(first);

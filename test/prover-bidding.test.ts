@@ -10,7 +10,7 @@ import { terminateCurves } from '../src/cli/shutdown.ts';
 import { ProverNode, type ProverNodeEvents } from '../src/prover/index.ts';
 import type { ProverConfig } from '../src/prover/config.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
-import type { AuctionTerms, RequestView } from '../src/sdk/types.ts';
+import type { AuctionTerms, RequestView } from '../src/api/index.ts';
 import { waitFor as waitForAtMost } from './support/wait.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pm-prover-bidding-'));

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProofMarketClient } from '../src/sdk/client.ts';
-import type { TaskDetail } from '../src/sdk/types.ts';
+import type { TaskDetail } from '../src/api/index.ts';
 import { spawnCli, waitForOutput, type CliProcess } from './support/process.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pm-prover-e2e-'));

@@ -18,7 +18,7 @@ import { ProverNode } from '../src/prover/index.ts';
 import { ManualClock } from '../src/domain/clock.ts';
 import { startCoordinator, type Coordinator } from '../src/coordinator/coordinator.ts';
 import { ProofMarketClient, ProofMarketError } from '../src/sdk/client.ts';
-import type { RequestView } from '../src/sdk/types.ts';
+import type { RequestView } from '../src/api/index.ts';
 import { proveBuiltin } from './support/proofs.ts';
 import { waitFor } from './support/wait.ts';
 

@@ -4,7 +4,8 @@ import type { ProverWithLoad } from '../store/provers.ts';
 import type { SubscriptionRecord } from '../store/subscriptions.ts';
 import type { TaskEvent, TaskRecord } from '../store/tasks.ts';
 import { specOf } from './auction-house.ts';
-import { taskStatusView } from './views.ts';
+import { historyEntryView } from './views.ts';
+import type { AuctionView, FixedTakeExplanation, Mechanism, ProverProfile, RequestView, Subscription } from '../api/index.ts';
 
 /** Engine values on the wire: bigints as decimal strings, dates as RFC 3339, recursively. */
 export function wire(value: unknown): unknown {
@@ -17,7 +18,7 @@ export function wire(value: unknown): unknown {
   return value;
 }
 
-export function proverProfileView(p: ProverWithLoad) {
+export function proverProfileView(p: ProverWithLoad): ProverProfile {
   return {
     prover_id: p.prover_id,
     name: p.name,
@@ -42,7 +43,7 @@ export function proverProfileView(p: ProverWithLoad) {
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** An auction round as provers and requesters see it; `fixed` requests (no rounds) are shown from the task. */
-export function auctionView(task: TaskRecord, auction: AuctionRecord | undefined, now: Date) {
+export function auctionView(task: TaskRecord, auction: AuctionRecord | undefined, now: Date): AuctionView {
   const base = {
     request_id: task.task_id,
     backend: task.backend,
@@ -52,11 +53,10 @@ export function auctionView(task: TaskRecord, auction: AuctionRecord | undefined
     deadline: task.deadline.toISOString(),
   };
   if (!auction) {
-    const taken = task.status !== 'pending' && task.assigned_prover !== null;
     return {
       ...base,
       round: 0,
-      mechanism: task.mechanism,
+      mechanism: task.mechanism as Mechanism,
       phase: task.status === 'pending' ? 'bidding' : 'closed',
       max_price: task.max_price.toString(),
       min_reputation: task.min_reputation,
@@ -66,10 +66,9 @@ export function auctionView(task: TaskRecord, auction: AuctionRecord | undefined
       reveal_closes_at: null,
       current_price: task.max_price.toString(),
       locked_by: null,
-      spec: wire(specOf(task)),
-      explanation: taken
-        ? { outcome: { kind: 'won', prover_id: task.assigned_prover, price: (task.price ?? task.max_price).toString(), why: `${task.assigned_prover} was the first eligible prover to take the request, at the fixed price` } }
-        : null,
+      spec: wire(specOf(task)) as AuctionView['spec'],
+      // Only the outcome: the contract's AuctionExplanation promises more than a fixed take has (a known gap).
+      explanation: fixedTakeExplanation(task) as AuctionView['explanation'],
     };
   }
   const s: AuctionState = auction.state;
@@ -78,22 +77,30 @@ export function auctionView(task: TaskRecord, auction: AuctionRecord | undefined
   return {
     ...base,
     round: auction.round,
-    mechanism: auction.mechanism,
+    mechanism: auction.mechanism as Mechanism,
     phase,
     max_price: s.terms.max_price.toString(),
     min_reputation: s.terms.min_reputation,
-    allow_list: s.terms.allow_list ?? null,
+    allow_list: s.terms.allow_list ? [...s.terms.allow_list] : null,
     opened_at: s.opened_at.toISOString(),
     bid_closes_at: s.bidding_ends_at.toISOString(),
     reveal_closes_at: s.reveal_ends_at?.toISOString() ?? null,
     current_price: s.mechanism === 'rising' ? (currentRisingPrice(s, now)?.toString() ?? null) : null,
     locked_by: phase === 'locked' && holder ? holder.prover_id : null,
-    spec: wire(s.terms.auction),
-    explanation: s.closed ? wire(s.closed.explanation) : null,
+    spec: wire(s.terms.auction) as AuctionView['spec'],
+    explanation: s.closed ? (wire(s.closed.explanation) as AuctionView['explanation']) : null,
   };
 }
 
-export function requestView(task: TaskRecord, auction: AuctionRecord | undefined, history: TaskEvent[], now: Date) {
+/** A `fixed` request has no auction to explain: once taken, only who took it, at what price. */
+function fixedTakeExplanation(task: TaskRecord): FixedTakeExplanation | null {
+  const taker = task.status === 'pending' ? null : task.assigned_prover;
+  if (taker === null) return null;
+  const why = `${taker} was the first eligible prover to take the request, at the fixed price`;
+  return { outcome: { kind: 'won', prover_id: taker, price: (task.price ?? task.max_price).toString(), why } };
+}
+
+export function requestView(task: TaskRecord, auction: AuctionRecord | undefined, history: TaskEvent[], now: Date): RequestView {
   return {
     request_id: task.task_id,
     requester: task.requester,
@@ -113,11 +120,11 @@ export function requestView(task: TaskRecord, auction: AuctionRecord | undefined
     round: task.round,
     created_at: task.created_at.toISOString(),
     auction: task.mechanism === 'subscription' ? null : auctionView(task, auction, now),
-    history: taskStatusView(task, history).history,
+    history: history.map(historyEntryView),
   };
 }
 
-export function subscriptionView(s: SubscriptionRecord) {
+export function subscriptionView(s: SubscriptionRecord): Subscription {
   return {
     subscription_id: s.subscription_id,
     requester: s.requester,

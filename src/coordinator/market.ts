@@ -17,8 +17,8 @@ import { sweep, type SweepReturnType } from './usecases/sweep.ts';
 export type { Caller } from './access.ts';
 export { OPEN_FAUCET_GRANT } from './usecases/support.ts';
 
-/** Priority names and the 0..100 values they stand for (the seed API takes the integer itself). */
-export const PRIORITIES = { low: 25, normal: 50, high: 75, urgent: 100 } as const;
+/** Priority names and the 0..100 values they stand for: the API contract's (src/api/requests.ts). */
+export { PRIORITIES } from '../api/requests.ts';
 
 /**
  * The composition root of the market: builds the parts the use cases (src/coordinator/usecases, one per

@@ -1,10 +1,14 @@
+import type { AssignedTask, Program, Prover, TaskDetail, TaskHistoryEntry, TaskStatusResponse } from '../api/index.ts';
 import { nPublicOf } from '../proofs/programs.ts';
 import type { ProgramRecord } from '../store/programs.ts';
 import type { ProverRecord } from '../store/provers.ts';
-import type { TaskEvent, TaskRecord } from '../store/tasks.ts';
+import type { ProofRecord, TaskEvent, TaskRecord } from '../store/tasks.ts';
 
-/** How records look on the wire: snake_case, RFC 3339 times, money as decimal strings. */
-export function taskStatusView(t: TaskRecord, history: TaskEvent[]) {
+/**
+ * How records look on the wire: snake_case, RFC 3339 times, money as decimal strings. Each view is typed by
+ * the API contract (src/api), so a view and its route's schema cannot drift apart.
+ */
+export function taskStatusView(t: TaskRecord, history: TaskEvent[]): Required<TaskStatusResponse> {
   return {
     task_id: t.task_id,
     status: t.status,
@@ -14,23 +18,44 @@ export function taskStatusView(t: TaskRecord, history: TaskEvent[]) {
     attempts: t.attempts,
     deadline: t.deadline.toISOString(),
     program_id: t.program_id,
-    history: history.map((e) => ({
-      at: e.at.toISOString(),
-      from: e.from_status,
-      to: e.to_status,
-      cause: e.cause,
-      prover_id: e.prover_id,
-      detail: e.detail,
+    history: history.map(historyEntryView),
+  };
+}
+
+export function historyEntryView(e: TaskEvent): TaskHistoryEntry {
+  return { at: e.at.toISOString(), from: e.from_status, to: e.to_status, cause: e.cause, prover_id: e.prover_id, detail: e.detail };
+}
+
+export function taskDetailView(t: TaskRecord, history: TaskEvent[], proofs: ProofRecord[]): TaskDetail {
+  return {
+    ...taskStatusView(t, history),
+    privacy_level: t.privacy_level,
+    reward_amount: t.reward_amount.toString(),
+    requester: t.requester,
+    priority: t.priority,
+    proofs: proofs.map((p) => ({
+      prover_id: p.prover_id,
+      submitted_at: p.submitted_at.toISOString(),
+      verification_result: p.verification_result,
+      reason: p.reason,
+      quality_score: p.quality_score,
+      verify_ms: p.verify_ms,
     })),
   };
 }
 
-export function assignedTaskView(t: TaskRecord, program: ProgramRecord, circuitInput: Record<string, unknown>) {
+/**
+ * The seed's assigned task. Its reward stays a bigint: the route's schema says integer, and the serializer
+ * writes a bigint's digits, so the JSON number is exact whatever its size.
+ */
+export type AssignedTaskView = Omit<AssignedTask, 'reward_amount'> & { reward_amount: bigint };
+
+export function assignedTaskView(t: TaskRecord, program: ProgramRecord, circuitInput: Record<string, unknown>): AssignedTaskView {
   return {
     task_id: t.task_id,
     privacy_level: t.privacy_level,
     circuit_data: Array.from(t.circuit_data),
-    reward_amount: t.reward_amount.toString(),
+    reward_amount: t.reward_amount,
     requester: t.requester,
     priority: t.priority,
     program_id: t.program_id,
@@ -42,7 +67,7 @@ export function assignedTaskView(t: TaskRecord, program: ProgramRecord, circuitI
   };
 }
 
-export function proverView(p: ProverRecord, activeTasks?: number) {
+export function proverView(p: ProverRecord, activeTasks?: number): Prover {
   const r = p.registration;
   return {
     prover_id: p.prover_id,
@@ -61,7 +86,7 @@ export function proverView(p: ProverRecord, activeTasks?: number) {
   };
 }
 
-export function programView(p: ProgramRecord) {
+export function programView(p: ProgramRecord): Program {
   const base = `/programs/${p.program_id}/artifacts`;
   return {
     program_id: p.program_id,

@@ -4,7 +4,7 @@ import { percentile, summarize } from './report.ts';
 import { DEMO_ROUTES, demoProvers, demoWorkload, seededRandom } from './workload.ts';
 import { rangeProofInput } from '../proofs/builtin/range-proof.ts';
 import { DATA_COMMITMENT_MAX_BYTES } from '../proofs/builtin/data-commitment.ts';
-import type { TaskDetail } from '../sdk/types.ts';
+import type { TaskDetail } from '../api/index.ts';
 
 test('the workload covers every program and system first, is deterministic, and every input is valid', () => {
   const a = demoWorkload(30, seededRandom(42));

@@ -1,4 +1,4 @@
-import type { TaskDetail, TaskStatus, TaskStatusResponse } from '../sdk/types.ts';
+import type { TaskDetail, TaskStatus, TaskStatusResponse } from '../api/index.ts';
 
 /** Live counts for the progress line. */
 export interface Progress {

@@ -4,7 +4,7 @@ import { startCoordinator, type Coordinator } from '../coordinator/coordinator.t
 import { ProverNode } from '../prover/node.ts';
 import { ProofMarketClient } from '../sdk/client.ts';
 import { loadOrCreateKey } from '../prover/state-dir.ts';
-import type { TaskDetail } from '../sdk/types.ts';
+import type { TaskDetail } from '../api/index.ts';
 import { progressOf, renderProgress, renderSummary, summarize, type DemoSummary } from './report.ts';
 import { DEMO_ROUTES, demoProvers, demoWorkload, seededRandom } from './workload.ts';
 

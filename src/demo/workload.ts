@@ -1,5 +1,5 @@
 import { parsePrivacyRoutes, type PrivacyRoute } from '../coordinator/config.ts';
-import type { SubmitTaskRequest } from '../sdk/types.ts';
+import type { SubmitTaskRequest } from '../api/index.ts';
 
 /**
  * The demo's market: which program and proof system serve each privacy level. Every built-in program and

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { risingPrice } from '../domain/market/rising.ts';
 import { opensCommitment } from '../domain/market/sealed.ts';
-import type { AuctionView, Mechanism } from '../sdk/types.ts';
+import type { AuctionView, Mechanism } from '../api/index.ts';
 import { applyMargin, decideBid, feeFor, neededMs, proofCost, risingReachesAt, type BidContext, type BidderState } from './bidding.ts';
 
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');

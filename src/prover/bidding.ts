@@ -50,7 +50,7 @@
 import { NEUTRAL_STARS } from '../domain/market/eligibility.ts';
 import { risingPrice } from '../domain/market/rising.ts';
 import { sealedCommitment } from '../domain/market/sealed.ts';
-import type { AuctionView } from '../sdk/types.ts';
+import type { AuctionView } from '../api/index.ts';
 
 /** Per-backend overrides of the node's pricing. */
 export interface BackendPricing {

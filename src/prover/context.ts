@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type { Clock } from '../domain/clock.ts';
 import type { ProofMarketClient } from '../sdk/client.ts';
 import type { Signer } from '../sdk/signer.ts';
-import type { RegisterProverRequest } from '../sdk/types.ts';
+import type { RegisterProverRequest } from '../api/index.ts';
 import type { ArtifactCache } from './artifacts.ts';
 import { backoffMs, type BackoffPolicy } from './backoff.ts';
 import type { ProverConfig } from './config.ts';

@@ -3,7 +3,7 @@
 // stage, feeds its outcome back as an event, and reports every change of phase as events and counters.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProofEnvelope } from '../proofs/envelope.ts';
-import type { AssignedTask } from '../sdk/types.ts';
+import type { AssignedTask } from '../api/index.ts';
 import type { CachedProgram } from './artifacts.ts';
 import { backoffMs } from './backoff.ts';
 import type { NodeContext } from './context.ts';

@@ -1,9 +1,9 @@
-import type * as T from './types.ts';
+import type * as T from '../api/index.ts';
 import { httpRequest, type HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
 import { ENDPOINTS as E, fillPath, type Endpoint } from './endpoints.ts';
 
-export type { VerifiedProof } from './types.ts';
+export type { VerifiedProof } from '../api/index.ts';
 
 /** The coordinator answered with an error: `code` is its stable error code, `status` the HTTP status. */
 export class ProofMarketError extends Error {

@@ -1,8 +1,8 @@
 // Every route the SDK calls, in one table: its method, its path (OpenAPI style), and the types it sends and
 // answers. The client's methods are typed by it (`ProofMarketClient#call`), and test/sdk-openapi.test.ts
 // compares it with the coordinator's /openapi.json, so the SDK's types and the server's schemas cannot drift
-// apart unnoticed. A new route needs a row here, a client method of the same name, and a green drift test.
-import type * as T from './types.ts';
+// apart unnoticed. The types themselves come from the API contract (src/api), as the server's schemas do. A new route needs a row here, a client method of the same name, and a green drift test.
+import type * as T from '../api/index.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -49,12 +49,12 @@ export const ENDPOINTS = {
   submitRequest: post<T.RequestView, T.SubmitRequestInput>('/v1/requests'),
   getRequest: get<T.RequestView>('/v1/requests/{request_id}'),
   listAuctions: get<T.AuctionView[], T.AuctionFilter>('/v1/auctions'),
-  getAuction: get<T.AuctionView, { round?: number }>('/v1/auctions/{request_id}'),
+  getAuction: get<T.AuctionView, T.QueryInput<T.AuctionRoundQuery>>('/v1/auctions/{request_id}'),
   bid: post<T.AuctionActionResult, T.BidInput>('/v1/auctions/{request_id}/bids'),
   commit: post<T.AuctionActionResult, T.CommitInput>('/v1/auctions/{request_id}/commit'),
   reveal: post<T.AuctionActionResult, T.RevealInput>('/v1/auctions/{request_id}/reveal'),
-  lock: post<T.AuctionActionResult, T.ProverRef>('/v1/auctions/{request_id}/lock'),
-  orderBook: get<T.OrderBook, { backend: T.ProofSystem }>('/v1/orderbook'),
+  lock: post<T.AuctionActionResult, T.LockInput>('/v1/auctions/{request_id}/lock'),
+  orderBook: get<T.OrderBook, T.OrderBookQuery>('/v1/orderbook'),
   // subscriptions
   subscribe: post<T.Subscription, T.SubscribeInput>('/v1/subscriptions'),
   getSubscription: get<T.Subscription>('/v1/subscriptions/{subscription_id}'),
@@ -65,7 +65,7 @@ export const ENDPOINTS = {
   downloadArtifact: get<Uint8Array>('/programs/{program_id}/artifacts/{kind}'),
   // accounts, stake and the operator
   deposit: post<T.AccountView, T.DepositInput>('/v1/accounts/deposit'),
-  faucet: post<T.AccountView, T.DepositInput>('/v1/accounts/faucet'),
+  faucet: post<T.AccountView, T.FaucetInput>('/v1/accounts/faucet'),
   withdraw: post<T.AccountView, T.WithdrawInput>('/v1/accounts/withdraw'),
   account: get<T.AccountView>('/v1/accounts/{address}'),
   stake: post<T.StakeView, T.AmountInput>('/v1/provers/{prover_id}/stake'),
@@ -73,19 +73,19 @@ export const ENDPOINTS = {
   stakeOf: get<T.StakeView>('/v1/provers/{prover_id}/stake'),
   cancelRequest: post<T.CancelledRequest>('/v1/requests/{request_id}/cancel'),
   requestLedger: get<T.RequestLedger>('/v1/requests/{request_id}/ledger'),
-  listSlashes: get<T.Slash[], { prover_id?: string }>('/v1/slashes'),
+  listSlashes: get<T.Slash[], T.SlashFilter>('/v1/slashes'),
   reverseSlash: post<T.Slash, T.ReasonInput>('/v1/slashes/{slash_id}/reverse'),
   suspendProver: post<T.SuspensionView, T.ReasonInput>('/v1/provers/{prover_id}/suspend'),
   reinstateProver: post<T.SuspensionView, T.ReasonInput>('/v1/provers/{prover_id}/reinstate'),
   // submitters
-  consentSubmitter: post<T.SubmitterView, T.ProverRef>('/v1/submitters/consent'),
-  authorizeSubmitter: post<T.SubmitterView, { address: string }>('/v1/provers/{prover_id}/submitters'),
+  consentSubmitter: post<T.SubmitterView, T.ConsentInput>('/v1/submitters/consent'),
+  authorizeSubmitter: post<T.SubmitterView, T.AuthorizeSubmitterInput>('/v1/provers/{prover_id}/submitters'),
   revokeSubmitter: del<T.SubmitterView>('/v1/provers/{prover_id}/submitters/{address}'),
   listSubmitters: get<T.SubmitterView[]>('/v1/provers/{prover_id}/submitters'),
   auditLog: get<T.AuditEntry[]>('/v1/audit'),
   ledgerAudit: get<T.LedgerAudit>('/v1/ledger/audit'),
   // analytics and system
-  stats: get<T.MarketStats, { period?: T.StatsPeriod }>('/v1/stats'),
+  stats: get<T.MarketStats, T.StatsQuery>('/v1/stats'),
   health: get<T.Health>('/healthz'),
 } as const;
 

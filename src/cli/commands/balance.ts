@@ -1,4 +1,4 @@
-import type { AccountView } from '../../sdk/types.ts';
+import type { AccountView } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, positionalArgs, requesterOf, table, type Context } from '../context.ts';

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 import { sealedCommitment } from '../../domain/market/sealed.ts';
 import { ConnectionError, ProofMarketError } from '../../sdk/client.ts';
-import type { AuctionActionResult } from '../../sdk/types.ts';
+import type { AuctionActionResult } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { CliError, usage } from '../errors.ts';
 import { amountOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, note, openContext, positionalArgs, proofmarketHome, required, toCliError, type Context } from '../context.ts';

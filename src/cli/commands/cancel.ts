@@ -1,4 +1,4 @@
-import type { LedgerMovement } from '../../sdk/types.ts';
+import type { LedgerMovement } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, positionalArgs } from '../context.ts';
 

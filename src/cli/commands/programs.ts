@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Program, RegisterProgramRequest } from '../../sdk/types.ts';
+import type { Program, RegisterProgramRequest } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { backendOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, oneOf, openContext, positionalArgs, required, table } from '../context.ts';

@@ -4,7 +4,7 @@ import { ProvingPool } from '../../prover/proving.ts';
 import { encodeProof } from '../../proofs/envelope.ts';
 import { isValidId } from '../../domain/ids.ts';
 import { ProofMarketClient } from '../../sdk/client.ts';
-import type { AssignedTask } from '../../sdk/types.ts';
+import type { AssignedTask } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { CliError, usage } from '../errors.ts';
 import { terminateCurves } from '../shutdown.ts';

@@ -1,4 +1,4 @@
-import type { ProverFilter, ProverProfile, ProverStatus } from '../../sdk/types.ts';
+import type { ProverFilter, ProverProfile, ProverStatus } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { amountOption, backendOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, numberOption, oneOf, openContext, table } from '../context.ts';
 

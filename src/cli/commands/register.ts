@@ -1,5 +1,5 @@
 import { ConfigError, parseLevels } from '../../prover/config.ts';
-import type { PriceType, RegisterProverRequest } from '../../sdk/types.ts';
+import type { PriceType, RegisterProverRequest } from '../../api/index.ts';
 import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { amountOption, BACKEND_RE, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, numberOption, oneOf, openContext } from '../context.ts';

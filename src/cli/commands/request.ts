@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AuctionTerms, Mechanism, PriorityName, RequestView, SubmitRequestInput } from '../../sdk/types.ts';
+import type { AuctionTerms, Mechanism, PriorityName, RequestView, SubmitRequestInput } from '../../api/index.ts';
 import { intOption, parse } from '../args.ts';
 import { CliError, usage } from '../errors.ts';
 import {

@@ -1,4 +1,4 @@
-import type { Slash } from '../../sdk/types.ts';
+import type { Slash } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, positionalArgs, table } from '../context.ts';
 

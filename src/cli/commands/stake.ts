@@ -1,4 +1,4 @@
-import type { StakeView } from '../../sdk/types.ts';
+import type { StakeView } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, required, table } from '../context.ts';
 import { amountArgument } from './balance.ts';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { STATS_PERIODS } from '../../domain/analytics.ts';
-import type { MarketStats, StatsDurations, StatsPeriod } from '../../sdk/types.ts';
+import type { MarketStats, StatsDurations, StatsPeriod } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, oneOf, openContext, table } from '../context.ts';
 import { usage } from '../errors.ts';

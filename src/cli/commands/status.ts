@@ -1,5 +1,5 @@
 import { ConnectionError, ProofMarketError } from '../../sdk/client.ts';
-import type { RequestView, TaskDetail, TaskHistoryEntry } from '../../sdk/types.ts';
+import type { RequestView, TaskDetail, TaskHistoryEntry } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, note, openContext, paint, positionalArgs, ProgressLine, toCliError, type Context } from '../context.ts';

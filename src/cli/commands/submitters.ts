@@ -1,4 +1,4 @@
-import type { SubmitterView } from '../../sdk/types.ts';
+import type { SubmitterView } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, openContext, positionalArgs, required, table, type Context } from '../context.ts';

@@ -1,4 +1,4 @@
-import type { TaskStatus, TaskStatusResponse } from '../../sdk/types.ts';
+import type { TaskStatus, TaskStatusResponse } from '../../api/index.ts';
 import { intOption, parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, oneOf, openContext, table } from '../context.ts';
 

@@ -2,75 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import * as uc from '../usecases/index.ts';
 import { invalid } from '../../domain/errors.ts';
 import { parseAmount } from '../../domain/money.ts';
-import { PRIORITIES, type Market } from '../market.ts';
-import type { SubmitRequestParameters as SubmitRequestInput } from '../usecases/submit-request.ts';
+import type { Market } from '../market.ts';
+import type { SubmitRequestParameters as MarketRequestInput } from '../usecases/submit-request.ts';
 import { requestView } from '../market-views.ts';
-import { amount, errors, id } from '../schemas.ts';
-
-export const backendName = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,31}$', description: 'A proof system (backend) name' } as const;
-
-const auctionSpec = {
-  type: 'object',
-  required: ['mechanism'],
-  additionalProperties: false,
-  description: 'The mechanism and its parameters; omitted parameters take the documented defaults',
-  properties: {
-    mechanism: { type: 'string', enum: ['fixed', 'weighted', 'sealed', 'rising'] },
-    bid_window_ms: { type: 'integer', minimum: 1, maximum: 604_800_000 },
-    reveal_window_ms: { type: 'integer', minimum: 1, maximum: 604_800_000 },
-    price_weight: { type: 'number', minimum: 0, maximum: 1000 },
-    reputation_weight: { type: 'number', minimum: 0, maximum: 1000 },
-    min_price: amount,
-    ramp_start_ms: { type: 'integer', minimum: 0, maximum: 604_800_000 },
-    ramp_period_ms: { type: 'integer', minimum: 0, maximum: 604_800_000 },
-    lock_timeout_ms: { type: 'integer', minimum: 1, maximum: 604_800_000 },
-  },
-} as const;
-
-export const requestViewSchema = {
-  type: 'object',
-  additionalProperties: true,
-  properties: {
-    request_id: { type: 'string' },
-    requester: { type: 'string' },
-    min_stake: { type: 'string' },
-    program_id: { type: 'string' },
-    backend: { type: 'string' },
-    status: { type: 'string' },
-    max_price: { type: 'string' },
-    price: { type: ['string', 'null'] },
-    assigned_prover: { type: ['string', 'null'] },
-    mechanism: { type: 'string' },
-    round: { type: 'integer' },
-    privacy_level: { type: 'integer' },
-    priority: { type: 'integer' },
-    min_reputation: { type: 'number' },
-    deadline: { type: 'string' },
-    allow_list: { type: ['array', 'null'], items: { type: 'string' } },
-    created_at: { type: 'string' },
-    auction: { type: ['object', 'null'], additionalProperties: true },
-    history: { type: 'array', items: { type: 'object', additionalProperties: true } },
-  },
-} as const;
-
-interface RequestBody {
-  request_id?: string;
-  requester?: string;
-  program_id: string;
-  input: string;
-  backend: string;
-  privacy_level?: number;
-  priority?: keyof typeof PRIORITIES | number;
-  max_price: string | number;
-  min_stake?: string | number;
-  min_reputation?: number;
-  deadline?: number;
-  auction?: SubmitRequestInput['auction'];
-  allow_list?: string[];
-  reauction?: SubmitRequestInput['reauction'];
-  subscription_id?: string;
-  on_exhausted?: 'error' | 'market';
-}
+import { errorResponses as errors, PRIORITIES, RequestIdParams, RequestView, SubmitRequestInput } from '../../api/index.ts';
 
 /** Strict base64: the alphabet, padded to a multiple of 4 (so a typo is an error, not silently other bytes). */
 function decodeBase64(text: string): Uint8Array {
@@ -79,46 +14,14 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 export function requestRoutes(app: FastifyInstance, market: Market): void {
-  app.post<{ Body: RequestBody }>(
+  app.post<{ Body: SubmitRequestInput }>(
     '/v1/requests',
     {
       schema: {
         summary: 'Submit a proof request with market terms (program, backend, price, reputation floor, auction)',
         tags: ['requests'],
-        body: {
-          type: 'object',
-          required: ['program_id', 'input', 'backend', 'max_price'],
-          additionalProperties: false,
-          properties: {
-            request_id: { ...id, description: 'Optional; the server makes a UUID when omitted' },
-            requester: { ...id, description: 'Who pays; a signed call acts for its signer (this may be omitted or must equal it)' },
-            program_id: id,
-            input: { type: 'string', maxLength: 1_400_000, description: 'The input bytes, base64' },
-            backend: backendName,
-            privacy_level: { type: 'integer', minimum: 1, maximum: 255, default: 1 },
-            priority: { anyOf: [{ type: 'string', enum: Object.keys(PRIORITIES) }, { type: 'integer', minimum: 0, maximum: 100 }], description: 'low=25, normal=50, high=75, urgent=100, or 0-100' },
-            max_price: amount,
-            min_stake: { ...amount, description: 'Stake the winner must have free; locked while it holds the request, slashed if it misses its deadline (default 0)' },
-            min_reputation: { type: 'number', minimum: 0, maximum: 5 },
-            deadline: { type: 'number', exclusiveMinimum: 0, maximum: 525_600, description: 'Minutes from now' },
-            auction: auctionSpec,
-            allow_list: { type: 'array', items: id, maxItems: 1000 },
-            reauction: {
-              type: 'object',
-              additionalProperties: false,
-              description: 'How to relax the terms after a round without a winner; without it such a request expires and is refunded at once',
-              properties: {
-                max_price_step: amount,
-                max_price_ceiling: amount,
-                min_reputation_step: { type: 'number', minimum: 0, maximum: 5 },
-                min_reputation_floor: { type: 'number', minimum: 0, maximum: 5 },
-              },
-            },
-            subscription_id: id,
-            on_exhausted: { type: 'string', enum: ['error', 'market'], default: 'error' },
-          },
-        },
-        response: { 201: requestViewSchema, ...errors },
+        body: SubmitRequestInput,
+        response: { 201: RequestView, ...errors },
       },
     },
     async (req, reply) => {
@@ -136,7 +39,8 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
         deadline_minutes: b.deadline,
         auction: b.auction ?? { mechanism: 'fixed' },
         allow_list: b.allow_list,
-        reauction: b.reauction,
+        // market.ts types the steps as strings; its parseAmount takes the wire's safe integers as well
+        reauction: b.reauction as MarketRequestInput['reauction'],
         subscription_id: b.subscription_id,
         on_exhausted: b.on_exhausted ?? 'error',
         min_stake: parseAmount(b.min_stake ?? '0', 'min_stake'),
@@ -146,14 +50,14 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
-  app.get<{ Params: { request_id: string } }>(
+  app.get<{ Params: RequestIdParams }>(
     '/v1/requests/:request_id',
     {
       schema: {
         summary: 'A request: its terms, status, clearing price, current auction round and history',
         tags: ['requests'],
-        params: { type: 'object', required: ['request_id'], properties: { request_id: id } },
-        response: { 200: requestViewSchema, ...errors },
+        params: RequestIdParams,
+        response: { 200: RequestView, ...errors },
       },
     },
     async (req) => {

@@ -5,31 +5,14 @@ import * as store from '../../store/auth.ts';
 import type { SubmitterRecord } from '../../store/auth.ts';
 import type { Market } from '../market.ts';
 import { requireSigner } from '../auth.ts';
-import { errors, id, timestamp } from '../schemas.ts';
+import { Type } from '@sinclair/typebox';
+import { AuthorizeSubmitterInput, ConsentInput, errorResponses as errors, ProverIdParams, SubmitterParams, SubmitterView } from '../../api/index.ts';
 
 // Submitters: operator keys a prover's owner lets bid and submit for it, so the owner's (staking) key can
 // stay offline. The submitter consents first, so no one is enlisted without agreeing; the owner authorizes;
 // either side revokes. Every act is signed by the party doing it, even on a coordinator running --open.
 
-const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$', description: 'An EVM address (EIP-55 checksum or one case)' } as const;
-
-const submitterView = {
-  type: 'object',
-  required: ['prover_id', 'address', 'state'],
-  properties: {
-    prover_id: { type: 'string' },
-    address: { type: 'string', description: 'lower case' },
-    state: { type: 'string', enum: ['consented', 'active', 'revoked'], description: 'active = consented and authorized: it may act for the prover' },
-    consented_at: { ...timestamp, type: ['string', 'null'] },
-    authorized_at: { ...timestamp, type: ['string', 'null'] },
-    revoked_at: { ...timestamp, type: ['string', 'null'] },
-    revoked_by: { type: ['string', 'null'], description: 'The address that revoked it: the owner or the submitter' },
-  },
-} as const;
-
-const proverParams = { type: 'object', required: ['prover_id'], properties: { prover_id: id } } as const;
-
-function view(s: SubmitterRecord) {
+function view(s: SubmitterRecord): SubmitterView {
   return {
     prover_id: s.prover_id,
     address: s.address,
@@ -47,14 +30,23 @@ function addressParam(text: string, field: string): string {
   return a;
 }
 
-export function submitterRoutes(app: FastifyInstance, market: Market): void {
-  const owner = async (proverId: string): Promise<string | null> => {
-    const p = await store.proverAuthority(market.db, proverId, null);
-    if (!p) throw notFound('prover_not_found', `no prover with id "${proverId}"`);
-    return p.owner;
-  };
+/** A prover's owner (null: registered unsigned); 404 for an unknown prover. */
+async function ownerOf(market: Market, proverId: string): Promise<string | null> {
+  const p = await store.proverAuthority(market.db, proverId, null);
+  if (!p) throw notFound('prover_not_found', `no prover with id "${proverId}"`);
+  return p.owner;
+}
 
-  app.post<{ Body: { prover_id: string } }>(
+export function submitterRoutes(app: FastifyInstance, market: Market): void {
+  consentRoutes(app, market);
+  revocationRoutes(app, market);
+}
+
+/** The submitter consents, then the owner authorizes it. */
+function consentRoutes(app: FastifyInstance, market: Market): void {
+  const owner = (proverId: string) => ownerOf(market, proverId);
+
+  app.post<{ Body: ConsentInput }>(
     '/v1/submitters/consent',
     {
       schema: {
@@ -62,8 +54,8 @@ export function submitterRoutes(app: FastifyInstance, market: Market): void {
         description:
           'The signer agrees to bid and submit for the prover; its owner may then authorize it. Idempotent; after a revoke, consenting again starts over (the owner must authorize again).',
         tags: ['submitters'],
-        body: { type: 'object', required: ['prover_id'], properties: { prover_id: id }, additionalProperties: false },
-        response: { 200: submitterView, ...errors },
+        body: ConsentInput,
+        response: { 200: SubmitterView, ...errors },
       },
     },
     async (req) => {
@@ -73,16 +65,16 @@ export function submitterRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
-  app.post<{ Params: { prover_id: string }; Body: { address: string } }>(
+  app.post<{ Params: ProverIdParams; Body: AuthorizeSubmitterInput }>(
     '/v1/provers/:prover_id/submitters',
     {
       schema: {
         summary: 'Authorize a submitter (signed by the prover\'s owner)',
         description: 'The address must have consented first (409 submitter_not_consented). Only the owner may (403 not_owner). Idempotent.',
         tags: ['submitters'],
-        params: proverParams,
-        body: { type: 'object', required: ['address'], properties: { address }, additionalProperties: false },
-        response: { 200: submitterView, ...errors },
+        params: ProverIdParams,
+        body: AuthorizeSubmitterInput,
+        response: { 200: SubmitterView, ...errors },
       },
     },
     async (req) => {
@@ -104,15 +96,21 @@ export function submitterRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
-  app.delete<{ Params: { prover_id: string; address: string } }>(
+}
+
+/** Either side revokes; anyone lists. */
+function revocationRoutes(app: FastifyInstance, market: Market): void {
+  const owner = (proverId: string) => ownerOf(market, proverId);
+
+  app.delete<{ Params: SubmitterParams }>(
     '/v1/provers/:prover_id/submitters/:address',
     {
       schema: {
         summary: 'Revoke a submitter (signed by the prover\'s owner or by the submitter)',
         description: 'Idempotent. The submitter must consent again, and be authorized again, to act for the prover.',
         tags: ['submitters'],
-        params: { type: 'object', required: ['prover_id', 'address'], properties: { prover_id: id, address } },
-        response: { 200: submitterView, ...errors },
+        params: SubmitterParams,
+        response: { 200: SubmitterView, ...errors },
       },
     },
     async (req) => {
@@ -129,14 +127,14 @@ export function submitterRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
-  app.get<{ Params: { prover_id: string } }>(
+  app.get<{ Params: ProverIdParams }>(
     '/v1/provers/:prover_id/submitters',
     {
       schema: {
         summary: "A prover's submitters, in every state",
         tags: ['submitters'],
-        params: proverParams,
-        response: { 200: { type: 'array', items: submitterView }, ...errors },
+        params: ProverIdParams,
+        response: { 200: Type.Array(SubmitterView), ...errors },
       },
     },
     async (req) => {

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Market } from '../market.ts';
+import { Health } from '../../api/index.ts';
 
 export function systemRoutes(app: FastifyInstance, market: Market): void {
   app.get('/healthz', {
     schema: {
       summary: 'Liveness and readiness: the database answers',
       tags: ['system'],
-      response: { 200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' }, verifier_threads: { type: 'integer' } } } },
+      response: { 200: Health },
     },
-  }, async () => {
+  }, async (): Promise<Health> => {
     await market.db.query('SELECT 1');
     return { status: 'ok', store: market.db.kind, verifier_threads: market.verifier.pool.size };
   });

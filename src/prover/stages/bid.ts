@@ -5,7 +5,7 @@
 // error. Requests it wins reach the node through the poll stage, so proving and submitting do not change.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProofMarketError } from '../../sdk/client.ts';
-import type { AuctionView } from '../../sdk/types.ts';
+import type { AuctionView } from '../../api/index.ts';
 import { decideBid, type BackendPricing, type BidDecision, type BidderState, type OwnActions } from '../bidding.ts';
 import type { NodeContext } from '../context.ts';
 import { classifyError, errorMessage } from '../errors.ts';

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProofMarketError } from '../../sdk/client.ts';
-import type { RegisterProverRequest } from '../../sdk/types.ts';
+import type { RegisterProverRequest } from '../../api/index.ts';
 import { backoffMs } from '../backoff.ts';
 import { advertisedLevels, type ProverConfig } from '../config.ts';
 import type { NodeContext } from '../context.ts';
