@@ -10,6 +10,7 @@ import { REJECTION_REASONS } from '../src/domain/market/types.ts';
 import { fail, MarketError } from '../src/domain/errors.ts';
 import { AuthError, ConflictError, errorOf, NotFoundError, PaymentError, ProofMarketError, UnavailableError, ValidationError } from '../src/sdk/errors.ts';
 import { BEGIN, END, README, withTable } from '../scripts/error-table.ts';
+import { refusalHint } from '../src/cli/errors.ts';
 
 const SRC = new URL('../src/', import.meta.url).pathname;
 const CATALOGUE = join(SRC, 'domain/error-codes.ts');
@@ -84,4 +85,11 @@ test('the SDK throws one class per family, with the catalogue\'s hint', () => {
   assert.ok(proxy instanceof UnavailableError);
   assert.equal(proxy.hint, undefined);
   assert.equal(errorOf(418, 'teapot', 'short and stout').constructor, ProofMarketError);
+});
+
+test('the CLI finds the hint of a refusal line, and only of one', () => {
+  assert.equal(refusalHint('insufficient_funds: the balance of 0xab… is 0, the request needs 100'), ERRORS.insufficient_funds.hint);
+  assert.equal(refusalHint('not_a_code: something'), undefined);
+  assert.equal(refusalHint('--limit must be between 1 and 1000, got 0'), undefined);
+  assert.equal(refusalHint('cannot reach the coordinator at http://127.0.0.1:1: connect ECONNREFUSED'), undefined);
 });
