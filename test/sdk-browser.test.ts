@@ -20,6 +20,8 @@ import { bodySha256 } from '../src/domain/auth.ts';
 import { newId } from '../src/domain/ids.ts';
 import { sealedCommitment } from '../src/domain/market/sealed.ts';
 import { base64url, newNonce, personalSign } from '../src/sdk/signer.ts';
+import { nodeOnly } from '../src/sdk/platform.ts';
+import { defaultExchange } from '../src/sdk/http.ts';
 import type * as Sdk from '../src/sdk/index.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -119,6 +121,9 @@ test('portable crypto is byte for byte the node:crypto and libsecp256k1 one', as
   assert.equal(bodySha256(undefined), createHash('sha256').digest('hex'));
   assert.match(newNonce(), /^[A-Za-z0-9_-]{22}$/);
   assert.match(newId(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // On Node, from the sources, the native engines load (else the comparison below would be noble against noble).
+  assert.ok(await nodeOnly('./node-secp256k1.ts'), 'libsecp256k1 loads on Node');
+  assert.equal(await defaultExchange(), (await import('../src/sdk/node-http.ts')).undiciExchange, "undici's Agent is Node's default");
   const key = Uint8Array.from(Buffer.from(KEY.slice(2), 'hex'));
   for (const message of ['', 'proofmarket-request-v2\nPOST\n127.0.0.1:7777\n/v1/requests\ne3b0\n1\nn', 'é'.repeat(300)]) {
     const native = await personalSign(message, key);
