@@ -1,4 +1,4 @@
-import { CliError } from './errors.ts';
+import { CliError, refusalHint } from './errors.ts';
 
 /** `proofmarket <command> …`: each command is a module with `run(argv)` and a `help` text. */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void>; help: string }>> = {
@@ -87,6 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CliError) {
       console.error(`proofmarket ${name}: ${err.message}`);
+      const hint = err.exitCode === 1 && process.stderr.isTTY ? refusalHint(err.message) : undefined;
+      if (hint) console.error(`  hint: ${hint}`);
       return err.exitCode;
     }
     const code = (err as NodeJS.ErrnoException).code;

@@ -1,7 +1,8 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { MarketError, type ErrorKind } from '../domain/errors.ts';
+import { MarketError } from '../domain/errors.ts';
+import { ERRORS, type ErrorCode } from '../api/errors.ts';
 import type { Market } from './market.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { proverRoutes } from './routes/provers.ts';
@@ -15,19 +16,8 @@ import { installAuth } from './auth.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 
-const STATUS: Record<ErrorKind, number> = {
-  invalid: 400,
-  unauthorized: 401,
-  payment_required: 402,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  too_large: 413,
-  unavailable: 503,
-};
-
 /** Fastify's own client errors, by code, as our stable codes. */
-const FASTIFY_CODES: Record<string, string> = {
+const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -57,10 +47,11 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   // Signed requests (x-pm-* headers) → req.signer; before every route. Also keeps JSON bodies' raw bytes.
   installAuth(app, { open: market.config.open, windowMs: market.config.authWindowMs, clock: market.clock, db: market.db });
 
+  // Every error answer is `{"error": {"code", "message"}}` with the catalogue's status for the code (src/api/errors.ts).
+  const answer = (reply: FastifyReply, code: ErrorCode, message: string, status: number = ERRORS[code].status) =>
+    reply.status(status).send({ error: { code, message } });
   app.setErrorHandler((err: FastifyError | MarketError, req, reply) => {
-    if (err instanceof MarketError) {
-      return reply.status(STATUS[err.kind]).send({ error: { code: err.code, message: err.message } });
-    }
+    if (err instanceof MarketError) return answer(reply, err.code, err.message);
     if (err.validation) {
       const where = err.validationContext ?? 'body';
       const first = err.validation[0];
@@ -70,19 +61,20 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
         : first?.keyword === 'required'
           ? `is missing the field "${(first.params as { missingProperty?: string }).missingProperty}"`
           : (first?.message ?? 'is invalid');
-      return reply.status(400).send({ error: { code: 'invalid_request', message: `${path} ${detail}` } });
+      return answer(reply, 'invalid_request', `${path} ${detail}`);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      const code = FASTIFY_CODES[err.code] ?? 'bad_request';
-      return reply.status(status).send({ error: { code, message: err.message } });
+      const code = FASTIFY_CODES[err.code];
+      // A client error fastify raises that has no code of ours keeps fastify's status (bad_request's 400 is typical).
+      return code ? answer(reply, code, err.message) : answer(reply, 'bad_request', err.message, status);
     }
     req.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; this is a bug, please report it' } });
+    return answer(reply, 'internal', 'internal error; this is a bug, please report it');
   });
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: 'route_not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+    answer(reply, 'route_not_found', `no route ${req.method} ${req.url.split('?')[0]}`);
   });
 
   await app.register(swagger, {

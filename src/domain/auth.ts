@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex } from '@noble/hashes/utils';
 import { isAddress as isEvmAddress } from 'viem';
 
 /**
@@ -150,7 +151,7 @@ export function checkTimestamp(timestamp: number, nowMs: number, windowMs: numbe
 
 /** sha256, hex, of the body bytes as sent (a string is taken as UTF-8); of nothing for no body. */
 export function bodySha256(body: Uint8Array | string | undefined): string {
-  return createHash('sha256').update(body ?? '').digest('hex');
+  return bytesToHex(sha256(body ?? '')); // @noble/hashes, not node:crypto: the SDK signs with this in browsers too
 }
 
 /** What a signature covers: the request, where it goes, its body's hash, when, and a nonce. */

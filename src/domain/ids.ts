@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 /**
  * Ids of tasks, provers and requesters are UUIDs or slugs, so `my_prover` is as valid as
  * `550e8400-e29b-41d4-a716-446655440000`. A UUID matches the slug pattern too.
@@ -11,6 +9,7 @@ export function isValidId(id: string): boolean {
   return ID_RE.test(id);
 }
 
+/** A random (v4) UUID from Web Crypto, which Node 20 and every browser have: no `node:crypto` in domain/. */
 export function newId(): string {
-  return randomUUID();
+  return globalThis.crypto.randomUUID();
 }

@@ -1,32 +1,12 @@
 import type * as T from '../api/index.ts';
-import { httpRequest, type HttpResponse } from './http.ts';
+import { fetchExchange, httpRequest, type Exchange, type FetchLike, type HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
 import { ENDPOINTS as E, fillPath, type Endpoint } from './endpoints.ts';
+import { ConnectionError, errorFromResponse as toError } from './errors.ts';
+
+export { ConnectionError, ProofMarketError } from './errors.ts';
 
 export type { VerifiedProof } from '../api/index.ts';
-
-/** The coordinator answered with an error: `code` is its stable error code, `status` the HTTP status. */
-export class ProofMarketError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProofMarketError';
-  }
-}
-
-/** The coordinator could not be reached (refused, reset, timed out). Retrying later may help. */
-export class ConnectionError extends Error {
-  constructor(
-    readonly url: string,
-    cause: unknown,
-  ) {
-    super(`cannot reach the coordinator at ${url}: ${(cause as Error)?.message ?? String(cause)}`);
-    this.name = 'ConnectionError';
-  }
-}
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:8080 */
@@ -39,6 +19,11 @@ export interface ClientOptions {
    * calls go unsigned, which only a coordinator running `--open` accepts for mutating calls.
    */
   signer?: Signer;
+  /**
+   * The `fetch` to send requests with. By default: on Node, undici's keep-alive Agent (cheaper per call than
+   * Node's fetch); elsewhere (browsers, Deno, Bun, workers) the global `fetch`. See src/sdk/http.ts.
+   */
+  fetch?: FetchLike;
 }
 
 /**
@@ -54,11 +39,13 @@ export class ProofMarketClient {
   readonly baseUrl: string;
   readonly #timeoutMs: number;
   readonly #signer: Signer | undefined;
+  readonly #exchange: Exchange | undefined;
 
   constructor(opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.#signer = opts.signer;
+    this.#exchange = opts.fetch && fetchExchange(opts.fetch);
   }
 
   /** The signer's address (lower case), if this client signs. */
@@ -322,7 +309,7 @@ export class ProofMarketClient {
     const url = this.baseUrl + path;
     try {
       const signer = this.#signer && (ep.method !== 'GET' || ep.signed) ? this.#signer : undefined;
-      return await httpRequest(url, ep.method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, undefined, signer);
+      return await httpRequest(url, ep.method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, undefined, signer, this.#exchange);
     } catch (err) {
       throw new ConnectionError(this.baseUrl, (err as { cause?: unknown }).cause ?? err);
     }
@@ -336,16 +323,6 @@ export class ProofMarketClient {
     // Routes that answer a bare id (POST /tasks, POST /provers/register) send it as text/plain.
     if (!(res.headers.get('content-type') ?? '').includes('json')) return (await res.text()) as R;
     return (await res.json()) as R;
-  }
-}
-
-async function toError(res: HttpResponse): Promise<ProofMarketError> {
-  const text = await res.text();
-  try {
-    const { error } = JSON.parse(text) as { error: { code: string; message: string } };
-    return new ProofMarketError(res.status, error.code, error.message);
-  } catch {
-    return new ProofMarketError(res.status, `http_${res.status}`, text.slice(0, 200) || res.statusText);
   }
 }
 

@@ -1,11 +1,10 @@
-// The SDK's transport: one HTTP/1.1 request over `node:http` (or `node:https`) with a keep-alive agent.
+// The SDK's transport: one HTTP request and its whole response, through an `Exchange`.
 //
-// Why not the global `fetch`: on Node 20 it costs several times the CPU per call (WHATWG streams, Headers,
-// an AbortSignal timer), and the SDK is on hot paths — every poll of a prover node, every result, and the
-// load generator of `npm run bench -- lifecycle`, where it shares the cores with the market it measures.
-import http from 'node:http';
-import https from 'node:https';
+// Which exchange: the `fetch` a client is given (ClientOptions.fetch); else, on Node, undici's keep-alive Agent
+// (node-http.ts, loaded so that no bundle follows it: see platform.ts); else the platform's global `fetch`
+// (browsers, Deno, Bun, workers). Timeouts, JSON, errors and signing are here, the same for all of them.
 import type { Signer } from './signer.ts';
+import { nodeOnly } from './platform.ts';
 
 /** What the client needs of a response: the fetch `Response` subset it reads, with the body already read. */
 export class HttpResponse {
@@ -13,17 +12,17 @@ export class HttpResponse {
     readonly status: number,
     readonly statusText: string,
     readonly headers: { get(name: string): string | null },
-    readonly body: Buffer,
+    readonly body: Uint8Array,
   ) {}
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
   async text(): Promise<string> {
-    return this.body.toString('utf8');
+    return new TextDecoder().decode(this.body);
   }
   async json(): Promise<unknown> {
-    return JSON.parse(this.body.toString('utf8'));
+    return JSON.parse(await this.text());
   }
   async arrayBuffer(): Promise<ArrayBuffer> {
     const b = this.body;
@@ -42,133 +41,120 @@ export class TransportError extends Error {
   }
 }
 
-// Keep-alive like fetch's pool, and like Node's global agent: idle sockets are closed after 5 s, or sooner if
-// the server announces a shorter `Keep-Alive: timeout` (Node then closes them 1 s before the server would),
-// so a request is not written to a socket the server is closing. Idle sockets do not keep the process alive.
-const AGENT_OPTIONS = { keepAlive: true, scheduling: 'lifo', timeout: 5_000 } as const;
-const httpAgent = new http.Agent(AGENT_OPTIONS);
-const httpsAgent = new https.Agent(AGENT_OPTIONS);
+/** One request as an exchange sends it: headers lower case, the body as a string (JSON), aborted by `signal`. */
+export interface ExchangeRequest {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  signal: AbortSignal;
+}
+
+/** Sends one request and reads its whole body; rejects if the connection fails or `signal` aborts. */
+export type Exchange = (req: ExchangeRequest) => Promise<HttpResponse>;
+
+/** The part of `fetch` the SDK uses: the global one, undici's, or any other with this shape. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<{ status: number; statusText: string; headers: { get(name: string): string | null }; arrayBuffer(): Promise<ArrayBuffer> }>;
+
+/** An exchange over a `fetch`. */
+export function fetchExchange(fetchFn: FetchLike): Exchange {
+  return async (r) => {
+    const res = await fetchFn(r.url, { method: r.method, headers: r.headers, body: r.body, signal: r.signal });
+    const body = new Uint8Array(await res.arrayBuffer()); // read under the same signal: the timeout covers the body
+    return new HttpResponse(res.status, res.statusText, res.headers, body);
+  };
+}
+
+let platformDefault: Promise<Exchange> | undefined;
+
+/** undici's Agent on Node, the global fetch elsewhere; chosen once, on the first request. */
+export function defaultExchange(): Promise<Exchange> {
+  platformDefault ??= nodeOnly<typeof import('./node-http.ts')>('./node-http.ts').then(
+    (node) => node?.undiciExchange ?? fetchExchange((url, init) => globalThis.fetch(url, init)),
+  );
+  return platformDefault;
+}
 
 /**
  * Sends one request and reads the whole response. Rejects with a TransportError (whose `cause` is the
  * underlying error, e.g. `connect ECONNREFUSED …`) if no complete response arrives within `timeoutMs`
  * — the body included — or the connection fails; an HTTP error status is a response, not a rejection.
+ *
+ * With a signer, the request carries its `x-pm-*` headers over the path and query as sent and the exact body
+ * bytes. A GET whose connection is reset (a kept-alive socket the server closed just as we wrote to it) is sent
+ * once more, signed anew: a retried request with the same nonce would be refused as a replay.
  */
-export function httpRequest(
+export async function httpRequest(
   url: string,
   method: string,
   body: string | undefined,
   timeoutMs: number,
   extraHeaders?: Record<string, string>,
   signer?: Signer,
+  exchange?: Exchange,
 ): Promise<HttpResponse> {
-  return send(url, method, body, timeoutMs, extraHeaders, signer, true);
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch (err) {
+    throw new TransportError(`invalid URL ${url}`, err);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new TransportError(`unsupported protocol ${target.protocol}`, new Error(`unsupported protocol ${target.protocol}`));
+  }
+  const send = exchange ?? (await defaultExchange());
+  try {
+    return await attempt(send, target, method, body, timeoutMs, extraHeaders, signer);
+  } catch (err) {
+    if (method !== 'GET' || !isReset(err)) throw err;
+    return attempt(send, target, method, body, timeoutMs, extraHeaders, signer);
+  }
 }
 
-/**
- * With a signer, the request carries its `x-pm-*` headers over the path and query as sent and the exact body
- * bytes. Each attempt is signed anew: a retried request with the same nonce would be refused as a replay.
- */
-function send(
-  url: string,
+async function attempt(
+  send: Exchange,
+  target: URL,
   method: string,
   body: string | undefined,
   timeoutMs: number,
   extraHeaders: Record<string, string> | undefined,
   signer: Signer | undefined,
-  mayRetry: boolean,
 ): Promise<HttpResponse> {
-  const retry = () => send(url, method, body, timeoutMs, extraHeaders, signer, false);
-  if (!signer) return exchange(url, method, body, timeoutMs, extraHeaders, mayRetry, retry);
-  let path: string;
-  let host: string;
-  try {
-    const target = new URL(url);
-    path = target.pathname + target.search; // what node:http puts on the request line
-    host = target.host; // and its Host header (the port only when not the default)
-  } catch {
-    return exchange(url, method, body, timeoutMs, extraHeaders, mayRetry, retry); // rejects: invalid URL
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (extraHeaders) for (const [k, v] of Object.entries(extraHeaders)) headers[k.toLowerCase()] = v;
+  if (signer) {
+    // The Host header fetch and undici send (the port only when not the default), and the request line.
+    Object.assign(headers, await signer.sign({ method, host: target.host, path: target.pathname + target.search, body: body ?? '' }));
   }
-  return signer
-    .sign({ method, host, path, body: body ?? '' })
-    .then((auth) => exchange(url, method, body, timeoutMs, { ...extraHeaders, ...auth }, mayRetry, retry));
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(timeoutError()), timeoutMs);
+  try {
+    return await send({ url: target.href, method, headers, body, signal: abort.signal });
+  } catch (err) {
+    const cause = abort.signal.aborted ? abort.signal.reason : unwrap(err);
+    throw new TransportError((cause as Error)?.message ?? String(cause), cause);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
-function exchange(
-  url: string,
-  method: string,
-  body: string | undefined,
-  timeoutMs: number,
-  extraHeaders: Record<string, string> | undefined,
-  mayRetry: boolean,
-  retry: () => Promise<HttpResponse>,
-): Promise<HttpResponse> {
-  return new Promise<HttpResponse>((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch (err) {
-      reject(new TransportError(`invalid URL ${url}`, err));
-      return;
-    }
-    const secure = target.protocol === 'https:';
-    if (!secure && target.protocol !== 'http:') {
-      reject(new TransportError(`unsupported protocol ${target.protocol}`, new Error(`unsupported protocol ${target.protocol}`)));
-      return;
-    }
-    const headers: Record<string, string | number> = {};
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(body);
-    }
-    if (extraHeaders) for (const [k, v] of Object.entries(extraHeaders)) headers[k.toLowerCase()] = v;
-    let settled = false;
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new TransportError((err as Error)?.message ?? String(err), err));
-    };
-    const req = (secure ? https : http).request(
-      target,
-      { method, headers, agent: secure ? httpsAgent : httpAgent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', fail);
-        // Closed without 'end' first: the connection broke in the middle of the body.
-        res.on('close', () => fail(new Error('the connection closed before the response was complete')));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const h = res.headers;
-          const get = (name: string): string | null => {
-            const v = h[name.toLowerCase()];
-            return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
-          };
-          resolve(new HttpResponse(res.statusCode ?? 0, res.statusMessage ?? '', { get }, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-        });
-      },
-    );
-    // The whole exchange, body included, within timeoutMs (fetch with AbortSignal.timeout gave the same message).
-    const timer = setTimeout(() => {
-      const err = new Error('The operation was aborted due to timeout');
-      err.name = 'TimeoutError';
-      fail(err);
-      req.destroy(err);
-    }, timeoutMs);
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      // A kept-alive socket the server closed just as we wrote to it: Node's documented race. A GET changes
-      // nothing, so it is sent once more on a fresh socket; anything else reports the error.
-      if (mayRetry && method === 'GET' && req.reusedSocket && err.code === 'ECONNRESET' && !settled) {
-        settled = true;
-        clearTimeout(timer);
-        retry().then(resolve, reject);
-        return;
-      }
-      fail(err);
-    });
-    req.end(body);
-  });
+/** What AbortSignal.timeout rejects with; the message callers have always seen. */
+function timeoutError(): Error {
+  const err = new Error('The operation was aborted due to timeout');
+  err.name = 'TimeoutError';
+  return err;
+}
+
+/** fetch rejects with `TypeError: fetch failed` whose `cause` says what happened (`connect ECONNREFUSED …`). */
+function unwrap(err: unknown): unknown {
+  return err instanceof TypeError && err.cause !== undefined ? err.cause : err;
+}
+
+function isReset(err: unknown): boolean {
+  const code = ((err as TransportError).cause as { code?: string } | undefined)?.code;
+  return err instanceof TransportError && (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET');
 }

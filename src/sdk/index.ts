@@ -1,4 +1,19 @@
-export { ProofMarketClient, ProofMarketError, ConnectionError, type ClientOptions } from './client.ts';
+export { ProofMarketClient, type ClientOptions } from './client.ts';
+/** Errors: ProofMarketError (the coordinator refused; `code`, `status`, `hint`) by family, and ConnectionError. */
+export {
+  ProofMarketError,
+  ValidationError,
+  AuthError,
+  PaymentError,
+  NotFoundError,
+  ConflictError,
+  UnavailableError,
+  ConnectionError,
+  type ErrorCode,
+} from './errors.ts';
+/** Every error code the coordinator sends, with its HTTP status and a hint (the catalogue). */
+export { ERRORS, isErrorCode } from '../api/errors.ts';
+export type { FetchLike } from './http.ts';
 export { encodeProof, decodeProof, type ProofEnvelope } from '../proofs/envelope.ts';
 /** The wire types, from the API contract (type-only: no schema code in the bundle). */
 export type * from '../api/index.ts';

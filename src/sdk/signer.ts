@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import * as ecc from 'tiny-secp256k1';
+import { bytesToHex, hexToBytes, randomBytes } from '@noble/hashes/utils';
 import { hashMessage } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { privateKeyToAccount, signMessage } from 'viem/accounts';
 import { AUTH_HEADERS, bodySha256, signingMessage, type Hex } from '../domain/auth.ts';
+import { nodeOnly } from './platform.ts';
 
 /** The request a Signer signs: the method, the path with its query string as sent, and the exact body bytes. */
 export interface SignableRequest {
@@ -37,14 +37,13 @@ export interface PrivateKeySignerOptions {
 }
 
 /**
- * A Signer holding a secp256k1 private key (`0x` + 64 hex) in memory. It signs EIP-191 personal-sign on
- * libsecp256k1 (tiny-secp256k1's wasm, about 3× cheaper than viem's `signMessage` on noble): both use RFC 6979
- * nonces and low s, so the signature is byte for byte the one viem's `signMessage` makes.
+ * A Signer holding a secp256k1 private key (`0x` + 64 hex) in memory. It signs EIP-191 personal-sign
+ * (see `personalSign`): the signature is byte for byte the one viem's `signMessage` makes.
  */
 export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptions = {}): Signer {
   if (!/^0x[0-9a-fA-F]{64}$/.test(privateKey)) throw new Error('a private key is 0x followed by 64 hex digits');
   const account = privateKeyToAccount(privateKey as Hex); // validates the key and derives the address, once
-  const key = Buffer.from(privateKey.slice(2), 'hex');
+  const key = hexToBytes(privateKey.slice(2));
   const now = opts.now ?? Date.now;
   const nonce = opts.nonce ?? newNonce;
   return {
@@ -53,9 +52,7 @@ export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptio
       const timestamp = now();
       const n = nonce();
       const message = signingMessage({ method: req.method, host: req.host, path: req.path, bodySha256: bodySha256(req.body), timestamp, nonce: n });
-      // No extra entropy: plain RFC 6979, as viem. v = 27 + recovery id, as viem's signMessage serializes it.
-      const { signature: rs, recoveryId } = ecc.signRecoverable(hashMessage(message, 'bytes'), key);
-      const signature = `0x${Buffer.from(rs).toString('hex')}${(27 + recoveryId).toString(16)}`;
+      const signature = await personalSign(message, key);
       return {
         [AUTH_HEADERS.address]: account.address,
         [AUTH_HEADERS.timestamp]: String(timestamp),
@@ -66,7 +63,31 @@ export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptio
   };
 }
 
-/** 16 random bytes, base64url: 22 characters of [A-Za-z0-9_-]. */
+/** 16 random bytes (Web Crypto), base64url: 22 characters of [A-Za-z0-9_-]. */
 export function newNonce(): string {
-  return randomBytes(16).toString('base64url');
+  return base64url(randomBytes(16));
+}
+
+/** RFC 4648 §5 without padding, as Node's Buffer `base64url`; btoa is in browsers and Node alike. */
+export function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+type NativeSecp256k1 = typeof import('./node-secp256k1.ts');
+let native: Promise<NativeSecp256k1 | undefined> | undefined;
+const nativeSecp256k1 = (): Promise<NativeSecp256k1 | undefined> => (native ??= nodeOnly<NativeSecp256k1>('./node-secp256k1.ts'));
+
+/**
+ * EIP-191 personal-sign of `message` with the 32-byte `privateKey`: `0x` + r + s + v, v = 27 + recovery id, as
+ * viem's `signMessage` serializes it. On Node through libsecp256k1 (node-secp256k1.ts), elsewhere through
+ * viem's noble; both use RFC 6979 nonces without extra entropy and low s, so the bytes are the same.
+ * `engine: 'portable'` forces noble (the tests compare the two).
+ */
+export async function personalSign(message: string, privateKey: Uint8Array, engine: 'auto' | 'portable' = 'auto'): Promise<Hex> {
+  const fast = engine === 'auto' ? await nativeSecp256k1() : undefined;
+  if (!fast) return signMessage({ message, privateKey: `0x${bytesToHex(privateKey)}` });
+  const { signature, recoveryId } = fast.signRecoverable(hashMessage(message, 'bytes'), privateKey);
+  return `0x${bytesToHex(signature)}${(27 + recoveryId).toString(16)}`;
 }

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha256';
+import { bytesToHex } from '@noble/hashes/utils';
 import { compareArrival, type Candidate } from './types.ts';
 
 /** What a sealed bid commits to. The nonce is the prover's secret: random, at least 16 bytes, hex. */
@@ -27,7 +28,7 @@ export function commitmentPreimage(b: SealedBid): string {
 
 /** `sha256(commitmentPreimage(b))` as 64 lowercase hex characters: what a prover sends while bidding. */
 export function sealedCommitment(b: SealedBid): string {
-  return createHash('sha256').update(commitmentPreimage(b), 'utf8').digest('hex');
+  return bytesToHex(sha256(commitmentPreimage(b))); // a string is hashed as its UTF-8 bytes
 }
 
 const COMMITMENT_RE = /^[0-9a-f]{64}$/i;
