@@ -15,14 +15,15 @@ import { testCoordinator, type TestCoordinator } from './support/coordinator.ts'
 
 const API_DIR = new URL('../src/api/', import.meta.url);
 
-test('src/api imports TypeBox and itself only: no node:, no server code, so the SDK can bundle its types for a browser', () => {
+test('src/api imports TypeBox, itself and the pure error table only: no node:, no server code, so the SDK can bundle it for a browser', () => {
   const files = readdirSync(API_DIR).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
   assert.ok(files.includes('tasks.ts') && files.includes('index.ts'));
   const stray: string[] = [];
   for (const file of files) {
     const source = readFileSync(new URL(file, API_DIR), 'utf8');
     for (const [, from] of source.matchAll(/(?:import|export)[^'";]*?from\s+'([^']+)'/g)) {
-      if (from !== '@sinclair/typebox' && !/^\.\/[a-z-]+\.ts$/.test(from!)) stray.push(`${file}: ${from}`);
+      // the error catalogue's table lives in domain/ (which throws the codes and imports nothing of ours)
+      if (from !== '@sinclair/typebox' && from !== '../domain/error-codes.ts' && !/^\.\/[a-z-]+\.ts$/.test(from!)) stray.push(`${file}: ${from}`);
     }
   }
   assert.deepEqual(stray, []);
