@@ -16,7 +16,6 @@ import { openDb, type Db } from '../src/store/db.ts';
 import { audit, applyMovement, balance } from '../src/store/ledger.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { insertProgram } from '../src/store/programs.ts';
-import { applyPlan } from '../src/store/plans.ts';
 import * as provers from '../src/store/provers.ts';
 import { getTask } from '../src/store/tasks.ts';
 import { applyLocked, assign, escrowOf, lockOf, verdictContext } from '../src/coordinator/transitions.ts';

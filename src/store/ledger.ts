@@ -1,4 +1,5 @@
 import { MarketError } from '../domain/errors.ts';
+import type { StakeLock } from '../domain/request.ts';
 import { isBalanced, netPostings, type Movement } from '../domain/ledger.ts';
 import type { Queryable } from './db.ts';
 
@@ -179,14 +180,7 @@ export interface LedgerAudit {
 
 // ── stake locks, unstakes, slashes ──────────────────────────────────────────────────────────────────
 
-export interface StakeLock {
-  lock_id: string;
-  task_id: string;
-  prover_id: string;
-  amount: bigint;
-  locked_at: Date;
-  state: 'locked' | 'released' | 'slashed';
-}
+export type { StakeLock };
 
 type LockRow = Omit<StakeLock, 'amount'> & { amount: string };
 const lockOf = (r: LockRow): StakeLock => ({ ...r, amount: BigInt(r.amount) });

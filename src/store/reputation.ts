@@ -1,15 +1,8 @@
+import type { ReputationObservation } from '../domain/request.ts';
 import type { Queryable } from './db.ts';
 
-export interface ReputationEventRecord {
-  prover_id: string;
-  task_id: string;
-  at: Date;
-  success: boolean;
-  quality: number;
-  expected_ms: number;
-  actual_ms: number;
-  cause: string;
-}
+/** A row of `reputation_events`: the domain's observation of one attempt. */
+export type ReputationEventRecord = ReputationObservation;
 
 export async function insertReputationEvent(q: Queryable, e: ReputationEventRecord): Promise<void> {
   await q.query(

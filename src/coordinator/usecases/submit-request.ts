@@ -7,11 +7,10 @@ import type { RequestRecord } from '../../domain/request.ts';
 import type { Queryable } from '../../store/db.ts';
 import { applyPlan } from '../../store/plans.ts';
 import * as subscriptions from '../../store/subscriptions.ts';
-import { getTask } from '../../store/tasks.ts';
 import type { StoredTerms } from '../auction-house.ts';
 import { auctionSpec, type AuctionInput } from './auction-spec.ts';
 import type { Caller, MarketDeps } from './deps.ts';
-import { hashOf, openGrant } from './support.ts';
+import { acceptOrConflict, hashOf, openGrant } from './support.ts';
 
 /** `POST /v1/requests`, after schema validation. */
 export interface SubmitRequestParameters {
@@ -95,12 +94,7 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
     if (auction.mechanism !== 'fixed') await deps.auctions.openRound(tx, record, now, terms);
     return true;
   });
-  if (!inserted) {
-    const existing = await getTask(deps.db, requestId);
-    if (existing?.request_hash !== requestHash) throw conflict('duplicate_request_id', `a different request with id "${requestId}" already exists`);
-  } else {
-    deps.metrics.tasksSubmitted.inc();
-  }
+  await acceptOrConflict(deps, inserted, requestId, requestHash, 'duplicate_request_id', 'request');
   return requestId;
 }
 

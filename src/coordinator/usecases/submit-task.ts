@@ -1,12 +1,10 @@
-import { conflict } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
 import { submitted } from '../../domain/kernel/transitions.ts';
 import type { RequestRecord } from '../../domain/request.ts';
 import type { ProgramRecord } from '../../store/programs.ts';
 import { applyPlan } from '../../store/plans.ts';
-import { getTask } from '../../store/tasks.ts';
 import type { Caller, MarketDeps } from './deps.ts';
-import { hashOf, openGrant } from './support.ts';
+import { acceptOrConflict, hashOf, openGrant } from './support.ts';
 
 /** `POST /tasks`, after schema validation. */
 export interface SubmitTaskParameters {
@@ -60,12 +58,7 @@ export async function submitTask(deps: MarketDeps, input: SubmitTaskParameters, 
     const faucet = await openGrant(tx, caller, requester, input.reward_amount);
     return applyPlan(tx, submitted(record, { escrow: input.reward_amount, faucet }, now));
   });
-  if (!inserted) {
-    const existing = await getTask(deps.db, taskId);
-    if (existing?.request_hash !== requestHash) throw conflict('duplicate_task_id', `a different task with id "${taskId}" already exists`);
-  } else {
-    deps.metrics.tasksSubmitted.inc();
-  }
+  await acceptOrConflict(deps, inserted, taskId, requestHash, 'duplicate_task_id', 'task');
   return taskId;
 }
 

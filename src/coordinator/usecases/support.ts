@@ -4,7 +4,9 @@ import { openFaucetGrant } from '../../domain/kernel/transitions.ts';
 import { canonicalJson } from '../../proofs/canonical.ts';
 import type { Queryable } from '../../store/db.ts';
 import { balance } from '../../store/ledger.ts';
-import type { Caller } from './deps.ts';
+import { getTask } from '../../store/tasks.ts';
+import { conflict } from '../../domain/errors.ts';
+import type { Caller, MarketDeps } from './deps.ts';
 
 /** What the faucet grants an unsigned requester that is short (--open), at the least. */
 export const OPEN_FAUCET_GRANT = 1_000_000n;
@@ -21,4 +23,17 @@ export async function openGrant(q: Queryable, caller: Caller, who: string, amoun
 /** The hash that tells a repeated submission (idempotent) from a different one with the same id (a conflict). */
 export function hashOf(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+/**
+ * After a submission's insert: a new request is counted; an id already taken is fine when it was the same
+ * submission again (idempotent), and a conflict when it was a different one.
+ */
+export async function acceptOrConflict(deps: Pick<MarketDeps, 'db' | 'metrics'>, inserted: boolean, id: string, requestHash: string, code: 'duplicate_task_id' | 'duplicate_request_id', what: string): Promise<void> {
+  if (inserted) {
+    deps.metrics.tasksSubmitted.inc();
+    return;
+  }
+  const existing = await getTask(deps.db, id);
+  if (existing?.request_hash !== requestHash) throw conflict(code, `a different ${what} with id "${id}" already exists`);
 }

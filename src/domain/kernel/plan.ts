@@ -1,6 +1,6 @@
 import type { Movement } from '../ledger.ts';
-import type { ProofRecord, ReputationObservation, RequestChanges, RequestRecord, StakeLock } from '../request.ts';
-import type { TaskStatus, TransitionCause } from '../task.ts';
+import type { ProofRecord, ReputationObservation, RequestChanges, RequestEvent, RequestRecord, StakeLock } from '../request.ts';
+import type { TransitionCause } from '../task.ts';
 
 /**
  * Everything one state change of a request does, decided before anything is written: the status move, the
@@ -38,15 +38,9 @@ export type StakeStep =
   /** The holder missed its deadline: the lock is slashed, once (a lock already slashed is left alone). */
   | { kind: 'slash'; lock: StakeLock; movement: Movement; amount: bigint; to_requester: bigint; burned: bigint };
 
-/** The outbox row a plan publishes: one per transition, in the same transaction. */
-export interface PlannedEvent {
+/** The outbox row a plan publishes: one per transition, in the same transaction (a request event, with its kind). */
+export interface PlannedEvent extends RequestEvent {
   /** `request.<cause>`. */
   kind: string;
   task_id: string;
-  at: Date;
-  from_status: TaskStatus | null;
-  to_status: TaskStatus;
-  cause: TransitionCause;
-  prover_id: string | null;
-  detail: Record<string, unknown> | null;
 }
