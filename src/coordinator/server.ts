@@ -14,6 +14,8 @@ import { economyRoutes } from './routes/economy.ts';
 import { installAuth } from './auth.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { eventRoutes } from './routes/events.ts';
+import type { EventStream } from './events/stream.ts';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -38,6 +40,8 @@ const FASTIFY_CODES: Record<string, string> = {
 export interface AppOptions {
   bodyLimit: number;
   logLevel: string;
+  /** Serves GET /v1/events from it. */
+  events?: EventStream;
 }
 
 /**
@@ -106,5 +110,6 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   economyRoutes(app, market);
   submitterRoutes(app, market);
   statsRoutes(app, market);
+  if (opts.events) eventRoutes(app, opts.events);
   return app;
 }

@@ -2,8 +2,10 @@ import type * as T from './types.ts';
 import { httpRequest, type HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
 import { ENDPOINTS as E, fillPath, type Endpoint } from './endpoints.ts';
+import { streamEvents, type EventFilter, type EventsOptions, type MarketEvent } from './events.ts';
 
 export type { VerifiedProof } from './types.ts';
+export type { EventFilter, EventsOptions, MarketEvent } from './events.ts';
 
 /** The coordinator answered with an error: `code` is its stable error code, `status` the HTTP status. */
 export class ProofMarketError extends Error {
@@ -114,11 +116,12 @@ export class ProofMarketClient {
   }
 
   /**
-   * Follows a request: polls it every `intervalMs` (default 250) and yields its view each time its status,
-   * auction round, price or assigned prover changes (the first view at once), until it is completed or
-   * failed — the last view yielded is the final one. Aborting `signal` (or leaving the loop) ends the
-   * iteration cleanly, without an error and without waiting for the poll in flight. A failed poll
-   * (ProofMarketError, ConnectionError) ends it with that error.
+   * Follows a request: yields its view at once, then again each time its status, auction round, price or
+   * assigned prover changes, until it is completed or failed — the last view yielded is the final one. It
+   * listens to the request's events (GET /v1/events, which reconnects and resumes by itself) and reads the view
+   * when one arrives. Aborting `signal` (or leaving the loop) ends the iteration cleanly, without an error and
+   * without waiting for a call in flight. A failed call (ProofMarketError, ConnectionError) ends it with that
+   * error. `intervalMs` is the wait before reconnecting a dropped stream.
    *
    * @example
    * for await (const r of pm.follow(request.request_id, { signal: AbortSignal.timeout(600_000) })) {
@@ -126,19 +129,41 @@ export class ProofMarketClient {
    * }
    */
   async *follow(requestId: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<T.RequestView, void, undefined> {
-    const { intervalMs = 250, signal } = opts;
+    const { signal } = opts;
     let last: string | undefined;
-    while (!signal?.aborted) {
+    const changed = (view: T.RequestView) => {
+      const state = JSON.stringify([view.status, view.round, view.price, view.assigned_prover]);
+      if (state === last) return false;
+      last = state;
+      return true;
+    };
+    const first = await untilAborted(this.getRequest(requestId), signal);
+    if (first === ABORTED) return;
+    changed(first);
+    yield first;
+    if (FINAL_REQUEST_STATUSES.has(first.status)) return;
+    // From its first event: whatever happened since the view above is replayed, so no change is missed.
+    for await (const _ of this.events({ request: requestId }, { after: '0', signal, reconnectMs: opts.intervalMs })) {
       const view = await untilAborted(this.getRequest(requestId), signal);
       if (view === ABORTED) return;
-      const state = JSON.stringify([view.status, view.round, view.price, view.assigned_prover]);
-      if (state !== last) {
-        last = state;
-        yield view;
-      }
+      if (changed(view)) yield view;
       if (FINAL_REQUEST_STATUSES.has(view.status)) return;
-      if (!(await sleep(intervalMs, signal))) return;
     }
+  }
+
+  /**
+   * The market's events as they happen (GET /v1/events, Server-Sent Events), filtered, in order. It reconnects
+   * when the stream drops and resumes after the last event received, so none is lost or repeated; `after`
+   * starts after a given event id ('0': from the first). Aborting `signal` ends it cleanly.
+   *
+   * @example
+   * for await (const e of pm.events({ kind: 'request.' }, { after: '0' })) console.log(e.id, e.kind, e.request_id);
+   */
+  events(filter: EventFilter = {}, opts: EventsOptions = {}): AsyncGenerator<MarketEvent, void, undefined> {
+    return streamEvents(`${this.baseUrl}/v1/events${query(filter)}`, {
+      refused: (res) => toError(res),
+      unreachable: (err) => new ConnectionError(this.baseUrl, (err as { cause?: unknown } | undefined)?.cause ?? err),
+    }, opts);
   }
 
   // provers (seed API)
@@ -339,7 +364,7 @@ export class ProofMarketClient {
   }
 }
 
-async function toError(res: HttpResponse): Promise<ProofMarketError> {
+async function toError(res: Pick<HttpResponse, 'status' | 'statusText' | 'text'>): Promise<ProofMarketError> {
   const text = await res.text();
   try {
     const { error } = JSON.parse(text) as { error: { code: string; message: string } };
@@ -367,22 +392,6 @@ function untilAborted<V>(promise: Promise<V>, signal: AbortSignal | undefined): 
     signal.addEventListener('abort', onAbort, { once: true });
   });
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-/** Resolves with true after `ms`, or with false as soon as `signal` aborts (and then leaves no timer behind). */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** `?a=1&b=x` from the defined fields (empty when none). */
