@@ -66,17 +66,18 @@ export class SseParser {
   #data: string[] = [];
 
   push(text: string): SseMessage[] {
-    this.#buffer += text;
+    const buffer = this.#buffer + text;
     const out: SseMessage[] = [];
+    let start = 0;
     for (;;) {
-      const end = this.#buffer.search(/\r\n|\r|\n/);
+      const end = nextLineEnd(buffer, start);
       // A lone \r at the end may be the first half of \r\n: wait for the next chunk.
-      if (end === -1 || (this.#buffer[end] === '\r' && end === this.#buffer.length - 1)) break;
-      const line = this.#buffer.slice(0, end);
-      this.#buffer = this.#buffer.slice(end + (this.#buffer.startsWith('\r\n', end) ? 2 : 1));
-      const message = this.#line(line);
+      if (end === -1 || (buffer[end] === '\r' && end === buffer.length - 1)) break;
+      const message = this.#line(buffer.slice(start, end));
       if (message) out.push(message);
+      start = end + (buffer[end] === '\r' && buffer[end + 1] === '\n' ? 2 : 1);
     }
+    this.#buffer = buffer.slice(start);
     return out;
   }
 
@@ -96,6 +97,13 @@ export class SseParser {
     else if (field === 'id' && !value.includes('\0')) this.#id = value;
     return undefined;
   }
+}
+
+/** The index of the next \n or \r from `from`, or -1. */
+function nextLineEnd(s: string, from: number): number {
+  const n = s.indexOf('\n', from);
+  const r = s.indexOf('\r', from);
+  return n === -1 ? r : r === -1 ? n : Math.min(n, r);
 }
 
 const sleep = (ms: number, signal: AbortSignal | undefined) =>

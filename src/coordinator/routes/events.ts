@@ -1,4 +1,5 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { invalid, MarketError } from '../../domain/errors.ts';
 import type { EventFilter } from '../../store/events.ts';
@@ -52,7 +53,27 @@ function sinkOf(res: ServerResponse): EventSink {
   };
 }
 
+/**
+ * Closing the server waits for every connection that has not finished a request, and Node counts one that has
+ * not sent any as busy until its headers time out (60 s). Node's fetch (undici) leaves exactly such a spare
+ * connection behind when a streaming response is aborted, which is how stream clients leave
+ * (nodejs/undici#5845): so at shutdown, connections that never carried a request are closed at once.
+ */
+function closeSpareConnectionsOnClose(app: FastifyInstance): void {
+  const spare = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    spare.add(socket);
+    socket.once('close', () => spare.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage) => spare.delete(req.socket));
+  app.addHook('preClose', (done) => {
+    for (const socket of spare) socket.destroy();
+    done();
+  });
+}
+
 export function eventRoutes(app: FastifyInstance, stream: EventStream): void {
+  closeSpareConnectionsOnClose(app);
   app.get<{ Querystring: EventsQuery }>('/v1/events', {
     schema: {
       summary: 'The event outbox as Server-Sent Events: a backlog after the cursor, then live',
