@@ -79,14 +79,18 @@ export class EventStream {
     this.#onError = onError;
   }
 
-  /** Starts at the outbox's end (clients with a cursor replay what came before) and listens for more. */
+  /**
+   * Listens for new events. The reader itself starts with the first client, at the outbox's end (clients with a
+   * cursor replay what came before): on PostgreSQL that waits for the transactions then in progress, which must
+   * not hold up the coordinator's start.
+   */
   async start(): Promise<void> {
-    const head = await startingHead(this.#db, sleep);
-    this.#reader = new ContiguousReader(this.#db, head);
+    this.#idle = new Promise((resolve) => (this.#resumed = resolve));
     this.#notifier = new Notifier(this.#db, () => this.#pump(), { safetyPollMs: this.#opts.safetyPollMs, onError: this.#onError });
     await this.#notifier.start();
+    // Only to a socket with nothing waiting: one still sending is not idle, and pings must not pile up.
     this.#heartbeat = setInterval(() => {
-      for (const s of this.#subscribers) s.sink.write(': ping\n\n');
+      for (const s of this.#subscribers) if (s.sink.buffered === 0) s.sink.write(': ping\n\n');
     }, this.#opts.heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -98,7 +102,7 @@ export class EventStream {
 
   /** Started and not stopped: `subscribe` may be called. */
   get accepting(): boolean {
-    return !this.#stopped && this.#reader !== undefined;
+    return !this.#stopped && this.#notifier !== undefined;
   }
 
   /**
@@ -106,7 +110,7 @@ export class EventStream {
    * function to call when the client goes away. Only while `accepting`.
    */
   subscribe(sink: EventSink, filter: EventFilter, after: bigint | undefined): () => void {
-    if (!this.#reader || this.#stopped) throw new Error('the event stream is not running');
+    if (!this.accepting) throw new Error('the event stream is not running');
     const sub: Subscriber = { sink, filter, cursor: after ?? -1n, live: false };
     this.#subscribers.add(sub);
     this.#replay(sub).catch((err: unknown) => {
@@ -164,15 +168,18 @@ export class EventStream {
     for (const sub of this.#subscribers) {
       if (!sub.live) continue;
       for (const e of events) {
-        if (BigInt(e.id) <= sub.cursor || !matches(e, sub.filter)) continue;
-        sub.sink.write(sseEvent(e));
-        if (sub.sink.buffered > this.#opts.maxBufferedBytes) {
-          this.#overflow(sub);
-          break;
-        }
+        if (BigInt(e.id) > sub.cursor && matches(e, sub.filter) && !this.#send(sub, sseEvent(e))) break;
       }
       if (sub.cursor < head) sub.cursor = head;
     }
+  }
+
+  /** Writes to a client that keeps up; one that has fallen too far behind is closed instead (false). */
+  #send(sub: Subscriber, chunk: string): boolean {
+    sub.sink.write(chunk);
+    if (sub.sink.buffered <= this.#opts.maxBufferedBytes) return true;
+    this.#overflow(sub);
+    return false;
   }
 
   #overflow(sub: Subscriber): void {
