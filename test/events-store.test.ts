@@ -29,23 +29,20 @@ async function secondConnection(url: string) {
 const ids = (events: { id: string }[]) => events.map((e) => BigInt(e.id));
 
 test('advance: delivers up to the first missing id; a pending gap stops it, a final one is skipped', () => {
+  const running = { xip: ['7', '9'], xmax: '12' };
   // contiguous
-  assert.deepEqual(advance(0n, [1n, 2n, 3n], undefined, ['7']), { deliver: 3, head: 3n, gap: undefined });
-  // a gap first seen: stop before it, remember what the snapshot had in progress
-  const seen = advance(3n, [4n, 6n, 7n], undefined, ['7', '9']);
-  assert.deepEqual(seen, { deliver: 1, head: 4n, gap: { from: 5n, below: 6n, xip: ['7', '9'], final: false } });
-  // still pending on the next read: the later snapshot's transactions do not replace the first ones
-  assert.deepEqual(advance(4n, [6n, 7n], seen.gap, ['12']), { deliver: 0, head: 4n, gap: seen.gap });
-  // it committed: delivered in order
-  assert.deepEqual(advance(4n, [5n, 6n, 7n], seen.gap, ['12']), { deliver: 3, head: 7n, gap: undefined });
-  // rolled back (final): skipped
-  assert.deepEqual(advance(4n, [6n, 7n], { ...seen.gap!, final: true }, ['12']), { deliver: 2, head: 7n, gap: undefined });
-  // a serialized store (no snapshot): final at once, several gaps in one read
-  assert.deepEqual(advance(0n, [2n, 5n], undefined, undefined).head, 5n);
-  assert.equal(advance(0n, [2n, 5n], undefined, undefined).deliver, 2);
-  // a wide gap whose first ids committed while its last are still missing: still pending past them
-  const wide = advance(1n, [5n], undefined, ['3']).gap!;
-  assert.deepEqual(advance(1n, [2n, 3n, 5n], wide, []), { deliver: 2, head: 3n, gap: wide });
+  assert.deepEqual(advance(0n, [1n, 2n, 3n], undefined, running), { deliver: 3, head: 3n, gap: undefined });
+  // a gap first seen: stop before it, remember what was running; it covers every id missing below the last read
+  const seen = advance(3n, [4n, 6n, 8n], undefined, running);
+  assert.deepEqual(seen, { deliver: 1, head: 4n, gap: { from: 5n, below: 8n, running, final: false } });
+  // still pending on the next read: a later read's transactions do not replace the first ones
+  assert.deepEqual(advance(4n, [6n, 8n], seen.gap, { xip: [], xmax: '20' }), { deliver: 0, head: 4n, gap: seen.gap });
+  // it committed: delivered in order, then the next missing id (7) of the same gap stops it again
+  assert.deepEqual(advance(4n, [5n, 6n, 8n], seen.gap, running), { deliver: 2, head: 6n, gap: seen.gap });
+  // final: every id of it still missing is skipped at once
+  assert.deepEqual(advance(4n, [6n, 8n], { ...seen.gap!, final: true }, running), { deliver: 2, head: 8n, gap: undefined });
+  // a serialized store (nothing running): final at once, several gaps in one read
+  assert.deepEqual(advance(0n, [2n, 5n], undefined, undefined), { deliver: 2, head: 5n, gap: undefined });
 });
 
 test('PGlite: a rolled-back id is passed at once; filters and bounds', async () => {
@@ -111,6 +108,21 @@ test('PostgreSQL: the reader waits for an id held by an open transaction, and sk
   assert.deepEqual(ids(await reader.next(100)), [after]);
   assert.equal(reader.head, after);
   assert.ok(rolled < after);
+
+  // A transaction whose xid is newer than every completed one runs, but a snapshot does not list it (it is past
+  // the snapshot's xmax): the reader waits for it too. Here the older transaction draws the later id and commits.
+  const third = await secondConnection(url);
+  t.after(() => third.end());
+  await third.query('BEGIN');
+  await third.query('SELECT pg_current_xact_id()'); // the older xid
+  await other.query('BEGIN');
+  const newer = await insert(other); // the newer xid, the smaller id
+  const older = await insert(third);
+  await third.query('COMMIT');
+  assert.deepEqual(ids(await reader.next(100)), [], 'not past the id of the running newer transaction');
+  assert.deepEqual(ids(await reader.next(100)), []);
+  await other.query('COMMIT');
+  assert.deepEqual(ids(await reader.next(100)), [newer, older]);
 
 });
 

@@ -82,24 +82,39 @@ export async function lastEventId(q: Queryable): Promise<bigint> {
 }
 
 /**
- * A run of missing ids seen at one read: `from` up to (not including) `below`, the first id that read saw
- * after them. They were all drawn before that read's snapshot (a later id had committed), by transactions that
- * had an xid by then (migration 006), so each is final once every transaction `xip` lists has ended.
+ * The transactions that may still commit an id missing from a read: those in progress when it was taken. A
+ * snapshot lists them only below its `xmax` (one past the latest completed xid); a transaction that got its xid
+ * after that is running too but not listed, so the range from `xmax` up to `next` (an xid assigned after the
+ * read) is checked as well.
+ */
+export interface Running {
+  /** pg_snapshot_xip of the read's snapshot (xid8, as text). */
+  xip: string[];
+  xmax: string;
+  /** Set when a gap is first seen: an xid assigned after the read. */
+  next?: string;
+}
+
+/**
+ * Missing ids seen at one read: from `from` up to (not including) `below`, the last id that read saw. All were
+ * drawn before that read's snapshot (a later id had committed), by transactions that had an xid by then
+ * (migration 006), so each is final once every transaction of `running` has ended.
  */
 export interface Gap {
   from: bigint;
   below: bigint;
-  /** The snapshot's in-progress transactions (xid8, as text); undefined: final at once (a serialized store). */
-  xip: string[] | undefined;
+  /** Undefined: final at once (a serialized store: nothing is in progress during a read). */
+  running: Running | undefined;
   final: boolean;
 }
 
 /**
  * The pure step of contiguous reading: from `head` (every id up to it delivered or final), the ids read after
  * it (ascending) and the gap known so far, which ids to deliver, the new head, and the gap that stops it (kept
- * while pending, made from `xip` when first seen). A final gap's missing ids are skipped; a pending one stops.
+ * while pending, made from the read's `running` when first seen). A final gap's missing ids are skipped; a
+ * pending one stops the reader.
  */
-export function advance(head: bigint, ids: readonly bigint[], gap: Gap | undefined, xip: string[] | undefined): { deliver: number; head: bigint; gap: Gap | undefined } {
+export function advance(head: bigint, ids: readonly bigint[], gap: Gap | undefined, running: Running | undefined): { deliver: number; head: bigint; gap: Gap | undefined } {
   let deliver = 0;
   for (const id of ids) {
     while (id > head + 1n) {
@@ -109,7 +124,7 @@ export function advance(head: bigint, ids: readonly bigint[], gap: Gap | undefin
         head = missing; // rolled back: skip it
         continue;
       }
-      gap = { from: missing, below: id, xip, final: xip === undefined };
+      gap = { from: missing, below: ids.at(-1)!, running, final: running === undefined };
       if (!gap.final) return { deliver, head, gap };
     }
     head = id;
@@ -119,9 +134,9 @@ export function advance(head: bigint, ids: readonly bigint[], gap: Gap | undefin
 }
 
 /**
- * Reads every event in id order without ever passing one that may still commit (see 005/006 migrations and
- * ARCHITECTURE.md, "Event stream"). bigserial ids are drawn at insert but transactions commit in any order, so
- * a reader that saw id 11 may see id 10 later: it stops at the first missing id until that id is known final.
+ * Reads every event in id order without ever passing one that may still commit (see the 005 and 006
+ * migrations, and ARCHITECTURE.md). bigserial ids are drawn at insert but transactions commit in any order, so a
+ * reader that saw id 11 may see id 10 later: it stops at the first missing id until that id is known final.
  * On PGlite no transaction is ever in progress during a read, so a missing id is final at once.
  */
 export class ContiguousReader {
@@ -147,28 +162,40 @@ export class ContiguousReader {
 
   /** The next events after the head, at most `limit`, contiguous; the head moves past them. */
   async next(limit: number): Promise<EventWire[]> {
-    if (this.#gap && !this.#gap.final && (await transactionsEnded(this.db, this.#gap.xip!))) this.#gap.final = true;
     // Checked before the read's snapshot: a transaction that ended before it, its rows are visible to it.
+    if (this.#gap && !this.#gap.final && (await transactionsEnded(this.db, this.#gap.running!))) this.#gap.final = true;
     const serialized = this.db.serialized;
-    const rows = await this.db.query<EventRow & { xip: string[] | null }>(
-      `SELECT ${COLUMNS}, ${serialized ? 'NULL' : 'ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)'} AS xip
+    const rows = await this.db.query<EventRow & { xip: string[] | null; xmax: string | null }>(
+      `SELECT ${COLUMNS}, ${serialized ? 'NULL AS xip, NULL AS xmax' : `${SNAPSHOT_XIP} AS xip, ${SNAPSHOT_XMAX} AS xmax`}
        FROM events e WHERE e.id > $1 ORDER BY e.id LIMIT $2`,
       [this.#head.toString(), limit],
     );
-    const xip = serialized ? undefined : (rows[0]?.xip ?? []);
-    const step = advance(this.#head, rows.map((r) => BigInt(r.id)), this.#gap, xip);
+    const running = serialized || !rows[0] ? undefined : { xip: rows[0].xip ?? [], xmax: rows[0].xmax! };
+    const step = advance(this.#head, rows.map((r) => BigInt(r.id)), this.#gap, running);
+    if (step.gap && step.gap !== this.#gap && !step.gap.final) step.gap.running!.next = await nextXid(this.db);
     this.#head = step.head;
     this.#gap = step.gap;
     return rows.slice(0, step.deliver).map(toWire);
   }
 }
 
-/** Whether every one of these transactions (xid8 as text) has committed or aborted. */
-async function transactionsEnded(q: Queryable, xids: string[]): Promise<boolean> {
-  if (xids.length === 0) return true;
+const SNAPSHOT_XIP = 'ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text)';
+const SNAPSHOT_XMAX = 'pg_snapshot_xmax(pg_current_snapshot())::text';
+
+/** An xid assigned now (to a transaction that commits at once): above every xid assigned before. */
+async function nextXid(q: Queryable): Promise<string> {
+  const [row] = await q.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+  return row!.xid;
+}
+
+/** Whether every transaction of `running` has committed or aborted. */
+async function transactionsEnded(q: Queryable, running: Running): Promise<boolean> {
   const [row] = await q.query<{ open: number }>(
-    `SELECT count(*)::int AS open FROM unnest($1::text[]) x WHERE pg_xact_status(x::xid8) = 'in progress'`,
-    [xids],
+    `SELECT count(*)::int AS open FROM (
+       SELECT x::xid8 AS x FROM unnest($1::text[]) x
+       UNION ALL SELECT g::text::xid8 FROM generate_series($2::bigint, $3::bigint - 1) g
+     ) t WHERE pg_xact_status(x) = 'in progress'`,
+    [running.xip, running.xmax, running.next ?? running.xmax],
   );
   return row!.open === 0;
 }
@@ -179,9 +206,10 @@ async function transactionsEnded(q: Queryable, xids: string[]): Promise<boolean>
  */
 export async function startingHead(db: Db, sleep: (ms: number) => Promise<void>): Promise<bigint> {
   if (db.serialized) return lastEventId(db);
-  const [row] = await db.query<{ id: string | null; xip: string[] }>(
-    `SELECT (SELECT max(id)::text FROM events) AS id, ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xip`,
+  const [row] = await db.query<{ id: string | null; xip: string[]; xmax: string }>(
+    `SELECT (SELECT max(id)::text FROM events) AS id, ${SNAPSHOT_XIP} AS xip, ${SNAPSHOT_XMAX} AS xmax`,
   );
-  for (let wait = 5; !(await transactionsEnded(db, row!.xip)); wait = Math.min(wait * 2, 200)) await sleep(wait);
+  const running: Running = { xip: row!.xip, xmax: row!.xmax, next: await nextXid(db) };
+  for (let wait = 5; !(await transactionsEnded(db, running)); wait = Math.min(wait * 2, 200)) await sleep(wait);
   return BigInt(row!.id ?? 0);
 }

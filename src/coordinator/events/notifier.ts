@@ -42,7 +42,7 @@ export class Notifier {
       this.#again = true;
       return;
     }
-    this.#running = this.#loop().finally(() => (this.#running = undefined));
+    this.#running = this.#loop();
   }
 
   async #loop(): Promise<void> {
@@ -56,6 +56,8 @@ export class Notifier {
         this.#later(1_000);
       }
     } while (this.#again && !this.#stopped);
+    // In the same step as the last check: a wake-up after it starts a new loop instead of being lost.
+    this.#running = undefined;
   }
 
   #later(ms: number): void {
