@@ -116,12 +116,11 @@ export class ProofMarketClient {
   }
 
   /**
-   * Follows a request: yields its view at once, then again each time its status, auction round, price or
-   * assigned prover changes, until it is completed or failed — the last view yielded is the final one. It
-   * listens to the request's events (GET /v1/events, which reconnects and resumes by itself) and reads the view
-   * when one arrives. Aborting `signal` (or leaving the loop) ends the iteration cleanly, without an error and
-   * without waiting for a call in flight. A failed call (ProofMarketError, ConnectionError) ends it with that
-   * error. `intervalMs` is the wait before reconnecting a dropped stream.
+   * Follows a request: yields its view at once, then each time its status, auction round, price or prover
+   * changes (read when one of its events arrives, from `events`), until it is completed or failed: the last view
+   * is the final one. Aborting `signal` (or leaving the loop) ends it cleanly, without waiting for a call in
+   * flight. A failed call (ProofMarketError, ConnectionError) ends it with that error. `intervalMs`: the wait
+   * before reconnecting a dropped stream.
    *
    * @example
    * for await (const r of pm.follow(request.request_id, { signal: AbortSignal.timeout(600_000) })) {
@@ -130,23 +129,17 @@ export class ProofMarketClient {
    */
   async *follow(requestId: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<T.RequestView, void, undefined> {
     const { signal } = opts;
-    let last: string | undefined;
-    const changed = (view: T.RequestView) => {
-      const state = JSON.stringify([view.status, view.round, view.price, view.assigned_prover]);
-      if (state === last) return false;
-      last = state;
-      return true;
-    };
     const first = await untilAborted(this.getRequest(requestId), signal);
     if (first === ABORTED) return;
-    changed(first);
     yield first;
     if (FINAL_REQUEST_STATUSES.has(first.status)) return;
+    let last = stateOf(first);
     // From its first event: whatever happened since the view above is replayed, so no change is missed.
     for await (const _ of this.events({ request: requestId }, { after: '0', signal, reconnectMs: opts.intervalMs })) {
       const view = await untilAborted(this.getRequest(requestId), signal);
       if (view === ABORTED) return;
-      if (changed(view)) yield view;
+      if (stateOf(view) !== last) yield view;
+      last = stateOf(view);
       if (FINAL_REQUEST_STATUSES.has(view.status)) return;
     }
   }
@@ -376,6 +369,9 @@ async function toError(res: Pick<HttpResponse, 'status' | 'statusText' | 'text'>
 
 /** The statuses after which a request changes no more (`expired` is in the wire contract; this coordinator fails them). */
 const FINAL_REQUEST_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'expired']);
+
+/** What `follow` reports a change of. */
+const stateOf = (v: T.RequestView) => JSON.stringify([v.status, v.round, v.price, v.assigned_prover]);
 
 const ABORTED = Symbol('aborted');
 
