@@ -11,3 +11,4 @@ export * from './economy.ts';
 export * from './submitters.ts';
 export * from './stats.ts';
 export * from './system.ts';
+export * from './events.ts';

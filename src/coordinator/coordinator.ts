@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG, type CoordinatorConfig } from './config.ts';
 import { Market } from './market.ts';
 import { createMetrics } from './metrics.ts';
 import { buildApp } from './server.ts';
+import { EventStream, type EventStreamOptions } from './events/stream.ts';
 
 export interface Coordinator {
   app: FastifyInstance;
@@ -26,6 +27,8 @@ export interface StartOptions {
   scheduler?: boolean;
   /** Use an already open database (tests that share one). */
   db?: Db;
+  /** GET /v1/events: heartbeat, slow-client limit, … (defaults in events/stream.ts). */
+  events?: Partial<EventStreamOptions>;
 }
 
 /** Opens the store, migrates it, installs the built-in programs and serves the API. */
@@ -38,11 +41,14 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   let app: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let auctionTimer: NodeJS.Timeout | undefined;
+  let events: EventStream | undefined;
   try {
     await migrate(db);
     const market = new Market(db, clock, verifier, config, createMetrics(db));
     await market.init();
-    app = await buildApp(market, { bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+    events = new EventStream(db, opts.events, (err) => app?.log.error({ err }, 'event stream failed'));
+    await events.start();
+    app = await buildApp(market, { bodyLimit: config.bodyLimit, logLevel: config.logLevel, events });
     let url: string | undefined;
     if (opts.listen !== false) {
       await app.listen({ host: config.host, port: config.port });
@@ -74,6 +80,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       auctionTimer.unref();
     }
     const theApp = app;
+    const theEvents = events;
     return {
       app: theApp,
       market,
@@ -82,6 +89,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       async close() {
         if (timer) clearInterval(timer);
         if (auctionTimer) clearInterval(auctionTimer);
+        await theEvents.stop(); // ends the open streams, which would keep the server from closing
         await theApp.close();
         await verifier.close();
         if (!opts.db) await db.close();
@@ -90,6 +98,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   } catch (err) {
     if (timer) clearInterval(timer);
     if (auctionTimer) clearInterval(auctionTimer);
+    await events?.stop();
     await app?.close().catch(() => undefined);
     await verifier.close();
     if (!opts.db) await db.close().catch(() => undefined);

@@ -15,6 +15,8 @@ import { economyRoutes } from './routes/economy.ts';
 import { installAuth } from './auth.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
+import { eventRoutes } from './routes/events.ts';
+import type { EventStream } from './events/stream.ts';
 
 /** Fastify's own client errors, by code, as our stable codes. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -28,6 +30,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export interface AppOptions {
   bodyLimit: number;
   logLevel: string;
+  /** Serves GET /v1/events from it. */
+  events?: EventStream;
 }
 
 /**
@@ -98,5 +102,6 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   economyRoutes(app, market);
   submitterRoutes(app, market);
   statsRoutes(app, market);
+  if (opts.events) eventRoutes(app, opts.events);
   return app;
 }

@@ -27,6 +27,7 @@ export const ERRORS = {
   input_too_large: { status: 400, hint: 'send a smaller input: the message gives the program\'s limit' },
   invalid_amount: { status: 400, hint: 'an amount is a whole number of base units as a decimal string, e.g. "1000000"' },
   negative_amount: { status: 400, hint: 'amounts are zero or more' },
+  invalid_last_event_id: { status: 400, hint: 'Last-Event-ID (or ?after=) is the id of an event the stream sent: digits only' },
   reward_too_large: { status: 400, hint: 'the seed API shows rewards as JSON numbers: keep reward_amount at or below 2^53 - 1, or use POST /v1/requests (money as decimal strings)' },
   invalid_address: { status: 400, hint: 'an address is 0x followed by 40 hex digits (one case, or a valid EIP-55 checksum)' },
   invalid_artifact: { status: 400, hint: 'the wasm, zkey and vkey must be valid and belong together: rebuild them from one circuit' },
@@ -120,6 +121,7 @@ export const ERRORS = {
 
   // 5xx
   internal: { status: 500, hint: 'a bug in the coordinator: report it with the request that caused it' },
+  events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },
   program_missing: { status: 503, hint: 'install the built-in program on the coordinator (its artifacts are missing)' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -5,6 +5,9 @@ import { ENDPOINTS as E, fillPath, type Endpoint } from './endpoints.ts';
 import { ConnectionError, errorFromResponse as toError } from './errors.ts';
 
 export { ConnectionError, ProofMarketError } from './errors.ts';
+import { streamEvents, type EventFilter, type EventsOptions, type MarketEvent } from './events.ts';
+
+export type { EventFilter, EventsOptions, MarketEvent } from './events.ts';
 
 export type { VerifiedProof } from '../api/index.ts';
 
@@ -101,11 +104,11 @@ export class ProofMarketClient {
   }
 
   /**
-   * Follows a request: polls it every `intervalMs` (default 250) and yields its view each time its status,
-   * auction round, price or assigned prover changes (the first view at once), until it is completed or
-   * failed — the last view yielded is the final one. Aborting `signal` (or leaving the loop) ends the
-   * iteration cleanly, without an error and without waiting for the poll in flight. A failed poll
-   * (ProofMarketError, ConnectionError) ends it with that error.
+   * Follows a request: yields its view at once, then each time its status, auction round, price or prover
+   * changes (read when one of its events arrives, from `events`), until it is completed or failed: the last view
+   * is the final one. Aborting `signal` (or leaving the loop) ends it cleanly, without waiting for a call in
+   * flight. A failed call (ProofMarketError, ConnectionError) ends it with that error. `intervalMs`: the wait
+   * before reconnecting a dropped stream.
    *
    * @example
    * for await (const r of pm.follow(request.request_id, { signal: AbortSignal.timeout(600_000) })) {
@@ -113,19 +116,35 @@ export class ProofMarketClient {
    * }
    */
   async *follow(requestId: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<T.RequestView, void, undefined> {
-    const { intervalMs = 250, signal } = opts;
-    let last: string | undefined;
-    while (!signal?.aborted) {
+    const { signal } = opts;
+    const first = await untilAborted(this.getRequest(requestId), signal);
+    if (first === ABORTED) return;
+    yield first;
+    if (FINAL_REQUEST_STATUSES.has(first.status)) return;
+    let last = stateOf(first);
+    // From its first event: whatever happened since the view above is replayed, so no change is missed.
+    for await (const _ of this.events({ request: requestId }, { after: '0', signal, reconnectMs: opts.intervalMs })) {
       const view = await untilAborted(this.getRequest(requestId), signal);
       if (view === ABORTED) return;
-      const state = JSON.stringify([view.status, view.round, view.price, view.assigned_prover]);
-      if (state !== last) {
-        last = state;
-        yield view;
-      }
+      if (stateOf(view) !== last) yield view;
+      last = stateOf(view);
       if (FINAL_REQUEST_STATUSES.has(view.status)) return;
-      if (!(await sleep(intervalMs, signal))) return;
     }
+  }
+
+  /**
+   * The market's events as they happen (GET /v1/events, Server-Sent Events), filtered, in order. It reconnects
+   * when the stream drops and resumes after the last event received, so none is lost or repeated; `after`
+   * starts after a given event id ('0': from the first). Aborting `signal` ends it cleanly.
+   *
+   * @example
+   * for await (const e of pm.events({ kind: 'request.' }, { after: '0' })) console.log(e.id, e.kind, e.request_id);
+   */
+  events(filter: EventFilter = {}, opts: EventsOptions = {}): AsyncGenerator<MarketEvent, void, undefined> {
+    return streamEvents(`${this.baseUrl}/v1/events${query(filter)}`, {
+      refused: (res) => toError(res),
+      unreachable: (err) => new ConnectionError(this.baseUrl, (err as { cause?: unknown } | undefined)?.cause ?? err),
+    }, opts);
   }
 
   // provers (seed API)
@@ -329,6 +348,9 @@ export class ProofMarketClient {
 /** The statuses after which a request changes no more (`expired` is in the wire contract; this coordinator fails them). */
 const FINAL_REQUEST_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'expired']);
 
+/** What `follow` reports a change of. */
+const stateOf = (v: T.RequestView) => JSON.stringify([v.status, v.round, v.price, v.assigned_prover]);
+
 const ABORTED = Symbol('aborted');
 
 /** `promise`'s value, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
@@ -344,22 +366,6 @@ function untilAborted<V>(promise: Promise<V>, signal: AbortSignal | undefined): 
     signal.addEventListener('abort', onAbort, { once: true });
   });
   return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
-
-/** Resolves with true after `ms`, or with false as soon as `signal` aborts (and then leaves no timer behind). */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** `?a=1&b=x` from the defined fields (empty when none). */

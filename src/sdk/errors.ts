@@ -82,7 +82,7 @@ export function errorOf(status: number, code: string, message: string): ProofMar
 }
 
 /** The error an HTTP error response stands for: the coordinator's `{"error": {code, message}}`, or `http_<status>`. */
-export async function errorFromResponse(res: HttpResponse): Promise<ProofMarketError> {
+export async function errorFromResponse(res: Pick<HttpResponse, 'status' | 'statusText' | 'text'>): Promise<ProofMarketError> {
   const text = await res.text();
   try {
     const { error } = JSON.parse(text) as { error: { code: string; message: string } };

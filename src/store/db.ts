@@ -24,6 +24,12 @@ export interface Db extends Queryable {
    * planner statistics are refreshed here (see openPglite). Nothing on PostgreSQL.
    */
   maintain(): Promise<void>;
+  /**
+   * Calls `onNotify` on each NOTIFY on `channel` that commits, whoever sent it (every process on PostgreSQL), and
+   * `onConnected` each time the listening connection is (re)established: what was sent while it was down is lost,
+   * so the caller reads again. Resolves once listening, with the function that stops it.
+   */
+  listen(channel: string, onNotify: () => void, onConnected: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -113,11 +119,31 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
         }
       });
     },
+    // One session: its own NOTIFYs come back to it, on the connection the statements run on.
+    listen: async (channel, onNotify, onConnected) => {
+      const name = channelName(channel);
+      const handler = (m: { channel: string }) => {
+        if (m.channel === name) onNotify();
+      };
+      client.on('notification', handler);
+      await exclusive(() => client.query(`LISTEN ${name}`));
+      onConnected();
+      return async () => {
+        client.off('notification', handler);
+        await exclusive(() => client.query(`UNLISTEN ${name}`)).catch(() => undefined);
+      };
+    },
     close: async () => {
       await exclusive(() => client.end());
       await pglite.close();
     },
   };
+}
+
+/** A LISTEN channel is an identifier, not a parameter: only plain names are let through. */
+function channelName(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  return channel;
 }
 
 interface Statement {
@@ -170,6 +196,54 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
       }
     },
     maintain: async () => undefined, // autovacuum does it
+    listen: (channel, onNotify, onConnected) => listenPostgres(pgModule, url, channelName(channel), onNotify, onConnected),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * LISTEN on a connection of its own (a pooled one goes back to the pool between queries), reconnected with
+ * backoff whenever it drops, for as long as it is not stopped. The first connection must succeed.
+ */
+async function listenPostgres(pgModule: typeof import('pg').default, url: string, channel: string, onNotify: () => void, onConnected: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: InstanceType<typeof pgModule.Client> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let backoffMs = 100;
+  const connect = async (): Promise<void> => {
+    const c = new pgModule.Client({ connectionString: url });
+    client = c;
+    let lost = false;
+    const reconnect = () => {
+      if (lost || stopped) return;
+      lost = true;
+      c.end().catch(() => undefined);
+      retry = setTimeout(() => connect().catch(() => undefined), backoffMs); // a failed connect schedules the next
+      backoffMs = Math.min(backoffMs * 2, 5_000);
+    };
+    c.on('error', reconnect);
+    c.on('end', reconnect);
+    c.on('notification', (m) => {
+      if (m.channel === channel) onNotify();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+    } catch (err) {
+      reconnect();
+      throw err;
+    }
+    backoffMs = 100;
+    onConnected();
+  };
+  await connect().catch((err: unknown) => {
+    stopped = true;
+    clearTimeout(retry);
+    throw err;
+  });
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => undefined);
   };
 }

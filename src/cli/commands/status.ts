@@ -1,18 +1,19 @@
 import { ConnectionError, ProofMarketError } from '../../sdk/client.ts';
-import type { RequestView, TaskDetail, TaskHistoryEntry } from '../../api/index.ts';
+import type { RequestView, TaskDetail, TaskHistoryEntry, TaskStatus } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, note, openContext, paint, positionalArgs, ProgressLine, toCliError, type Context } from '../context.ts';
 
 export const help = `proofmarket status — a request's status, price, auction round and history
 
-Reads GET /v1/requests/:id (seed tasks too: GET /v1/tasks/:id). With --watch, follows the request until it is
-completed, failed or expired: a live line on a terminal, one line per status change otherwise. Exit code 1
-when it ends failed or expired; Ctrl-C stops watching (exit 130) and leaves the request in the market.
+Reads GET /v1/requests/:id (seed tasks too: GET /v1/tasks/:id). With --watch, follows the request's events
+(GET /v1/events) until it is completed, failed or expired: one line per status change, and a live line on a
+terminal; then the final status. Exit code 1 when it ends failed or expired; Ctrl-C stops watching (exit 130)
+and leaves the request in the market.
 
 Options:
   --watch       follow the request until it is final
-  --interval MS how often to look while watching (default 500)
+  --interval MS while watching, how long to wait before reconnecting a dropped stream (default 500)
 
 ${GLOBAL_HELP}
 
@@ -37,7 +38,8 @@ export async function run(argv: string[]): Promise<void> {
   }
   const final = await follow(ctx, id!, { intervalMs: interval });
   if (final === 'interrupted') return interrupted(ctx, id!);
-  emit(ctx, final, () => (ctx.quiet ? final.status : describe(ctx, final)));
+  // Its history went out line by line while watching: the summary does not repeat it.
+  emit(ctx, final, () => (ctx.quiet ? final.status : describe(ctx, final, { history: false })));
   if (final.status !== 'completed') throw new CliError(`request ${id} ${final.status}${lastCause(final)}`);
 }
 
@@ -58,7 +60,7 @@ async function lookup(ctx: Context, id: string): Promise<RequestView | TaskDetai
   }
 }
 
-export function describe(ctx: Context, r: RequestView | TaskDetail): string {
+export function describe(ctx: Context, r: RequestView | TaskDetail, opts: { history?: boolean } = {}): string {
   const p = paint(ctx);
   const id = 'request_id' in r ? r.request_id : r.task_id;
   const colour = r.status === 'completed' ? p.green : r.status === 'failed' || r.status === 'expired' ? p.red : p.yellow;
@@ -70,7 +72,7 @@ export function describe(ctx: Context, r: RequestView | TaskDetail): string {
   } else {
     lines.push(`  program   ${r.program_id ?? '-'} · reward ${money(r.reward_amount)} · privacy level ${r.privacy_level}${r.assigned_prover ? ` · prover ${r.assigned_prover}` : ''}`);
   }
-  const history = r.history ?? [];
+  const history = opts.history === false ? [] : (r.history ?? []);
   if (history.length) {
     lines.push('  history');
     for (const h of history) lines.push(`    ${historyLine(h)}`);
@@ -91,72 +93,74 @@ function lastCause(r: RequestView): string {
 
 /**
  * Follows a request until it is completed, failed or expired, and returns its final view; `'interrupted'`
- * after Ctrl-C (the request stays in the market). On a terminal a progress line redraws in place; in a pipe
- * each status change is one line on stderr (none with --quiet).
+ * after Ctrl-C (the request stays in the market). It listens to the request's events (GET /v1/events), each
+ * status change printed once as a line on stderr (none with --quiet); on a terminal a progress line redraws
+ * in place below them. A coordinator restarting is no reason to give up following; a minute without one is.
  */
 export async function follow(ctx: Context, id: string, opts: { intervalMs?: number } = {}): Promise<RequestView | 'interrupted'> {
   const progress = new ProgressLine(ctx);
   const started = Date.now();
-  let printed = 0;
-  let stop = false;
-  let unreachableSince: number | undefined;
-  let wake: (() => void) | undefined;
-  const onSigint = () => {
-    stop = true;
-    wake?.();
-  };
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
   process.on('SIGINT', onSigint);
   const spinner = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
   let tick = 0;
+  let view: RequestView | undefined;
+  const redraw = () => view && progress.update(`${spinner[tick++ % spinner.length]} ${id.slice(0, 8)}  ${progressText(view)}  ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const ticker = ctx.live ? setInterval(redraw, 250) : undefined; // the spinner and the clock only: no calls
+  const print = (h: TaskHistoryEntry) => {
+    progress.clear();
+    note(ctx, `${id.slice(0, 8)}  ${historyLine(h)}`);
+  };
   try {
-    for (;;) {
-      let view: RequestView;
-      try {
-        view = await ctx.client.getRequest(id);
-        unreachableSince = undefined;
-      } catch (err) {
-        // A coordinator restarting is no reason to give up following; a minute without one is.
-        if (stop) return 'interrupted';
-        if (!(err instanceof ConnectionError)) throw toCliError(err);
-        if (unreachableSince === undefined) {
-          unreachableSince = Date.now();
-          progress.clear();
-          note(ctx, `${id.slice(0, 8)}  cannot reach the coordinator; trying again for a minute`);
-        } else if (Date.now() - unreachableSince > 60_000) {
-          throw toCliError(err);
-        }
-        await new Promise((r) => setTimeout(r, 1000));
-        continue;
-      }
-      const fresh = view.history.slice(printed);
-      if (fresh.length) {
+    view = await guard(() => ctx.client.getRequest(id));
+    if (FINAL.has(view.status)) {
+      view.history.forEach(print);
+      return view;
+    }
+    const events = ctx.client.events({ request: id }, {
+      after: '0', // its whole history, then live: each transition once
+      signal: stop.signal,
+      reconnectMs: opts.intervalMs ?? 500,
+      onDisconnect: () => {
         progress.clear();
-        for (const h of fresh) note(ctx, `${id.slice(0, 8)}  ${historyLine(h)}`);
-        printed = view.history.length;
-      }
+        note(ctx, `${id.slice(0, 8)}  lost the coordinator's event stream; reconnecting (for up to a minute)`);
+      },
+    });
+    for await (const e of events) {
+      print({ at: e.at, from: e.from_status as TaskStatus | null, to: e.to_status as TaskStatus, cause: e.cause ?? e.kind, prover_id: e.prover_id, detail: e.detail });
+      view = await refresh(ctx, id, view, e.to_status !== null && FINAL.has(e.to_status));
       if (FINAL.has(view.status)) {
         progress.clear();
         return view;
       }
-      if (stop) {
-        progress.clear();
-        return 'interrupted';
-      }
-      progress.update(`${spinner[tick++ % spinner.length]} ${id.slice(0, 8)}  ${progressText(view)}  ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, ctx.live ? Math.min(opts.intervalMs ?? 500, 250) : (opts.intervalMs ?? 500));
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-      if (stop) {
-        progress.clear();
-        return 'interrupted';
-      }
+      redraw();
     }
+    progress.clear();
+    return 'interrupted';
+  } catch (err) {
+    throw toCliError(err);
   } finally {
+    clearInterval(ticker);
     process.off('SIGINT', onSigint);
+  }
+}
+
+/**
+ * The request's view after an event. A coordinator that cannot be reached keeps the last view (its stream
+ * reconnects or gives up), unless the event was final: that view is needed, so it is asked again for a minute.
+ */
+async function refresh(ctx: Context, id: string, last: RequestView, final: boolean): Promise<RequestView> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await ctx.client.getRequest(id);
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) throw err;
+      if (!final) return last;
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 
