@@ -141,7 +141,7 @@ export class ProofMarketClient {
    * for await (const e of pm.events({ kind: 'request.' }, { after: '0' })) console.log(e.id, e.kind, e.request_id);
    */
   events(filter: EventFilter = {}, opts: EventsOptions = {}): AsyncGenerator<MarketEvent, void, undefined> {
-    return streamEvents(`${this.baseUrl}/v1/events${query(filter)}`, {
+    return streamEvents(`${this.baseUrl}${E.events.path}${query(filter)}`, {
       refused: (res) => toError(res),
       unreachable: (err) => new ConnectionError(this.baseUrl, (err as { cause?: unknown } | undefined)?.cause ?? err),
     }, opts);

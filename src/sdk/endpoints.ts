@@ -87,6 +87,8 @@ export const ENDPOINTS = {
   // analytics and system
   stats: get<T.MarketStats, T.StatsQuery>('/v1/stats'),
   health: get<T.Health>('/healthz'),
+  // the event stream: Server-Sent Events (text/event-stream), read by src/sdk/events.ts
+  events: get<string, T.EventsQuery>('/v1/events'),
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINTS;

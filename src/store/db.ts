@@ -83,25 +83,7 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
     kind: 'pglite',
     serialized: true,
     query: (sql, params) => exclusive(() => run(sql, params)),
-    transaction: (fn) =>
-      exclusive(async () => {
-        await client.query('BEGIN');
-        let open = true;
-        // A `tx` kept past its callback (e.g. a query not awaited) must not run outside the transaction, in another's.
-        const tx: Queryable = {
-          query: (sql, params) => (open ? run(sql, params) : Promise.reject(new Error('query through a transaction that has ended'))),
-        };
-        try {
-          const result = await fn(tx);
-          open = false;
-          await client.query('COMMIT');
-          return result;
-        } catch (err) {
-          open = false;
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
-      }),
+    transaction: (fn) => exclusive(() => inTransaction(client, run, fn)),
     // PostgreSQL's autovacuum re-analyzes a table once a tenth of it changed; PGlite runs no such worker, so the
     // planner kept the statistics of the store as first filled. With 100,000 tasks seeded pending, the poll's
     // lookup of won requests then walked every assigned task (0.9 ms per poll, 1.7 ms after 4,000 claims). A full
@@ -120,23 +102,48 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
       });
     },
     // One session: its own NOTIFYs come back to it, on the connection the statements run on.
-    listen: async (channel, onNotify, onConnected) => {
-      const name = channelName(channel);
-      const handler = (m: { channel: string }) => {
-        if (m.channel === name) onNotify();
-      };
-      client.on('notification', handler);
-      await exclusive(() => client.query(`LISTEN ${name}`));
-      onConnected();
-      return async () => {
-        client.off('notification', handler);
-        await exclusive(() => client.query(`UNLISTEN ${name}`)).catch(() => undefined);
-      };
-    },
+    listen: (channel, onNotify, onConnected) => listenOnClient(client, exclusive, channel, onNotify, onConnected),
     close: async () => {
       await exclusive(() => client.end());
       await pglite.close();
     },
+  };
+}
+
+type PgClient = InstanceType<(typeof import('pg'))['default']['Client']>;
+
+/** Runs `fn` in a transaction on PGlite's one connection (the caller holds the turn). */
+async function inTransaction<T>(client: PgClient, run: <R>(sql: string, params?: unknown[]) => Promise<R[]>, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  let open = true;
+  // A `tx` kept past its callback (e.g. a query not awaited) must not run outside the transaction, in another's.
+  const tx: Queryable = {
+    query: (sql, params) => (open ? run(sql, params) : Promise.reject(new Error('query through a transaction that has ended'))),
+  };
+  try {
+    const result = await fn(tx);
+    open = false;
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    open = false;
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
+/** LISTEN on PGlite's one session: its own NOTIFYs come back to it. Answers the unlisten. */
+async function listenOnClient(client: PgClient, exclusive: <T>(fn: () => Promise<T>) => Promise<T>, channel: string, onNotify: () => void, onConnected: () => void): Promise<() => Promise<void>> {
+  const name = channelName(channel);
+  const handler = (m: { channel: string }) => {
+    if (m.channel === name) onNotify();
+  };
+  client.on('notification', handler);
+  await exclusive(() => client.query(`LISTEN ${name}`));
+  onConnected();
+  return async () => {
+    client.off('notification', handler);
+    await exclusive(() => client.query(`UNLISTEN ${name}`)).catch(() => undefined);
   };
 }
 
