@@ -65,10 +65,16 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
   });
   await client.connect();
   let writes = 0;
+  // The outbox's wake-ups, in process: PGlite has one session and no other writer, so a commit that inserted
+  // events is known here (the NOTIFY trigger PostgreSQL needs is disabled on PGlite by `migrate`: it cost a
+  // plpgsql call per statement on the hot path).
+  const outbox = new OutboxWakeups();
   const run = async <T>(sql: string, params?: unknown[]) => {
-    const { name, writes: writing } = statementOf(sql);
+    const { name, writes: writing, publishes } = statementOf(sql);
     if (writing) writes++;
-    return (await client.query({ name, text: sql, values: params })).rows as T[];
+    const rows = (await client.query({ name, text: sql, values: params })).rows as T[];
+    if (publishes) outbox.published();
+    return rows;
   };
   // One connection: a transaction holds it for the whole callback, so other queries wait their turn instead of
   // interleaving with it (the pg client would otherwise send them inside the open transaction). So code inside a
@@ -83,7 +89,7 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
     kind: 'pglite',
     serialized: true,
     query: (sql, params) => exclusive(() => run(sql, params)),
-    transaction: (fn) => exclusive(() => inTransaction(client, run, fn)),
+    transaction: (fn) => exclusive(() => outbox.within(() => inTransaction(client, run, fn))),
     // PostgreSQL's autovacuum re-analyzes a table once a tenth of it changed; PGlite runs no such worker, so the
     // planner kept the statistics of the store as first filled. With 100,000 tasks seeded pending, the poll's
     // lookup of won requests then walked every assigned task (0.9 ms per poll, 1.7 ms after 4,000 claims). A full
@@ -101,8 +107,11 @@ async function openPglite(dataDir: string, analyzeEveryWrites: number): Promise<
         }
       });
     },
-    // One session: its own NOTIFYs come back to it, on the connection the statements run on.
-    listen: (channel, onNotify, onConnected) => listenOnClient(client, exclusive, channel, onNotify, onConnected),
+    listen: async (channel, onNotify, onConnected) => {
+      const stop = outbox.listen(channel, onNotify);
+      onConnected();
+      return async () => stop();
+    },
     close: async () => {
       await exclusive(() => client.end());
       await pglite.close();
@@ -132,19 +141,47 @@ async function inTransaction<T>(client: PgClient, run: <R>(sql: string, params?:
   }
 }
 
-/** LISTEN on PGlite's one session: its own NOTIFYs come back to it. Answers the unlisten. */
-async function listenOnClient(client: PgClient, exclusive: <T>(fn: () => Promise<T>) => Promise<T>, channel: string, onNotify: () => void, onConnected: () => void): Promise<() => Promise<void>> {
-  const name = channelName(channel);
-  const handler = (m: { channel: string }) => {
-    if (m.channel === name) onNotify();
-  };
-  client.on('notification', handler);
-  await exclusive(() => client.query(`LISTEN ${name}`));
-  onConnected();
-  return async () => {
-    client.off('notification', handler);
-    await exclusive(() => client.query(`UNLISTEN ${name}`)).catch(() => undefined);
-  };
+/** The channel the outbox's NOTIFY trigger uses on PostgreSQL (migration 006); PGlite wakes it in process. */
+export const OUTBOX_CHANNEL = 'pm_events';
+
+/**
+ * PGlite's outbox wake-ups: a statement that inserted events wakes the listeners of OUTBOX_CHANNEL once it is
+ * committed — at once outside a transaction, at COMMIT inside one, never for a rolled-back one.
+ */
+class OutboxWakeups {
+  readonly #listeners = new Set<() => void>();
+  #inTransaction = false;
+  #pending = false;
+
+  listen(channel: string, onNotify: () => void): () => void {
+    if (channelName(channel) !== OUTBOX_CHANNEL) return () => undefined;
+    this.#listeners.add(onNotify);
+    return () => this.#listeners.delete(onNotify);
+  }
+
+  published(): void {
+    if (this.#inTransaction) this.#pending = true;
+    else this.#wake();
+  }
+
+  /** Runs a transaction; wakes the listeners if it committed events. */
+  async within<T>(fn: () => Promise<T>): Promise<T> {
+    this.#inTransaction = true;
+    this.#pending = false;
+    try {
+      const result = await fn();
+      this.#inTransaction = false;
+      if (this.#pending) this.#wake();
+      return result;
+    } finally {
+      this.#inTransaction = false;
+      this.#pending = false;
+    }
+  }
+
+  #wake(): void {
+    for (const l of this.#listeners) l();
+  }
 }
 
 /** A LISTEN channel is an identifier, not a parameter: only plain names are let through. */
@@ -158,6 +195,8 @@ interface Statement {
   name: string | undefined;
   /** Whether it may write (INSERT, UPDATE, DELETE, or a WITH around one): what `maintain` counts. */
   writes: boolean;
+  /** Whether it inserts into the event outbox: on PGlite, its commit wakes the in-process listeners. */
+  publishes: boolean;
 }
 const statements = new Map<string, Statement>();
 /**
@@ -170,8 +209,9 @@ function statementOf(sql: string): Statement {
   let s = statements.get(sql);
   if (s === undefined) {
     const writes = /\b(INSERT|UPDATE|DELETE)\b/i.test(sql);
-    if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) return { name: undefined, writes };
-    statements.set(sql, (s = { name: `pm_${statements.size}`, writes }));
+    const publishes = /\bINSERT\s+INTO\s+events\b/i.test(sql);
+    if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql)) return { name: undefined, writes, publishes };
+    statements.set(sql, (s = { name: `pm_${statements.size}`, writes, publishes }));
   }
   return s;
 }

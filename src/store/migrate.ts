@@ -27,6 +27,14 @@ export async function migrate(db: Db): Promise<string[]> {
       await tx.query('INSERT INTO schema_migrations (version) VALUES ($1)', [file]);
       applied.push(file);
     }
+    // PGlite runs one statement at a time in one process: an event's id can be drawn by default (no other
+    // transaction can commit a lower one later), and its commits wake the stream in process (src/store/db.ts).
+    // The two triggers PostgreSQL needs for that (migration 006) would only cost a plpgsql call per event here.
+    if (db.serialized) {
+      await tx.query(`ALTER TABLE events DISABLE TRIGGER events_take_id`);
+      await tx.query(`ALTER TABLE events DISABLE TRIGGER events_notify`);
+      await tx.query(`ALTER TABLE events ALTER COLUMN id SET DEFAULT nextval('events_id_seq')`);
+    }
   });
   return applied;
 }

@@ -1,7 +1,9 @@
+import { OUTBOX_CHANNEL } from '../../store/db.ts';
 import type { Db } from '../../store/db.ts';
 
 /** The channel migration 006's trigger notifies when a statement that inserted events commits. */
-export const EVENTS_CHANNEL = 'pm_events';
+/** The outbox's NOTIFY channel (migration 006's trigger on PostgreSQL, in process on PGlite). */
+export const EVENTS_CHANNEL = OUTBOX_CHANNEL;
 
 export interface NotifierOptions {
   /** A run every so often even without a notification, in case one was lost. */
