@@ -61,6 +61,9 @@ export async function getTask(q: Queryable, taskId: string, lock = false): Promi
  * Who may claim what is the domain's rule `mayClaim` (src/domain/market/claim.ts), restated here in SQL for
  * speed; a property test checks the two agree. Highest priority first, then oldest.
  *
+ * The claimable row is chosen by id and read whole after: sorting whole rows (input bytes and all) to pick one
+ * cost a poll about 0.6 ms more on PGlite.
+ *
  * SKIP LOCKED lets concurrent polls (also from other coordinator processes) pass over a row another
  * transaction is claiming, so no task is handed out twice. The capacity check counts with the statement's
  * snapshot: where statements can run concurrently (PostgreSQL), the caller must already hold the prover's
@@ -79,7 +82,7 @@ export async function pollForWork(q: Queryable, proverId: string, at: Date, over
          AND w.status = 'assigned' ORDER BY w.priority DESC, w.created_at, w.seq LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING tasks.*
      ), claimable AS (
-       SELECT t.* FROM tasks t, prover p
+       SELECT t.task_id FROM tasks t, prover p
        WHERE NOT EXISTS (SELECT 1 FROM won) AND p.status = 'active' AND t.status = 'pending'
          AND t.mechanism IN ('fixed', 'subscription')
          AND (cardinality(p.supported_levels) = 0 OR t.privacy_level = ANY(p.supported_levels)) AND t.backend = ANY(p.backends)
@@ -95,7 +98,8 @@ export async function pollForWork(q: Queryable, proverId: string, at: Date, over
        ORDER BY t.priority DESC, t.created_at, t.seq
        LIMIT 1 FOR UPDATE OF t SKIP LOCKED
      )
-     SELECT ${COLUMNS}, false AS won FROM claimable UNION ALL SELECT ${COLUMNS}, true AS won FROM won`,
+     SELECT ${COLUMNS}, false AS won FROM tasks WHERE task_id = (SELECT task_id FROM claimable)
+     UNION ALL SELECT ${COLUMNS}, true AS won FROM won`,
     [proverId, at, overcommitBps, accounts.stake(proverId), accounts.locked(proverId), NEUTRAL_STARS],
   );
   if (!rows[0]) return undefined;

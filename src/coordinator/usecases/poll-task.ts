@@ -1,4 +1,4 @@
-import { notFound } from '../../domain/errors.ts';
+import { MarketError, notFound } from '../../domain/errors.ts';
 import type { RequestRecord } from '../../domain/request.ts';
 import { lockProver, proverExists } from '../../store/provers.ts';
 import { pollForWork } from '../../store/tasks.ts';
@@ -29,7 +29,14 @@ export async function pollTask(deps: MarketDeps, { prover_id: proverId }: PollTa
     if (!deps.db.serialized && !(await lockProver(tx, proverId))) throw unknown();
     const work = await pollForWork(tx, proverId, now, deps.kernel.economics.overcommitBps);
     if (!work || work.won) return work?.task;
-    return assign(tx, deps.kernel, work.task, { prover_id: proverId, price: work.task.max_price, cause: 'assigned', handed_out: true }, now);
+    try {
+      return await assign(tx, deps.kernel, work.task, { prover_id: proverId, price: work.task.max_price, cause: 'assigned', handed_out: true }, now);
+    } catch (e) {
+      // PostgreSQL only: the row changed between the statement's snapshot and its lock (a concurrent re-auction);
+      // nothing was written, and the prover's next poll finds what is there now.
+      if (e instanceof MarketError && e.code === 'task_changed') return undefined;
+      throw e;
+    }
   });
   // Nothing claimed: either there was no work, or no such prover (checked only then, off the hot path).
   if (!assigned && deps.db.serialized && !(await proverExists(deps.db, proverId))) throw unknown();
