@@ -23,7 +23,8 @@ const SPECIFIER_RES = [
 const PARTS = '(db|economy|auctions|verifier)';
 const REACH_RES = [
   new RegExp(`\\.\\s*${PARTS}\\b`, 'g'),
-  new RegExp(`\\[\\s*['"\`]${PARTS}['"\`]\\s*\\]`, 'g'),
+  // an index on a value (`market['db']`), not an array literal (`tags: ['auctions']`)
+  new RegExp(`[\\w)\\]]\\s*\\[\\s*['"\`]${PARTS}['"\`]\\s*\\]`, 'g'),
   new RegExp(`\\{[^{}]*\\b${PARTS}\\b[^{}]*\\}\\s*=\\s*market\\b`, 'g'),
 ];
 
@@ -71,6 +72,7 @@ test('the check catches a store import of any kind and each reach into the marke
     `// not market.db: a use case`,
     `/** reaches market.economy through uc.deposit */`,
     `const url = 'http://127.0.0.1/v1';`,
+    `const schema = { tags: ['auctions'], summary: 'the economy of auctions' };`,
     `app.post('/v1/accounts/deposit', async (req) => uc.deposit(market, req.body, { signer: req.signer }));`,
   ].join('\n');
   assert.deepEqual(violationsOf(file, clean), []);
