@@ -44,6 +44,11 @@ export interface DbOptions {
   analyzeEveryWrites?: number;
 }
 
+/** Whether the database answers: one trivial statement (the health check's). */
+export async function ping(q: Queryable): Promise<void> {
+  await q.query('SELECT 1');
+}
+
 export async function openDb(opts: DbOptions): Promise<Db> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.poolSize ?? 8);
   return openPglite(opts.dataDir ?? './.proofmarket/db', opts.analyzeEveryWrites ?? 10_000);

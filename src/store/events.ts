@@ -1,3 +1,4 @@
+import type { EventFilter } from '../domain/events.ts';
 import type { Db, Queryable } from './db.ts';
 
 /** One event of the outbox as the stream sends it (`id` a decimal string: a bigserial may pass 2^53). */
@@ -14,12 +15,8 @@ export interface EventWire {
   detail: Record<string, unknown> | null;
 }
 
-/** Which events a reader wants; `kind` is an exact kind, or a prefix ending in `.` (`request.`). */
-export interface EventFilter {
-  request?: string;
-  prover?: string;
-  kind?: string;
-}
+// The filter is the domain's; re-exported for the store's importers.
+export type { EventFilter };
 
 interface EventRow {
   id: string;

@@ -1,10 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import * as uc from '../usecases/index.ts';
-import { participantId } from '../../domain/auth.ts';
-import { invalid } from '../../domain/errors.ts';
-import { parseAmount } from '../../domain/money.ts';
-import * as ledger from '../../store/ledger.ts';
-import { listAudit } from '../../store/audit.ts';
 import type { Market } from '../market.ts';
 import { Type } from '@sinclair/typebox';
 import {
@@ -29,13 +24,11 @@ import {
   WithdrawInput,
 } from '../../api/index.ts';
 
-const participant = (id: string | undefined) => (id === undefined ? undefined : participantId(id));
-
-const slashView = (s: ledger.Slash) => ({ ...s, at: s.at.toISOString(), reversed_at: s.reversed_at?.toISOString() ?? null });
+const slashView = (s: uc.Slash) => ({ ...s, at: s.at.toISOString(), reversed_at: s.reversed_at?.toISOString() ?? null });
 
 /**
  * Accounts, stake, cancellation and the operator's acts (issue #5). Money is decimal strings. Who may do
- * what is checked by the market from `req.signer`, which the auth hook has verified.
+ * what is checked by the use cases from `req.signer`, which the auth hook has verified.
  */
 export function economyRoutes(app: FastifyInstance, market: Market): void {
   accountRoutes(app, market);
@@ -45,8 +38,6 @@ export function economyRoutes(app: FastifyInstance, market: Market): void {
 }
 
 function accountRoutes(app: FastifyInstance, market: Market): void {
-  const economy = market.economy;
-
   app.post<{ Body: DepositInput }>(
     '/v1/accounts/deposit',
     {
@@ -58,11 +49,7 @@ function accountRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: AccountAnswer, ...errors },
       },
     },
-    async (req) => {
-      const who = market.access.actor({ signer: req.signer }, participant(req.body.address), 'address');
-      await economy.deposit(who, parseAmount(req.body.amount, 'amount'));
-      return economy.account(who);
-    },
+    async (req) => uc.deposit(market, req.body, { signer: req.signer }),
   );
 
   app.post<{ Body: FaucetInput }>(
@@ -75,13 +62,7 @@ function accountRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: AccountAnswer, ...errors },
       },
     },
-    async (req) => {
-      if (!market.config.open) throw invalid('faucet_closed', 'the faucet exists only on a coordinator started with --open (dev mode)');
-      const who = participant(req.body.address) ?? req.signer ?? '';
-      if (!who) throw invalid('invalid_request', 'body is missing the field "address"');
-      await economy.deposit(who, parseAmount(req.body.amount, 'amount'), 'faucet');
-      return economy.account(who);
-    },
+    async (req) => uc.faucet(market, req.body, { signer: req.signer }),
   );
 
   app.post<{ Body: WithdrawInput }>(
@@ -94,11 +75,7 @@ function accountRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: AccountAnswer, ...errors },
       },
     },
-    async (req) => {
-      const who = market.access.actor({ signer: req.signer }, participant(req.body.address), 'address');
-      await economy.withdraw(who, parseAmount(req.body.amount, 'amount'), req.body.prover_id, req.signer);
-      return economy.account(who);
-    },
+    async (req) => uc.withdraw(market, req.body, { signer: req.signer }),
   );
 
   app.get<{ Params: AddressParams }>(
@@ -111,19 +88,17 @@ function accountRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: AccountAnswer, ...errors },
       },
     },
-    async (req) => economy.account(participant(req.params.address)!),
+    async (req) => uc.getAccount(market, req.params.address),
   );
 }
 
 function stakeRoutes(app: FastifyInstance, market: Market): void {
-  const economy = market.economy;
-
   app.post<{ Params: ProverIdParams; Body: AmountInput }>(
     '/v1/provers/:prover_id/stake',
     {
       schema: { summary: 'Stake collateral for a prover (its owner, from its balance)', tags: ['stake'], params: ProverIdParams, body: AmountInput, response: { 200: StakeAnswer, ...errors } },
     },
-    async (req) => economy.stake(req.params.prover_id, market.access.ownerActor({ signer: req.signer }), parseAmount(req.body.amount, 'amount')),
+    async (req) => uc.stake(market, { prover_id: req.params.prover_id, amount: req.body.amount }, { signer: req.signer }),
   );
 
   app.post<{ Params: ProverIdParams; Body: AmountInput }>(
@@ -137,16 +112,13 @@ function stakeRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: StakeAnswer, ...errors },
       },
     },
-    async (req) => economy.unstake(req.params.prover_id, market.access.ownerActor({ signer: req.signer }), parseAmount(req.body.amount, 'amount')),
+    async (req) => uc.unstake(market, { prover_id: req.params.prover_id, amount: req.body.amount }, { signer: req.signer }),
   );
 
   app.get<{ Params: ProverIdParams }>(
     '/v1/provers/:prover_id/stake',
     { schema: { summary: 'A prover\'s stake: free, locked (per request), unstaking, earnings', tags: ['stake'], params: ProverIdParams, response: { 200: StakeAnswer, ...errors } } },
-    async (req) => {
-      await uc.getProverView(market, req.params.prover_id);
-      return economy.stakeView(req.params.prover_id);
-    },
+    async (req) => uc.getStakeView(market, req.params.prover_id),
   );
 
   app.get<{ Querystring: SlashFilter }>(
@@ -159,7 +131,7 @@ function stakeRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: Type.Array(SlashAnswer), ...errors },
       },
     },
-    async (req) => (await ledger.listSlashes(market.db, { prover_id: req.query.prover_id })).map(slashView),
+    async (req) => (await uc.listSlashes(market, { prover_id: req.query.prover_id })).map(slashView),
   );
 }
 
@@ -177,7 +149,7 @@ function ledgerRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req) => {
       const t = await uc.cancelRequest(market, req.params.request_id, { signer: req.signer });
-      return { request_id: t.task_id, status: t.status, ledger: await ledger.movementsFor(market.db, 'request', t.task_id) };
+      return { request_id: t.task_id, status: t.status, ledger: await uc.requestMovements(market, t.task_id) };
     },
   );
 
@@ -191,10 +163,7 @@ function ledgerRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: RequestLedgerAnswer, ...errors },
       },
     },
-    async (req) => {
-      await uc.getRequest(market, req.params.request_id);
-      return { request_id: req.params.request_id, movements: await ledger.movementsFor(market.db, 'request', req.params.request_id) };
-    },
+    async (req) => uc.getRequestLedger(market, req.params.request_id),
   );
 
   app.get(
@@ -206,7 +175,7 @@ function ledgerRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: LedgerAuditAnswer, ...errors },
       },
     },
-    async () => ledger.audit(market.db),
+    async () => uc.auditLedger(market),
   );
 }
 
@@ -247,6 +216,6 @@ function operatorRoutes(app: FastifyInstance, market: Market): void {
   app.get(
     '/v1/audit',
     { schema: { summary: 'The operator\'s acts, newest first', tags: ['operator'], response: { 200: Type.Array(AuditAnswer), ...errors } } },
-    async () => (await listAudit(market.db)).map((e) => ({ ...e, at: e.at.toISOString() })),
+    async () => (await uc.listOperatorActs(market)).map((e) => ({ ...e, at: e.at.toISOString() })),
   );
 }

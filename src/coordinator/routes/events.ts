@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { invalid, MarketError } from '../../domain/errors.ts';
-import type { EventFilter } from '../../store/events.ts';
+import type { EventFilter } from '../../domain/events.ts';
 import type { EventSink, EventStream } from '../events/stream.ts';
 import { errorResponses as errors, EventsHeaders, EventsQuery } from '../../api/index.ts';
 

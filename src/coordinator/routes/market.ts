@@ -16,7 +16,7 @@ export function marketRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: Type.Array(Backend), ...errors },
       },
     },
-    async () => market.backends.list(),
+    async () => uc.listBackends(market),
   );
 
   app.get<{ Querystring: OrderBookQuery }>(

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { invalid } from '../../domain/errors.ts';
 import { Type } from '@sinclair/typebox';
-import { artifactHashes, encodingOf, validateArtifacts, withBackend } from '../../proofs/programs.ts';
-import { getProgram, insertProgram, listPrograms } from '../../store/programs.ts';
+import * as uc from '../usecases/index.ts';
 import type { Market } from '../market.ts';
 import { programView as programViewOf } from '../views.ts';
 import { ArtifactParams, errorResponses as errors, Program, ProgramIdParams, RegisterProgramRequest } from '../../api/index.ts';
@@ -12,11 +10,11 @@ export const PROGRAM_UPLOAD_LIMIT = 64 << 20;
 export function programRoutes(app: FastifyInstance, market: Market): void {
   app.get('/programs', {
     schema: { summary: 'List programs', tags: ['programs'], response: { 200: Type.Array(Program), ...errors } },
-  }, async () => (await listPrograms(market.db)).map(programViewOf));
+  }, async () => (await uc.listPrograms(market)).map(programViewOf));
 
   app.get<{ Params: ProgramIdParams }>('/programs/:program_id', {
     schema: { summary: 'Describe a program', tags: ['programs'], params: ProgramIdParams, response: { 200: Program, ...errors } },
-  }, async (req) => programViewOf(await market.programs.get(req.params.program_id)));
+  }, async (req) => programViewOf(await uc.getProgram(market, req.params.program_id)));
 
   app.get<{ Params: ArtifactParams }>('/programs/:program_id/artifacts/:kind', {
     schema: {
@@ -26,7 +24,7 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
       params: ArtifactParams,
     },
   }, async (req, reply) => {
-    const bytes = await market.programs.artifact(req.params.program_id, req.params.kind);
+    const bytes = await uc.getProgramArtifact(market, req.params.program_id, req.params.kind);
     reply.header('content-type', req.params.kind === 'vkey' ? 'application/json' : 'application/octet-stream');
     reply.header('cache-control', 'public, max-age=31536000, immutable');
     return reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -50,28 +48,16 @@ export function programRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req) => {
       const b = req.body;
-      const backends = market.verifier.backends;
-      // A program nobody here can verify would only collect proofs that all fail.
-      backends.requireVerifier(b.proof_system);
-      const artifacts = { wasm: Buffer.from(b.wasm, 'base64'), zkey: Buffer.from(b.zkey, 'base64'), vkey: withBackend(b.proof_system, b.vkey) };
-      if (backends.isSnarkjs(b.proof_system) && (artifacts.wasm.length === 0 || artifacts.zkey.length === 0)) {
-        throw invalid('invalid_artifact', 'wasm and zkey must not be empty');
-      }
-      await validateArtifacts(b.proof_system, artifacts, backends);
-      const hashes = artifactHashes(artifacts);
-      const encoding = b.input_encoding ?? 'json';
-      await insertProgram(market.db, {
-        ...artifacts,
-        ...hashes,
+      const program = await uc.uploadProgram(market, {
         name: b.name,
         proof_system: b.proof_system,
-        input_encoding: encoding,
-        description: b.description ?? '',
-        max_input_bytes: encodingOf(encoding).maxBytes,
-        builtin: false,
-        created_at: market.clock.now(),
+        input_encoding: b.input_encoding,
+        description: b.description,
+        wasm: Buffer.from(b.wasm, 'base64'),
+        zkey: Buffer.from(b.zkey, 'base64'),
+        vkey: b.vkey,
       });
-      return programViewOf((await getProgram(market.db, hashes.program_id))!);
+      return programViewOf(program);
     },
   );
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { computeStats, isStatsPeriod, STATS_PERIODS, statsWindow, type StatsPeriod } from '../../domain/analytics.ts';
+import { isStatsPeriod, STATS_PERIODS } from '../../domain/analytics.ts';
 import { invalid } from '../../domain/errors.ts';
-import { readStatsRows } from '../../store/stats.ts';
+import * as uc from '../usecases/index.ts';
 import type { Market } from '../market.ts';
 import { wire } from '../market-views.ts';
 import { errorResponses as errors, MarketStats, StatsQuery } from '../../api/index.ts';
@@ -27,14 +27,7 @@ export function statsRoutes(app: FastifyInstance, market: Market): void {
         throw invalid('invalid_period', `period must be one of ${STATS_PERIODS.join(', ')}, not "${String(period)}"`);
       }
       if (req.validationError) throw invalid('invalid_request', `querystring ${req.validationError.message.replace(/^querystring\s*/, '')}`);
-      return wire(await marketStats(market, period));
+      return wire(await uc.marketStats(market, period));
     },
   );
-}
-
-/** Reads the period's rows and computes its figures, at the market's clock. */
-export async function marketStats(market: Market, period: StatsPeriod) {
-  const now = market.clock.now();
-  const rows = await readStatsRows(market.db, statsWindow(period, now));
-  return computeStats({ period, now, ...rows });
 }

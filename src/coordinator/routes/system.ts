@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import * as uc from '../usecases/index.ts';
 import type { Market } from '../market.ts';
 import { Health } from '../../api/index.ts';
 
@@ -9,14 +10,12 @@ export function systemRoutes(app: FastifyInstance, market: Market): void {
       tags: ['system'],
       response: { 200: Health },
     },
-  }, async (): Promise<Health> => {
-    await market.db.query('SELECT 1');
-    return { status: 'ok', store: market.db.kind, verifier_threads: market.verifier.pool.size };
-  });
+  }, async (): Promise<Health> => uc.health(market));
 
   app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['system'] } }, async (_req, reply) => {
-    reply.header('content-type', market.metrics.registry.contentType);
-    return reply.send(await market.metrics.registry.metrics());
+    const { contentType, text } = await uc.metricsText(market);
+    reply.header('content-type', contentType);
+    return reply.send(text);
   });
 
   app.get('/openapi.json', { schema: { summary: 'This OpenAPI document', tags: ['system'] } }, async () => app.swagger());

@@ -2,10 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as uc from '../usecases/index.ts';
 import { Type } from '@sinclair/typebox';
 import { parseAmount } from '../../domain/money.ts';
-import { invalid, notFound } from '../../domain/errors.ts';
-import { decodeProof } from '../../proofs/envelope.ts';
+import { invalid } from '../../domain/errors.ts';
 import { encodingOf } from '../../proofs/programs.ts';
-import { listProofs, listTasks } from '../../store/tasks.ts';
 import type { Market } from '../market.ts';
 import { assignedTaskView, taskDetailView, taskStatusView } from '../views.ts';
 import {
@@ -83,7 +81,7 @@ function seedTaskRoutes(app: FastifyInstance, market: Market): void {
     async (req) => {
       const task = await uc.pollTask(market, { prover_id: req.params.prover_id }, { signer: req.signer });
       if (!task) return null;
-      const program = await market.programs.get(task.program_id);
+      const program = await uc.getProgram(market, task.program_id);
       return assignedTaskView(task, program, encodingOf(program.input_encoding).circuitInput(task.circuit_data));
     },
   );
@@ -150,8 +148,7 @@ function v1TaskReadRoutes(app: FastifyInstance, market: Market): void {
     '/v1/tasks',
     { schema: { summary: 'List tasks, newest first', tags: v1, querystring: TaskQuery, response: { 200: Type.Array(TaskStatusResponse), ...errors } } },
     async (req) => {
-      const limit = Math.min(1000, Number(req.query.limit ?? 100));
-      const rows = await listTasks(market.db, { status: req.query.status, limit });
+      const rows = await uc.listTasks(market, { status: req.query.status, limit: req.query.limit === undefined ? undefined : Number(req.query.limit) });
       return rows.map((t) => taskStatusView(t, []));
     },
   );
@@ -167,18 +164,15 @@ function v1TaskReadRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req): Promise<VerifiedProof> => {
-      const { task } = await uc.getTaskStatus(market, req.params.task_id);
-      const pass = (await listProofs(market.db, task.task_id)).find((p) => p.verification_result === 'Pass');
-      const decoded = pass && decodeProof(pass.proof, market.verifier.backends.names());
-      if (!pass || !decoded?.ok) throw notFound('proof_not_found', `task "${task.task_id}" is ${task.status}: no proof of it has passed verification`);
+      const { task, proof, envelope } = await uc.getVerifiedProof(market, req.params.task_id);
       return {
         task_id: task.task_id,
         program_id: task.program_id,
-        prover_id: pass.prover_id,
-        submitted_at: pass.submitted_at.toISOString(),
-        system: decoded.envelope.system,
-        proof: decoded.envelope.proof,
-        public_signals: decoded.envelope.public_signals,
+        prover_id: proof.prover_id,
+        submitted_at: proof.submitted_at.toISOString(),
+        system: envelope.system,
+        proof: envelope.proof,
+        public_signals: envelope.public_signals,
       };
     },
   );
@@ -194,8 +188,8 @@ function v1TaskReadRoutes(app: FastifyInstance, market: Market): void {
       },
     },
     async (req) => {
-      const { task, history } = await uc.getTaskStatus(market, req.params.task_id);
-      return taskDetailView(task, history, await listProofs(market.db, task.task_id));
+      const { task, history, proofs } = await uc.getTaskDetail(market, req.params.task_id);
+      return taskDetailView(task, history, proofs);
     },
   );
 }
