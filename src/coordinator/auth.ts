@@ -102,14 +102,6 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
   });
 }
 
-/** The call's verified signer; 401 `signature_missing` for an unsigned call (for acts that need a signature even `--open`). */
-export function requireSigner(req: FastifyRequest, what: string): string {
-  if (req.signer === undefined) {
-    throw new MarketError('unauthorized', 'signature_missing', `${what} must be signed: send the x-pm-* headers (see the SDK's Signer)`);
-  }
-  return req.signer;
-}
-
 /** Half the secp256k1 group order: a canonical (EIP-2, low-s) signature has s ≤ this. */
 const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
