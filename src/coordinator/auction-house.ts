@@ -29,6 +29,7 @@ import type { CoordinatorConfig } from './config.ts';
 import type { Economy } from './economy.ts';
 import { profileOf, profilesOf, type ReputationTracker } from './reputation.ts';
 import { lapsed, noWinner, type KernelConfig } from '../domain/kernel/transitions.ts';
+import { offeredAfterRejection } from '../domain/market/claim.ts';
 import { applyLocked, assign, escrowOf, lockOf } from './transitions.ts';
 
 /** A request's terms beyond the columns, as stored in `tasks.terms` (money as decimal strings). */
@@ -179,8 +180,8 @@ export class AuctionHouse {
       const p = (await provers.listProvers(q, [input.prover_id]))[0];
       if (!p) throw unknownProver(input.prover_id);
       if (task.status !== 'pending') throw refused('phase_closed', ` (request "${task.task_id}" is ${task.status})`);
-      // as in the pull: a prover whose proof for this request was rejected does not take it again
-      if (task.excluded_provers.includes(input.prover_id)) throw conflict('prover_excluded', `bid refused: a proof by "${input.prover_id}" for request "${task.task_id}" was rejected; another prover takes it`);
+      // the one rule after a rejected proof (domain/market/claim.ts): a take by that prover is refused
+      if (!offeredAfterRejection(task, input.prover_id, { by: 'take' })) throw conflict('prover_excluded', `bid refused: a proof by "${input.prover_id}" for request "${task.task_id}" was rejected; another prover takes it`);
       const ok = checkEligibility(profileOf(p), termsOf(task), input.fee);
       if (!ok.ok) throw refused(ok.reason);
       if (p.base_price > task.max_price) throw refused('price_above_max', ` (the prover's base price ${p.base_price} is above it)`);

@@ -23,13 +23,18 @@ export interface ClaimableRequest {
   excluded_provers: string[];
 }
 
+/** How a prover would get a request back: the market offering it on a poll, or the prover taking it by a bid. */
+export type Retake = { by: 'poll'; anotherActiveCanTake: boolean } | { by: 'take' };
+
 /**
- * After a rejected proof: a prover whose proof for a request was rejected is not offered it again while
- * another active prover that supports its level and backend exists; alone, it may try again (up to the
- * attempt limit), so a lone prover is never stuck.
+ * The rule after a rejected proof, for both ways back to a request: a prover whose proof for it was rejected
+ * may not take it again by a bid (it is asking for work it failed). The market offers it to that prover on a
+ * poll only when no other active prover that supports its level and backend exists, so a lone prover (as in
+ * the README walkthrough) can try again, up to the attempt limit, and is never stuck.
  */
-export function offeredAfterRejection(request: ClaimableRequest, proverId: string, anotherActiveCanTake: boolean): boolean {
-  return !request.excluded_provers.includes(proverId) || !anotherActiveCanTake;
+export function offeredAfterRejection(request: Pick<ClaimableRequest, 'excluded_provers'>, proverId: string, via: Retake): boolean {
+  if (!request.excluded_provers.includes(proverId)) return true;
+  return via.by === 'poll' && !via.anotherActiveCanTake;
 }
 
 /**
@@ -45,5 +50,5 @@ export function mayClaim(c: Claimant, r: ClaimableRequest, anotherActiveCanTake:
   if (!checkEligibility(c.profile, terms).ok) return false;
   if (r.mechanism !== 'subscription' && c.base_price > r.max_price) return false;
   if (r.min_stake > 0n && !coversNewLock(c.stake.free, c.stake.locked, r.min_stake, overcommitBps)) return false;
-  return offeredAfterRejection(r, c.profile.prover_id, anotherActiveCanTake);
+  return offeredAfterRejection(r, c.profile.prover_id, { by: 'poll', anotherActiveCanTake });
 }
