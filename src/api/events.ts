@@ -18,17 +18,3 @@ export type EventsQuery = Static<typeof EventsQuery>;
 
 /** `GET /v1/events` headers: `Last-Event-ID`, as an EventSource sends it when it reconnects. */
 export const EventsHeaders = Type.Object({ 'last-event-id': Type.Optional(Type.String()) });
-
-/** One event of the stream, the `data:` of its SSE message (the outbox row). */
-export const MarketEventView = Type.Object({
-  id: EventCursor,
-  kind: Type.String({ description: '`request.<cause>` for a request\'s transitions' }),
-  request_id: Type.Union([Type.String(), Type.Null()]),
-  prover_id: Type.Union([Type.String(), Type.Null()]),
-  at: Type.String({ format: 'date-time' }),
-  from_status: Type.Union([Type.String(), Type.Null()]),
-  to_status: Type.Union([Type.String(), Type.Null()]),
-  cause: Type.Union([Type.String(), Type.Null()]),
-  detail: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()]),
-});
-export type MarketEventView = Static<typeof MarketEventView>;

@@ -115,7 +115,7 @@ export class Economy {
    * it may not, or null.
    */
   async stakeProblem(q: Queryable, proverId: string, minStake: bigint): Promise<'stake_below_minimum' | 'stake_insufficient' | null> {
-    if (this.config.minStakeToBid === 0n && minStake === 0n) return null;
+    if (this.config.minStakeToBid === 0n && minStake === 0n) return null; // nothing asked: no balance to read
     return stakeProblem(await stakeOf(q, proverId), minStake, this.config);
   }
 

@@ -4,28 +4,9 @@
  * It parses text/event-stream itself, reconnects when the stream drops, and resumes with `Last-Event-ID`.
  */
 
-/** One event of the outbox (GET /v1/events). */
-export interface MarketEvent {
-  /** Decimal string; ids grow in the order the events are streamed. */
-  id: string;
-  /** `<subject>.<what>`, e.g. `request.proof_verified`. */
-  kind: string;
-  request_id: string | null;
-  prover_id: string | null;
-  /** ISO 8601. */
-  at: string;
-  from_status: string | null;
-  to_status: string | null;
-  cause: string | null;
-  detail: Record<string, unknown> | null;
-}
+import type { EventFilter, MarketEvent } from '../domain/events.ts';
 
-/** Which events to receive; `kind` is an exact kind or a prefix ending in a dot (`request.`). */
-export interface EventFilter {
-  request?: string;
-  prover?: string;
-  kind?: string;
-}
+export type { EventFilter, MarketEvent };
 
 export interface EventsOptions {
   /** Start after this event id (`'0'`: from the first event). Default: from now on. */

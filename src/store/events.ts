@@ -1,22 +1,8 @@
-import type { EventFilter } from '../domain/events.ts';
+import type { EventFilter, MarketEvent as EventWire } from '../domain/events.ts';
 import type { Db, Queryable } from './db.ts';
 
-/** One event of the outbox as the stream sends it (`id` a decimal string: a bigserial may pass 2^53). */
-export interface EventWire {
-  id: string;
-  kind: string;
-  request_id: string | null;
-  prover_id: string | null;
-  /** ISO 8601. */
-  at: string;
-  from_status: string | null;
-  to_status: string | null;
-  cause: string | null;
-  detail: Record<string, unknown> | null;
-}
-
-// The filter is the domain's; re-exported for the store's importers.
-export type { EventFilter };
+// The wire types are the domain's; re-exported for the store's importers.
+export type { EventFilter, EventWire };
 
 interface EventRow {
   id: string;

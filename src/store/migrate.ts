@@ -4,6 +4,8 @@ import type { Db } from './db.ts';
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 // Any constant works; it only has to be the same in every coordinator process.
 const MIGRATION_LOCK = 727_001;
+/** The migration that adds the outbox's triggers for PostgreSQL (see below for PGlite). */
+const NOTIFY_MIGRATION = '006_events_notify.sql';
 
 /**
  * Applies the numbered migrations (`migrations/001_*.sql`, …) that this database has not seen, in order,
@@ -29,8 +31,9 @@ export async function migrate(db: Db): Promise<string[]> {
     }
     // PGlite runs one statement at a time in one process: an event's id can be drawn by default (no other
     // transaction can commit a lower one later), and its commits wake the stream in process (src/store/db.ts).
-    // The two triggers PostgreSQL needs for that (migration 006) would only cost a plpgsql call per event here.
-    if (db.serialized) {
+    // The two triggers PostgreSQL needs for that (migration 006) would only cost a plpgsql call per event here,
+    // so they are disabled as 006 is applied (once: PGlite's stores are only ever migrated here).
+    if (db.serialized && applied.includes(NOTIFY_MIGRATION)) {
       await tx.query(`ALTER TABLE events DISABLE TRIGGER events_take_id`);
       await tx.query(`ALTER TABLE events DISABLE TRIGGER events_notify`);
       await tx.query(`ALTER TABLE events ALTER COLUMN id SET DEFAULT nextval('events_id_seq')`);
