@@ -10,9 +10,13 @@ fi
 pg_port=${PG_PORT:-55432}
 pg_root=$(mktemp -d /tmp/proofmarket-pg.XXXXXX)
 if [ "$(id -u)" = 0 ]; then
-  id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
+  pg_made_user=
+  if ! id "$pg_user" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"; pg_made_user=1
+  fi
   chown "$pg_user" "$pg_root"
-  as_pg() { runuser -u "$pg_user" -- "$@"; }
+  # From /: the clone may sit in a directory the postgres user cannot enter, and postgres would say so.
+  as_pg() { (cd / && runuser -u "$pg_user" -- "$@"); }
 else
   as_pg() { "$@"; }
 fi
@@ -20,5 +24,10 @@ as_pg initdb --pgdata="$pg_root/data" --username=postgres --auth=trust --encodin
 as_pg pg_ctl --pgdata="$pg_root/data" --log="$pg_root/postgres.log" --wait --silent start \
   -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$pg_root -c max_connections=200 -c fsync=off"
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
-stop_postgres() { as_pg pg_ctl --pgdata="$pg_root/data" --mode=fast --wait --silent stop || true; rm -rf "$pg_root"; }
+stop_postgres() {
+  as_pg pg_ctl --pgdata="$pg_root/data" --mode=fast --wait --silent stop || true
+  rm -rf "$pg_root"
+  # Leave the machine as we found it: remove the system user only if this script created it.
+  if [ -n "${pg_made_user:-}" ]; then userdel "$pg_user" 2>/dev/null || true; fi
+}
 echo "PostgreSQL $(postgres --version | awk '{print $3}') running on 127.0.0.1:$pg_port as $pg_user"
