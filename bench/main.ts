@@ -2,18 +2,27 @@
 // baseline measured in the same run (the machine is shared and noisy, so absolute numbers drift).
 import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
+import { fuzzBench } from './fuzz.ts';
 import { lifecycleBench } from './lifecycle.ts';
 
-const BENCHES: Record<string, () => Promise<void>> = {
+// A bench may return its figures: with --json, they are printed as one JSON object on the bench's last line.
+const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   api: apiBench,
   lifecycle: lifecycleBench,
   auction: auctionBench,
+  fuzz: fuzzBench,
 };
+// Run only when named: they take minutes, or need services.
+const ON_REQUEST = new Set(['fuzz']);
 
-const wanted = process.argv.slice(2);
+const json = process.argv.includes('--json');
+const wanted = process.argv.slice(2).filter((a) => a !== '--json');
 const unknown = wanted.filter((w) => !BENCHES[w]);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
   process.exit(2);
 }
-for (const name of wanted.length ? wanted : Object.keys(BENCHES)) await BENCHES[name]!();
+for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n))) {
+  const figures = await BENCHES[name]!();
+  if (json && figures) console.log(JSON.stringify({ bench: name, ...figures }));
+}

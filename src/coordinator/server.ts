@@ -44,6 +44,11 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
     // Types are checked as sent: "10" is not an integer, and unknown fields are not silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    // A URL the router cannot decode ("/v1/requests/%") is refused in our error shape too, not fastify's.
+    frameworkErrors: (err, _req, reply) => {
+      const bad = err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_ASYNC_CONSTRAINT';
+      reply.status(400).send({ error: { code: bad ? 'bad_url' : 'bad_request', message: err.message } });
+    },
   });
 
   // The API speaks JSON only: any other body is 415, not a string that fails validation later.

@@ -23,6 +23,7 @@ export const ERRORS = {
   malformed_json: { status: 400, hint: 'send a JSON body that parses (or no body at all, without a content-type)' },
   invalid_content_length: { status: 400, hint: 'the content-length header does not match the body sent' },
   bad_request: { status: 400, hint: 'the HTTP request itself was refused (the status says how); check the client' },
+  bad_url: { status: 400, hint: 'the URL has a malformed percent-escape (for example a lone %); encode path parts with encodeURIComponent' },
   invalid_input: { status: 400, hint: 'the proof input does not fit the program: check it against the program\'s input format' },
   input_too_large: { status: 400, hint: 'send a smaller input: the message gives the program\'s limit' },
   invalid_amount: { status: 400, hint: 'an amount is a whole number of base units as a decimal string, e.g. "1000000"' },
