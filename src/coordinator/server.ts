@@ -47,7 +47,7 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
     // A URL the router cannot decode ("/v1/requests/%") is refused in our error shape too, not fastify's.
     frameworkErrors: (err, _req, reply) => {
       const bad = err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_ASYNC_CONSTRAINT';
-      reply.status(400).send({ error: { code: bad ? 'bad_url' : 'bad_request', message: err.message } });
+      (reply as FastifyReply).status(400).send({ error: { code: bad ? 'bad_url' : 'bad_request', message: err.message } });
     },
   });
 
