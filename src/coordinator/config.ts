@@ -50,6 +50,12 @@ export interface CoordinatorConfig {
   open: boolean;
   /** How far a signed call's `x-pm-timestamp` may be from the coordinator's clock, either way. */
   authWindowMs: number;
+  /**
+   * Calls per client address (IP) per window, answered 429 `rate_limited` beyond it, so that one flooding
+   * client cannot starve the others. Loopback clients are exempt unless `limitLoopback` (the demo and local
+   * prover nodes run there); `max: 0` turns the limit off.
+   */
+  rateLimit: { max: number; windowMs: number; limitLoopback: boolean };
 }
 
 export const DEFAULT_CONFIG: CoordinatorConfig = {
@@ -72,6 +78,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   economics: DEFAULT_ECONOMICS,
   open: false,
   authWindowMs: DEFAULT_AUTH_WINDOW_MS,
+  rateLimit: { max: 3_000, windowMs: 10_000, limitLoopback: false },
 };
 
 /**

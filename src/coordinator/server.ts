@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -17,6 +18,7 @@ import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
 import type { EventStream } from './events/stream.ts';
+import type { CoordinatorConfig } from './config.ts';
 
 /** Fastify's own client errors, by code, as our stable codes. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -24,6 +26,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_RATE_LIMITED: 'rate_limited',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
 };
 
@@ -41,6 +44,8 @@ export interface AppOptions {
 export async function buildApp(market: Market, opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     bodyLimit: opts.bodyLimit,
+    // A client gets 30 s to send its whole request (slow senders cannot hold sockets open forever).
+    requestTimeout: 30_000,
     logger: opts.logLevel === 'silent' ? false : { level: opts.logLevel },
     // Types are checked as sent: "10" is not an integer, and unknown fields are not silently dropped.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true } },
@@ -53,6 +58,7 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
 
   // The API speaks JSON only: any other body is 415, not a string that fails validation later.
   app.removeContentTypeParser('text/plain');
+  await installRateLimit(app, market.config.rateLimit);
   // Signed requests (x-pm-* headers) → req.signer; before every route. Also keeps JSON bodies' raw bytes.
   installAuth(app, { open: market.config.open, windowMs: market.config.authWindowMs, clock: market.clock, db: market.db });
 
@@ -110,3 +116,20 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   if (opts.events) eventRoutes(app, opts.events);
   return app;
 }
+
+/** Per client address, before anything else runs; loopback is exempt unless asked (see CoordinatorConfig). */
+async function installRateLimit(app: FastifyInstance, limit: CoordinatorConfig['rateLimit']): Promise<void> {
+  if (limit.max <= 0) return;
+  await app.register(rateLimit, {
+    max: limit.max,
+    timeWindow: limit.windowMs,
+    allowList: (req) => !limit.limitLoopback && isLoopbackAddress(req.ip),
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`more than ${ctx.max} calls in ${limit.windowMs / 1000} s from this address; retry in ${ctx.after}`), {
+        statusCode: 429,
+        code: 'FST_RATE_LIMITED',
+      }),
+  });
+}
+
+const isLoopbackAddress = (ip: string) => ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');

@@ -9,7 +9,7 @@
  *
  * A new code is one line here; a code missing here is a tsc error where it is thrown.
  */
-export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
 
 export interface ErrorSpec {
   readonly status: ErrorStatus;
@@ -120,6 +120,8 @@ export const ERRORS = {
   payload_too_large: { status: 413, hint: 'send a smaller body (the coordinator\'s bodyLimit)' },
   unsupported_media_type: { status: 415, hint: 'send JSON with content-type: application/json' },
 
+  // 429: slow down
+  rate_limited: { status: 429, hint: 'this client address sent too many calls in the window: wait for the retry-after header\'s seconds (the limit is serve --rate-limit)' },
   // 5xx
   internal: { status: 500, hint: 'a bug in the coordinator: report it with the request that caused it' },
   events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },

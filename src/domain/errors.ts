@@ -11,6 +11,7 @@ const KIND_STATUS = {
   not_found: 404,
   conflict: 409, // the state of the market forbids it
   too_large: 413,
+  too_many_requests: 429, // the caller sent too much too fast
   unsupported_media_type: 415,
   internal: 500,
   unavailable: 503, // a dependency is down; retrying may help

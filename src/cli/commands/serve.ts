@@ -33,6 +33,8 @@ Options:
   --open                      accept unsigned mutating calls (the seed API's behaviour); only with a
                               loopback --host (127.0.0.1, ::1, localhost). Signed calls are still verified
   --auth-window SECS          how far a signed call's timestamp may be from this clock (default 300)
+  --rate-limit N/SECS         calls per client address per window, 429 beyond (default 3000/10; 0 = off)
+  --rate-limit-loopback       apply the rate limit to loopback clients too (exempt by default)
 
 Example:
   proofmarket serve --port 8080 --database-url postgres://pm@127.0.0.1:5432/proofmarket`;
@@ -59,6 +61,8 @@ export const serveOptions = {
   'backends-file': { type: 'string', multiple: true },
   open: { type: 'boolean' },
   'auth-window': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'rate-limit-loopback': { type: 'boolean' },
 } as const;
 
 /** The economics flags over the defaults (src/domain/ledger.ts). */
@@ -76,6 +80,16 @@ function economicsFromFlags(str: (k: string) => string | undefined): EconomicsCo
     slashBurnBps: bps('slash-burn-bps', DEFAULT_ECONOMICS.slashBurnBps),
     unstakeDelayMs: delay === undefined ? DEFAULT_ECONOMICS.unstakeDelayMs : delay * 1000,
   };
+}
+
+/** `--rate-limit 3000/10` (calls per seconds) and `--rate-limit-loopback`; undefined keeps the default. */
+function rateLimitFromFlags(text: string | undefined, limitLoopback: boolean): CoordinatorConfig['rateLimit'] | undefined {
+  if (text === undefined && !limitLoopback) return undefined;
+  const m = /^(\d{1,9})(?:\/(\d{1,6}))?$/.exec(text ?? '');
+  if (text !== undefined && !m) throw usage(`--rate-limit must be CALLS/SECONDS, e.g. 3000/10 (0 turns it off), got "${text}"`);
+  const windowSecs = m?.[2] === undefined ? DEFAULT_CONFIG.rateLimit.windowMs / 1000 : Number(m[2]);
+  if (windowSecs < 1) throw usage('--rate-limit: the window is at least 1 second');
+  return { max: m ? Number(m[1]) : DEFAULT_CONFIG.rateLimit.max, windowMs: windowSecs * 1000, limitLoopback };
 }
 
 /** Loopback hosts: the only ones `--open` may bind to. */
@@ -132,6 +146,7 @@ export function configFromFlags(v: Record<string, string | boolean | string[] | 
     backendFiles: Array.isArray(v['backends-file']) ? v['backends-file'] : undefined,
     open: v.open === true ? true : undefined,
     authWindowMs: secs('auth-window', 86_400),
+    rateLimit: rateLimitFromFlags(str('rate-limit'), v['rate-limit-loopback'] === true),
   };
   const host = config.host ?? DEFAULT_CONFIG.host;
   if (config.open && !isLoopbackHost(host)) {
