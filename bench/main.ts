@@ -4,6 +4,7 @@ import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
 import { fuzzBench } from './fuzz.ts';
 import { lifecycleBench } from './lifecycle.ts';
+import { verifyBench } from './verify.ts';
 
 // A bench may return its figures: with --json, they are printed as one JSON object on the bench's last line.
 const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
@@ -11,12 +12,14 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   lifecycle: lifecycleBench,
   auction: auctionBench,
   fuzz: fuzzBench,
+  verify: verifyBench,
 };
 // Run only when named: they take minutes, or need services.
 const ON_REQUEST = new Set(['fuzz']);
 
+// --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');
-const wanted = process.argv.slice(2).filter((a) => a !== '--json');
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !BENCHES[w]);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

@@ -28,6 +28,8 @@ export interface CoordinatorConfig {
   taskDeadlineMs: number;
   sweepIntervalMs: number;
   verifierThreads: number;
+  /** Groth16 proofs of one program arriving within this many ms are verified as one batch (0: each alone). */
+  verifyBatchDelayMs: number;
   privacyRoutes: PrivacyRoute[];
   /** Request body limit in bytes for ordinary routes (program uploads get more). */
   bodyLimit: number;
@@ -70,6 +72,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   // One core is left to the event loop (HTTP, and PGlite's SQL, which runs on it): on 2 cores the market
   // completes ~24% more tasks per second with 1 verifier thread than with 2 (npm run bench -- lifecycle).
   verifierThreads: Math.max(1, availableParallelism() - 1),
+  verifyBatchDelayMs: 2,
   privacyRoutes: [{ from: 1, to: 255, program: 'data-commitment', system: 'groth16' }],
   bodyLimit: 1 << 20,
   logLevel: 'info',

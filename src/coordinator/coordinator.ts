@@ -37,7 +37,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   const clock = opts.clock ?? systemClock;
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   // one registry of proof systems for the verifier and the market (the shipped definitions plus any files given)
-  const verifier = new Verifier({ threads: config.verifierThreads, backends: loadBackends({ files: config.backendFiles }) });
+  const verifier = new Verifier({ threads: config.verifierThreads, backends: loadBackends({ files: config.backendFiles }), batching: { delayMs: config.verifyBatchDelayMs } });
   let app: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let auctionTimer: NodeJS.Timeout | undefined;

@@ -4,6 +4,8 @@ import type { BackendName } from '../domain/programs.ts';
 import { decodeProof } from './envelope.ts';
 import { isSnarkjsSystem, loadBackends, type BackendRegistry, type SnarkjsSystem } from './backends/registry.ts';
 import { externalVerify, Limiter } from './backends/external.ts';
+import { DEFAULT_BATCHING, Groth16Batcher, type BatcherOptions } from './groth16-fast/batcher.ts';
+import type { ProofItem } from './groth16-fast/gate.ts';
 
 export { PROOF_SYSTEMS, encodeProof, decodeProof, type ProofEnvelope } from './envelope.ts';
 
@@ -18,6 +20,16 @@ export interface VerifyJob {
 
 /** What the verify worker thread gets (snarkjs systems only). */
 export type SnarkjsVerifyJob = Omit<VerifyJob, 'system' | 'artifact'> & { system: SnarkjsSystem };
+
+/** Groth16 proofs of one key, verified together (groth16-fast/gate.ts); the worker answers one outcome each. */
+export interface Groth16BatchJob {
+  kind: 'groth16-batch';
+  vkey: unknown;
+  items: ProofItem[];
+}
+
+/** What the verify worker thread gets: one snarkjs proof (PLONK, FFLONK), or a Groth16 batch. */
+export type VerifyWorkerJob = (SnarkjsVerifyJob & { kind?: undefined }) | Groth16BatchJob;
 
 export interface VerifyOutcome {
   pass: boolean;
@@ -38,20 +50,29 @@ export interface VerifyTarget {
  * Checks submitted proofs: snarkjs systems on a pool of worker threads (the coordinator uses cores − 1),
  * external backends by running their verify command in a child process (at most `threads` at once), so
  * verification runs in parallel and never blocks the HTTP event loop. Every failure is a `Fail` verdict
- * with a reason; nothing a prover sends can make it throw.
+ * with a reason; nothing a prover sends can make it throw. Groth16 proofs of one key that arrive within a few
+ * milliseconds go to a worker as one batch, verified with mcl-wasm once the key has passed its self-check
+ * against snarkjs (groth16-fast/).
  */
 export class Verifier {
-  readonly pool: WorkerPool<SnarkjsVerifyJob, VerifyOutcome>;
+  readonly pool: WorkerPool<VerifyWorkerJob, VerifyOutcome | VerifyOutcome[]>;
   readonly backends: BackendRegistry;
   readonly #timeoutMs: number;
   readonly #external: Limiter;
+  readonly #groth16: Groth16Batcher | undefined;
 
-  constructor(opts: { threads?: number; timeoutMs?: number; backends?: BackendRegistry } = {}) {
+  /**
+   * `batching`: how Groth16 proofs of one program are gathered into one job (groth16-fast/batcher.ts).
+   * `fastGroth16: false` keeps every Groth16 proof on snarkjs, one job each (the reference, and the baseline).
+   */
+  constructor(opts: { threads?: number; timeoutMs?: number; backends?: BackendRegistry; batching?: Partial<BatcherOptions>; fastGroth16?: boolean } = {}) {
     const threads = opts.threads ?? availableParallelism();
     this.#timeoutMs = opts.timeoutMs ?? 30_000;
     this.backends = opts.backends ?? loadBackends();
     this.#external = new Limiter(threads);
     this.pool = new WorkerPool(new URL('./verify-worker.ts', import.meta.url), { size: threads, timeoutMs: this.#timeoutMs, prefetch: 1 });
+    const runBatch = async (vkey: unknown, items: ProofItem[]) => (await this.pool.run({ kind: 'groth16-batch', vkey, items })) as VerifyOutcome[];
+    if (opts.fastGroth16 !== false) this.#groth16 = new Groth16Batcher(runBatch, { ...DEFAULT_BATCHING, ...opts.batching });
   }
 
   async verify(proofBytes: Uint8Array, target: VerifyTarget): Promise<VerifyOutcome> {
@@ -73,8 +94,9 @@ export class Verifier {
     if (!isSnarkjsSystem(system)) {
       return this.#external.run(() => externalVerify(this.backends, { backend: system, vkey: job.vkey, proof: job.proof, publicSignals: job.publicSignals, artifact: job.artifact }, this.#timeoutMs));
     }
+    if (system === 'groth16' && this.#groth16) return this.#groth16.verify(job.vkey, { publicSignals: job.publicSignals, proof: job.proof });
     try {
-      return await this.pool.run({ system, vkey: job.vkey, publicSignals: job.publicSignals, proof: job.proof });
+      return (await this.pool.run({ system, vkey: job.vkey, publicSignals: job.publicSignals, proof: job.proof })) as VerifyOutcome;
     } catch (err) {
       if (err instanceof WorkerError) return { pass: false, reason: `verification aborted: ${err.message}`, ms: 0 };
       throw err;
@@ -82,6 +104,7 @@ export class Verifier {
   }
 
   close(): Promise<void> {
+    this.#groth16?.flush();
     return this.pool.close();
   }
 }

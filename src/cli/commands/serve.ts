@@ -18,6 +18,8 @@ Options:
   --max-attempts N            failed verifications before a task fails (default 3)
   --task-deadline MINUTES     how long a seed task may stay unfinished (default 60)
   --verifier-threads N        verification worker threads (default: cores - 1, at least 1)
+  --verify-batch-ms MS        Groth16 proofs of one program arriving within MS are verified as one batch
+                              (default 2; 0 verifies each alone)
   --privacy-routes ROUTES     program and proof system per privacy level
                               (default 1-255:data-commitment/groth16)
   --log-level LEVEL           silent|error|warn|info|debug (default info)
@@ -49,6 +51,7 @@ export const serveOptions = {
   'max-attempts': { type: 'string' },
   'task-deadline': { type: 'string' },
   'verifier-threads': { type: 'string' },
+  'verify-batch-ms': { type: 'string' },
   'privacy-routes': { type: 'string' },
   'log-level': { type: 'string' },
   operator: { type: 'string' },
@@ -126,6 +129,7 @@ export function configFromFlags(v: Record<string, string | boolean | string[] | 
       return m === undefined ? undefined : m * 60_000;
     })(),
     verifierThreads: intOption(str('verifier-threads'), 'verifier-threads', 1, 64),
+    verifyBatchDelayMs: intOption(str('verify-batch-ms'), 'verify-batch-ms', 0, 1_000),
     privacyRoutes: (() => {
       const routes = str('privacy-routes');
       if (routes === undefined) return undefined;
