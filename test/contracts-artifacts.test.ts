@@ -13,3 +13,14 @@ test('every contract artifact matches its source (run `npx tsx scripts/compile-c
     assert.equal(readFileSync(join(ARTIFACTS_DIR, `${c.name}.ts`), 'utf8'), renderArtifact(c), `contracts/artifacts/${c.name}.ts drifted from contracts/${c.source}`);
   }
 });
+
+test("every built-in program's verifier is what snarkjs exports from its committed zkey (npx tsx scripts/export-verifiers.ts)", async (t) => {
+  const { verifierSource } = await import('../scripts/export-verifiers.ts');
+  const { builtinChainPrograms } = await import('../src/chain/programs.ts');
+  const { terminateCurves } = await import('../src/proofs/curves.ts');
+  t.after(terminateCurves);
+  for (const p of builtinChainPrograms()) {
+    const committed = readFileSync(new URL(`../contracts/verifiers/${p.verifierContract}.sol`, import.meta.url), 'utf8');
+    assert.equal(committed, await verifierSource(p), `contracts/verifiers/${p.verifierContract}.sol drifted from circuits/${p.name}/${p.system}.zkey`);
+  }
+});
