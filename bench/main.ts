@@ -3,6 +3,7 @@
 import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
 import { fuzzBench } from './fuzz.ts';
+import { chainBench } from './chain.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
 
@@ -13,9 +14,10 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   auction: auctionBench,
   fuzz: fuzzBench,
   verify: verifyBench,
+  chain: chainBench,
 };
 // Run only when named: they take minutes, or need services.
-const ON_REQUEST = new Set(['fuzz']);
+const ON_REQUEST = new Set(['fuzz', 'chain']);
 
 // --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');

@@ -73,6 +73,8 @@ declare module 'snarkjs' {
 
   export const zKey: {
     exportVerificationKey(zkey: ZkArtifact, logger?: Logger): Promise<VerificationKey>;
+    /** A Solidity verifier for the zkey's system, rendered from `templates` (keyed by protocol: snarkjs' templates/*.sol.ejs). */
+    exportSolidityVerifier(zkey: ZkArtifact, templates: Record<string, string>, logger?: Logger): Promise<string>;
   };
 }
 
