@@ -14,6 +14,7 @@ import { auctionRoutes } from './routes/auctions.ts';
 import { marketRoutes } from './routes/market.ts';
 import { economyRoutes } from './routes/economy.ts';
 import { installAuth } from './auth.ts';
+import { isDatabaseUnavailable } from '../store/db.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -83,6 +84,10 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
       const code = FASTIFY_CODES[err.code];
       // A client error fastify raises that has no code of ours keeps fastify's status (bad_request's 400 is typical).
       return code ? answer(reply, code, err.message) : answer(reply, 'bad_request', err.message, status);
+    }
+    if (isDatabaseUnavailable(err)) {
+      req.log.warn({ err }, 'database unavailable');
+      return answer(reply, 'database_unavailable', 'the database is unreachable or restarting; retry shortly (nothing was acknowledged)');
     }
     req.log.error({ err }, 'unhandled error');
     return answer(reply, 'internal', 'internal error; this is a bug, please report it');

@@ -124,6 +124,7 @@ export const ERRORS = {
   rate_limited: { status: 429, hint: 'this client address sent too many calls in the window: wait for the retry-after header\'s seconds (the limit is serve --rate-limit)' },
   // 5xx
   internal: { status: 500, hint: 'a bug in the coordinator: report it with the request that caused it' },
+  database_unavailable: { status: 503, hint: 'the coordinator lost its database for a moment (a restart or failover): retry the call; an unanswered write was not acknowledged' },
   events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },
   program_missing: { status: 503, hint: 'install the built-in program on the coordinator (its artifacts are missing)' },
 } as const satisfies Record<string, ErrorSpec>;

@@ -221,6 +221,21 @@ function statementOf(sql: string): Statement {
   return s;
 }
 
+const ignoreConnectionError = () => undefined;
+
+/**
+ * Whether an error means the database could not be reached or dropped the connection (a restart, a failover):
+ * the call may be retried, and the API answers 503, not 500. SQLSTATE classes 08 (connection exception) and 57P
+ * (operator intervention: shutdown, restart), and the node-level errors of a lost socket.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || code.startsWith('57P') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect/.test(message);
+}
+
 async function openPostgres(url: string, poolSize: number): Promise<Db> {
   const { default: pgModule } = await import('pg');
   // numeric and int8 come back as strings; money is parsed to bigint by the stores, never to a float.
@@ -235,6 +250,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
     query: async (sql, params) => (await pool.query(sql, params)).rows,
     async transaction(fn) {
       const client = await pool.connect();
+      // A server restart terminates a checked-out connection with an 'error' event: without a listener it would
+      // end the process. The query in flight fails anyway, and the transaction with it.
+      client.on('error', ignoreConnectionError);
       try {
         await client.query('BEGIN');
         const result = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
@@ -244,6 +262,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Db> {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
       } finally {
+        client.off('error', ignoreConnectionError);
         client.release();
       }
     },
