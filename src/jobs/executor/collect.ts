@@ -16,32 +16,40 @@ export async function collectOutputs(container: Docker.Container, jobId: string,
   const extract = tar.extract();
   const artifacts: Artifact[] = [];
   const reading = pipeline(archive, extract);
-  let prefixed: boolean | undefined;
-  for await (const entry of extract) {
-    const { name, type } = entry.header;
-    prefixed ??= archiveIsPrefixed({ name, type: type ?? 'file' });
-    const path = outputPathOf(name, prefixed);
-    if (type !== 'file' || path === undefined) {
-      entry.resume();
-      continue;
+  reading.catch(() => {}); // a broken archive also ends the iteration below, which throws it
+  try {
+    let prefixed: boolean | undefined;
+    for await (const entry of extract) {
+      const { name, type } = entry.header;
+      prefixed ??= archiveIsPrefixed({ name, type: type ?? 'file' });
+      const path = outputPathOf(name, prefixed);
+      if (type !== 'file' || path === undefined) {
+        entry.resume();
+        continue;
+      }
+      artifacts.push(await storeHashed(entry, jobId, path, sink));
     }
-    const hash = createHash('sha256');
-    let size = 0;
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        size += chunk.length;
-        done(null, chunk);
-      },
-    });
-    const stored = sink.store(jobId, path, hashing);
-    await pipeline(entry, hashing).catch((err) => {
-      hashing.destroy(err);
-      throw err;
-    });
-    const localUri = await stored;
-    artifacts.push({ path, sha256: hash.digest('hex'), size, localUri });
+    await reading;
+  } catch (err) {
+    archive.destroy();
+    throw err;
   }
-  await reading;
   return artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Streams one file into the sink, hashing and counting it on the way; a sink that fails fails it at once. */
+async function storeHashed(entry: AsyncIterable<unknown>, jobId: string, path: string, sink: ArtifactSink): Promise<Artifact> {
+  const hash = createHash('sha256');
+  let size = 0;
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const copying = pipeline(entry, hashing);
+  copying.catch(() => {}); // when the sink fails first, this one is abandoned with the archive
+  const [localUri] = await Promise.all([sink.store(jobId, path, hashing), copying]);
+  return { path, sha256: hash.digest('hex'), size, localUri };
 }
