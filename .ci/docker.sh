@@ -13,10 +13,18 @@ dockerd --host "unix://$docker_root/docker.sock" --data-root "$docker_root/data"
   --storage-driver=overlay2 >"$docker_root/dockerd.log" 2>&1 &
 docker_pid=$!
 stop_docker() {
-  kill "$docker_pid" 2>/dev/null && for _ in $(seq 1 100); do kill -0 "$docker_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$docker_pid" 2>/dev/null || true
-  # overlay mounts left by a killed engine would keep rm from removing the data root
-  grep -o " $docker_root/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # dockerd's own containerd (its pid file is in the exec root) must be gone too before the files are removed
+  local pids="$docker_pid $(cat "$docker_root/exec/containerd/containerd.pid" 2>/dev/null || true)"
+  kill "$docker_pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    local alive=0
+    for p in $pids; do if kill -0 "$p" 2>/dev/null; then alive=1; fi; done
+    if [ "$alive" = 0 ]; then break; fi
+    sleep 0.1
+  done
+  for p in $pids; do kill -9 "$p" 2>/dev/null || true; done
+  # overlay and tmpfs mounts left by a killed engine would keep rm from removing the data root
+  { grep -o " $docker_root/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$docker_root"
 }
 for _ in $(seq 1 150); do
