@@ -2,15 +2,17 @@
 // baseline measured in the same run (the machine is shared and noisy, so absolute numbers drift).
 import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
+import { jobsContainerBench } from './jobs-container.ts';
 import { lifecycleBench } from './lifecycle.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: apiBench,
   lifecycle: lifecycleBench,
   auction: auctionBench,
+  'jobs-container': jobsContainerBench,
 };
 
-const wanted = process.argv.slice(2);
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--')); // flags (--json) are the benches' own
 const unknown = wanted.filter((w) => !BENCHES[w]);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

@@ -77,33 +77,47 @@ class JobRun {
     await this.docker.createVolume({ Name: volumeName, Driver: 'local', DriverOpts: outVolumeOptions(this.limits), Labels: this.labels });
     this.volume = this.docker.getVolume(volumeName);
     const user = this.options.user ?? DEFAULT_USER;
-    this.holder = await this.docker.createContainer({
-      name: this.name('holder'),
-      Image: holderImage,
-      Cmd: ['sleep', String(Math.ceil(this.spec.timeoutSec) + HOLDER_GRACE_SEC)],
-      User: user,
-      Labels: { ...this.labels, 'proofmarket.role': 'holder' },
-      HostConfig: { ...jobHostConfig({ memoryBytes: 16 * 1024 * 1024, outBytes: 0, nanoCpus: 0.1e9, pidsLimit: 4 }, volumeName), Tmpfs: {} },
-    });
-    await this.holder.start();
-    this.job = await this.docker.createContainer({
-      name: this.name('job'),
-      Image: this.spec.image,
-      Cmd: argv,
-      User: user,
-      Hostname: 'job',
-      NetworkDisabled: true,
-      Labels: { ...this.labels, 'proofmarket.role': 'job' },
-      HostConfig: jobHostConfig(this.limits, volumeName),
-    });
+    // the holder must be running before the job starts (and so before it exits); the job's create runs meanwhile
+    const holderUp = this.docker
+      .createContainer({
+        name: this.name('holder'),
+        Image: holderImage,
+        Cmd: ['sleep', String(Math.ceil(this.spec.timeoutSec) + HOLDER_GRACE_SEC)],
+        User: user,
+        Labels: { ...this.labels, 'proofmarket.role': 'holder' },
+        HostConfig: { ...jobHostConfig({ memoryBytes: 16 * 1024 * 1024, outBytes: 0, nanoCpus: 0.1e9, pidsLimit: 4 }, volumeName), Tmpfs: {} },
+      })
+      .then(async (holder) => {
+        this.holder = holder;
+        await holder.start();
+        return holder;
+      });
+    const jobCreated = this.docker
+      .createContainer({
+        name: this.name('job'),
+        Image: this.spec.image,
+        Cmd: argv,
+        User: user,
+        Hostname: 'job',
+        NetworkDisabled: true,
+        Labels: { ...this.labels, 'proofmarket.role': 'job' },
+        HostConfig: jobHostConfig(this.limits, volumeName),
+      })
+      .then((job) => (this.job = job));
+    // both settle before going on, so that cleanup sees every container that got created
+    const [holder, job] = await settledBoth(holderUp, jobCreated);
     const started = performance.now();
-    await this.job.start();
-    const { exitCode, timedOut } = await waitOrKill(this.job, this.spec.timeoutSec);
+    await job.start();
+    const { exitCode, timedOut } = await waitOrKill(job, this.spec.timeoutSec);
     const runtimeSec = Math.round(performance.now() - started) / 1000;
     log(`Container finished with status: ${exitCode}${timedOut ? ' (killed at its timeout)' : ''}`);
-    const oomKilled = (await this.job.inspect()).State.OOMKilled;
-    const logs = demuxLogs((await this.job.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
-    const artifacts = await collectOutputs(this.holder, this.spec.jobId, this.options.sink);
+    const [info, rawLogs, artifacts] = await Promise.all([
+      job.inspect(),
+      job.logs({ stdout: true, stderr: true, follow: false }) as unknown as Promise<Buffer>,
+      collectOutputs(holder, this.spec.jobId, this.options.sink),
+    ]);
+    const oomKilled = info.State.OOMKilled;
+    const logs = demuxLogs(rawLogs);
     const failure = classifyExit({ exitCode, timedOut, memoryLimited: true, oomKilled });
     const tailBytes = this.options.tailBytes ?? 4096;
     return {
@@ -119,11 +133,17 @@ class JobRun {
 
   /** Removes the job, the holder and the volume, whatever state they are in; a failure is logged, not thrown. */
   async cleanup(log: (line: string) => void): Promise<void> {
-    for (const c of [this.job, this.holder]) {
-      if (c) await c.remove({ force: true, v: true }).catch((err: Error) => log(`could not remove container ${c.id}: ${err.message}`));
-    }
+    const containers = [this.job, this.holder].filter((c) => c !== undefined);
+    await Promise.all(containers.map((c) => c.remove({ force: true, v: true }).catch((err: Error) => log(`could not remove container ${c.id}: ${err.message}`))));
     if (this.volume) await this.volume.remove().catch((err: Error) => log(`could not remove volume ${this.volume!.name}: ${err.message}`));
   }
+}
+
+async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 /** Waits for the container to exit, killing it (SIGKILL) at `timeoutSec`. `timedOut` only if the kill landed. */
