@@ -5,6 +5,7 @@ import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -194,4 +195,25 @@ test('the provider agent runs a matched job end to end: polls, runs, hashes, sub
   assert.deepEqual(mine, seedLines, `the seed's log lines, in order:\n${lines.join('\n')}`);
   assert.ok(lines.some((l) => /^Found [12] matched jobs$/.test(l)));
   assert.deepEqual(await leftovers(good), []);
+});
+
+test('proofmarket images: list shows the imported busybox; bad usage is one line and exit 2', { timeout: 120_000 }, async (t) => {
+  const bin = new URL('../bin/proofmarket.js', import.meta.url).pathname;
+  const cli = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, [bin, 'images', ...args], { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, stdout, stderr })),
+    );
+  const bad = await cli(['bogus']);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.stderr, 'proofmarket images: unknown images command "bogus"; say list or import-busybox\n');
+  if (!engine(t)) return;
+  const listed = await cli(['list', '--json']);
+  assert.equal(listed.code, 0, listed.stderr);
+  const { images } = JSON.parse(listed.stdout) as { images: string[] };
+  assert.ok(images.includes('busybox:latest') && images.includes(BUSYBOX_IMAGE), images.join(', '));
+  const noEngine = await new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile(process.execPath, [bin, 'images', 'list'], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: '', PROOFMARKET_DOCKER_SOCKET: join(outputs, 'no.sock') } }, (err, _o, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr })),
+  );
+  assert.equal(noEngine.code, 1);
+  assert.match(noEngine.stderr, /^proofmarket images: no Docker engine answers at .*no\.sock; start dockerd or set PROOFMARKET_DOCKER_SOCKET\n$/);
 });

@@ -16,7 +16,10 @@ Options:
   --quiet          print nothing on success
 
 The engine is the one at $PROOFMARKET_DOCKER_SOCKET, else $DOCKER_HOST (unix://…), else /var/run/docker.sock.
-No registry is pulled from: a job must name an image present on the provider (busybox, or one you imported).`;
+No registry is pulled from: a job must name an image present on the provider (busybox, or one you imported).
+
+Example:
+  proofmarket images import-busybox && proofmarket images list`;
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parse(argv, { busybox: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } }, true);
