@@ -153,6 +153,10 @@ test('containers are removed also when collecting fails; a missing image fails b
   const r = await run('head -c 1000000 /dev/zero > /out/a', {}, { sink: broken });
   assert.equal(r.failure, 'error');
   assert.equal(r.reason, 'container_error: disk full');
+  const unstartable = await run(['/no/such/program']);
+  assert.equal(unstartable.failure, 'error');
+  assert.match(unstartable.reason!, /^container_error: .*no such file or directory/);
+  assert.match((await run('true', { timeoutSec: 30 * 86400 })).reason!, /^invalid_job: timeoutSec/);
   const missing = await run('true', { image: 'alpine' });
   assert.equal(missing.failure, 'error');
   assert.match(missing.reason!, /^image_not_found: alpine is not present on this provider/);

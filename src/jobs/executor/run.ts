@@ -25,7 +25,8 @@ export async function runContainerJob(docker: Docker, spec: ContainerJobSpec, op
   try {
     argv = normaliseCmd(spec.cmd);
     limits = containerLimits(spec.resources, { hostCpus: availableParallelism(), pidsLimit: options.pidsLimit ?? 256, gpus: options.gpus ?? 0 });
-    if (!Number.isFinite(spec.timeoutSec) || spec.timeoutSec <= 0) throw new JobSpecError('timeoutSec must be a positive number');
+    // setTimeout fires at once past 2^31 ms (~24.8 days); a week is far more than any job here needs
+    if (!Number.isFinite(spec.timeoutSec) || spec.timeoutSec <= 0 || spec.timeoutSec > 7 * 86400) throw new JobSpecError('timeoutSec must be between 0 and 604800 (a week)');
   } catch (err) {
     if (err instanceof JobSpecError) return failed('error', `invalid_job: ${err.message}`);
     throw err;
