@@ -4,6 +4,7 @@ import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
 import { fuzzBench } from './fuzz.ts';
 import { chainBench } from './chain.ts';
+import { jobsContainerBench } from './jobs-container.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
 
@@ -15,9 +16,10 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   fuzz: fuzzBench,
   verify: verifyBench,
   chain: chainBench,
+  'jobs-container': jobsContainerBench,
 };
 // Run only when named: they take minutes, or need services.
-const ON_REQUEST = new Set(['fuzz', 'chain']);
+const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container']);
 
 // --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');

@@ -30,6 +30,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   reinstate: () => import('./commands/reinstate.ts'),
   slashes: () => import('./commands/slashes.ts'),
   slash: () => import('./commands/slash.ts'),
+  images: () => import('./commands/images.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -65,6 +66,7 @@ Commands:
   reinstate  operator: reinstate a suspended prover, with a reason
   slashes    list slashes
   slash      operator: reverse a slash, with a reason (slash reverse <id>)
+  images     container images for compute jobs: list, import-busybox (builds one from busybox-static)
 
 Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),
 --json, --quiet. Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 coordinator unreachable.
