@@ -73,6 +73,21 @@ export const AssignedTask = Type.Object({
 });
 export type AssignedTask = Static<typeof AssignedTask>;
 
+/** `GET /tasks/assign/:prover_id?wait=` */
+export const AssignQuery = Type.Object(
+  {
+    // A query value is a string (types are not coerced); 0-60.
+    wait: Type.Optional(
+      Type.String({
+        pattern: '^([0-9]|[1-5][0-9]|60)$',
+        description: 'Long-poll: with no task to hand out, hold the call open up to this many seconds (0-60) and answer as soon as one is there (default 0: answer at once)',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type AssignQuery = Static<typeof AssignQuery>;
+
 /** `POST /tasks/result` (seed). */
 export const SubmitResultRequest = Type.Object({
   task_id: Id(),

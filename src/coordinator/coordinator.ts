@@ -48,6 +48,8 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
     await market.init();
     events = new EventStream(db, opts.events, (err) => app?.log.error({ err }, 'event stream failed'));
     await events.start();
+    const stream = events;
+    market.work.attach((onEvents) => stream.watch(onEvents));
     app = await buildApp(market, { bodyLimit: config.bodyLimit, logLevel: config.logLevel, events });
     let url: string | undefined;
     if (opts.listen !== false) {
@@ -89,6 +91,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       async close() {
         if (timer) clearInterval(timer);
         if (auctionTimer) clearInterval(auctionTimer);
+        market.work.close(); // answers the waiting long-polls
         await theEvents.stop(); // ends the open streams, which would keep the server from closing
         await theApp.close();
         await verifier.close();

@@ -12,6 +12,7 @@ import type { Metrics } from './metrics.ts';
 import { ProgramCatalog } from './program-catalog.ts';
 import { ReputationTracker } from './reputation.ts';
 import type { MarketDeps } from './usecases/deps.ts';
+import { WorkSignal } from './work-signal.ts';
 import { sweep, type SweepReturnType } from './usecases/sweep.ts';
 
 export type { Caller } from './access.ts';
@@ -31,6 +32,8 @@ export class Market implements MarketDeps {
   readonly access: Access;
   readonly reputation: ReputationTracker;
   readonly handedOut = new HandedOut();
+  /** Wakes long-polling provers when work may exist for them (attached to the event stream at start). */
+  readonly work = new WorkSignal();
   readonly economy: Economy;
   readonly auctions: AuctionHouse;
 

@@ -37,6 +37,11 @@ export interface ProverConfig {
   heartbeat_interval: number;
   /** Seconds between polls for work while the node has free capacity and the last poll found none. */
   poll_interval: number;
+  /**
+   * Seconds a poll may wait at the coordinator for work (a long-poll: the coordinator answers the moment a task
+   * is there, so work reaches the node without a polling delay). 0: poll every `poll_interval` instead.
+   */
+  long_poll: number;
   /** Seconds one proof may take before its worker thread is killed (and the proof retried). */
   proof_timeout: number;
   /** Seconds a graceful stop waits for in-flight proofs before handing them back to the market. */
@@ -111,6 +116,7 @@ export const OPTIONS: Record<ConfigKey, OptionSpec> = {
   name: { kind: { type: 'string' }, default: undefined, describe: 'display name sent with the registration' },
   heartbeat_interval: { kind: { type: 'number', min: 0, max: 3600, exclusiveMin: true }, default: 5, describe: 'seconds between heartbeats' },
   poll_interval: { kind: { type: 'number', min: 0, max: 3600, exclusiveMin: true }, default: 0.5, describe: 'seconds between polls for work when idle' },
+  long_poll: { kind: { type: 'int', min: 0, max: 60 }, default: 20, describe: 'seconds a poll waits at the coordinator for work (0: poll every poll_interval)' },
   proof_timeout: { kind: { type: 'number', min: 0, max: 86_400, exclusiveMin: true }, default: 600, describe: 'seconds one proof may take' },
   shutdown_timeout: { kind: { type: 'number', min: 0, max: 86_400 }, default: 30, describe: 'seconds a stop waits for in-flight proofs' },
   bidding: { kind: { type: 'bool' }, default: true, describe: 'bid in the market\'s auctions (weighted, sealed, rising; fixed takes)' },

@@ -63,8 +63,13 @@ export class ProofMarketClient {
   taskStatus(taskId: string): Promise<T.TaskStatusResponse> {
     return this.#call(E.taskStatus, { params: [taskId] });
   }
-  assignTask(proverId: string): Promise<T.AssignedTask | null> {
-    return this.#call(E.assignTask, { params: [proverId] });
+  /**
+   * The next task for the prover, or null. `waitSeconds`: long-poll, answered as soon as a task is there (at most
+   * that long; the coordinator caps it at 60); `signal` gives up waiting.
+   */
+  assignTask(proverId: string, waitSeconds?: number, signal?: AbortSignal): Promise<T.AssignedTask | null> {
+    if (!waitSeconds) return this.#call(E.assignTask, { params: [proverId], signal });
+    return this.#call(E.assignTask, { params: [proverId], query: { wait: String(Math.min(60, Math.floor(waitSeconds))) }, signal, timeoutMs: Math.max(this.#timeoutMs, waitSeconds * 1000 + 10_000) });
   }
   submitResult(body: T.SubmitResultRequest): Promise<T.SubmitResultResponse> {
     return this.#call(E.submitResult, { body });
@@ -324,20 +329,24 @@ export class ProofMarketClient {
   }
 
   /** Signs every call but a plain GET (`signed` marks the GETs that change something) when it has a signer. */
-  async #fetch(ep: Endpoint<unknown, unknown, unknown>, path: string, body?: unknown): Promise<HttpResponse> {
+  async #fetch(ep: Endpoint<unknown, unknown, unknown>, path: string, body?: unknown, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HttpResponse> {
     const url = this.baseUrl + path;
     try {
       const signer = this.#signer && (ep.method !== 'GET' || ep.signed) ? this.#signer : undefined;
-      return await httpRequest(url, ep.method, body === undefined ? undefined : JSON.stringify(body), this.#timeoutMs, undefined, signer, this.#exchange);
+      const json = body === undefined ? undefined : JSON.stringify(body);
+      return await httpRequest(url, ep.method, json, opts.timeoutMs ?? this.#timeoutMs, undefined, signer, this.#exchange, opts.signal);
     } catch (err) {
       throw new ConnectionError(this.baseUrl, (err as { cause?: unknown }).cause ?? err);
     }
   }
 
   /** One call of the table (src/sdk/endpoints.ts): `params` fill the path's `{…}` in order. */
-  async #call<R, B, Q>(ep: Endpoint<R, B, Q>, args: { params?: readonly string[]; body?: NoInfer<B>; query?: NoInfer<Q> } = {}): Promise<R> {
+  async #call<R, B, Q>(
+    ep: Endpoint<R, B, Q>,
+    args: { params?: readonly string[]; body?: NoInfer<B>; query?: NoInfer<Q>; signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<R> {
     const path = fillPath(ep.path, args.params ?? []) + (args.query === undefined ? '' : query(args.query as object));
-    const res = await this.#fetch(ep, path, args.body);
+    const res = await this.#fetch(ep, path, args.body, args);
     if (!res.ok) throw await toError(res);
     // Routes that answer a bare id (POST /tasks, POST /provers/register) send it as text/plain.
     if (!(res.headers.get('content-type') ?? '').includes('json')) return (await res.text()) as R;

@@ -28,7 +28,7 @@ export const ENDPOINTS = {
   // tasks (seed API)
   submitTask: post<string, T.SubmitTaskRequest>('/tasks'),
   taskStatus: get<T.TaskStatusResponse>('/tasks/{task_id}/status'),
-  assignTask: get<T.AssignedTask | null>('/tasks/assign/{prover_id}', { signed: true }),
+  assignTask: get<T.AssignedTask | null, T.AssignQuery>('/tasks/assign/{prover_id}', { signed: true }),
   submitResult: post<T.SubmitResultResponse, T.SubmitResultRequest>('/tasks/result'),
   // tasks (v1)
   startTask: post<T.TaskStatusResponse, T.ProverRef>('/v1/tasks/{task_id}/start'),

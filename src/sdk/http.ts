@@ -95,6 +95,7 @@ export async function httpRequest(
   extraHeaders?: Record<string, string>,
   signer?: Signer,
   exchange?: Exchange,
+  signal?: AbortSignal,
 ): Promise<HttpResponse> {
   let target: URL;
   try {
@@ -107,10 +108,10 @@ export async function httpRequest(
   }
   const send = exchange ?? (await defaultExchange());
   try {
-    return await attempt(send, target, method, body, timeoutMs, extraHeaders, signer);
+    return await attempt(send, target, method, body, timeoutMs, extraHeaders, signer, signal);
   } catch (err) {
-    if (method !== 'GET' || !isReset(err)) throw err;
-    return attempt(send, target, method, body, timeoutMs, extraHeaders, signer);
+    if (method !== 'GET' || !isReset(err) || signal?.aborted) throw err;
+    return attempt(send, target, method, body, timeoutMs, extraHeaders, signer, signal);
   }
 }
 
@@ -122,6 +123,7 @@ async function attempt(
   timeoutMs: number,
   extraHeaders: Record<string, string> | undefined,
   signer: Signer | undefined,
+  signal: AbortSignal | undefined,
 ): Promise<HttpResponse> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -132,6 +134,10 @@ async function attempt(
   }
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(timeoutError()), timeoutMs);
+  // The caller's own signal (a long-poll given up on) aborts the call too.
+  const cancel = () => abort.abort(signal?.reason);
+  signal?.addEventListener('abort', cancel, { once: true });
+  if (signal?.aborted) cancel();
   try {
     return await send({ url: target.href, method, headers, body, signal: abort.signal });
   } catch (err) {
@@ -139,6 +145,7 @@ async function attempt(
     throw new TransportError((cause as Error)?.message ?? String(cause), cause);
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', cancel);
   }
 }
 

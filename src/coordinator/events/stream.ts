@@ -61,6 +61,8 @@ export class EventStream {
   readonly #db: Db;
   readonly #opts: EventStreamOptions;
   readonly #subscribers = new Set<Subscriber>();
+  /** In-process watchers (the long-poll's work signal): every event, as read, while they watch. */
+  readonly #watchers = new Set<(events: EventWire[]) => void>();
   readonly #onError: (err: unknown) => void;
   #reader: ContiguousReader | undefined;
   #notifier: Notifier | undefined;
@@ -120,6 +122,16 @@ export class EventStream {
     return () => this.#subscribers.delete(sub);
   }
 
+  /**
+   * Calls `watcher` with every batch of events read from now on, until the returned function is called. A
+   * watcher keeps the reader running like a client does, so watch only while someone waits.
+   */
+  watch(watcher: (events: EventWire[]) => void): () => void {
+    this.#watchers.add(watcher);
+    if (this.#idle) this.#notifier?.wake();
+    return () => this.#watchers.delete(watcher);
+  }
+
   /** Replays from the store up to the reader's head until it has caught up; then it is live, synchronously. */
   async #replay(sub: Subscriber): Promise<void> {
     if (this.#idle) {
@@ -146,7 +158,7 @@ export class EventStream {
 
   /** One wake-up of the reader: every event now readable goes out. Answers when to read again (a pending gap). */
   async #pump(): Promise<number | undefined> {
-    if (this.#subscribers.size === 0) {
+    if (this.#subscribers.size === 0 && this.#watchers.size === 0) {
       this.#idle ??= new Promise((resolve) => (this.#resumed = resolve));
       return undefined;
     }
@@ -165,6 +177,7 @@ export class EventStream {
   }
 
   #publish(events: EventWire[], head: bigint): void {
+    if (events.length > 0) for (const w of this.#watchers) w(events);
     for (const sub of this.#subscribers) {
       if (!sub.live) continue;
       for (const e of events) {

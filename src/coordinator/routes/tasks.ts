@@ -8,6 +8,7 @@ import type { Market } from '../market.ts';
 import { assignedTaskView, taskDetailView, taskStatusView } from '../views.ts';
 import {
   AssignedTask,
+  AssignQuery,
   errorResponses as errors,
   Nullable,
   SEED_REWARD_MAX,
@@ -67,19 +68,23 @@ function seedTaskRoutes(app: FastifyInstance, market: Market): void {
     },
   );
 
-  app.get<{ Params: ProverIdParams }>(
+  app.get<{ Params: ProverIdParams; Querystring: AssignQuery }>(
     '/tasks/assign/:prover_id',
     {
       schema: {
         summary: 'Get the next task for a prover (null when none matches)',
         tags: seed,
         params: ProverIdParams,
+        querystring: AssignQuery,
         // a nullable object, not an anyOf: the serializer picks an anyOf branch by validating, which a bigint fails
         response: { 200: Nullable(AssignedTask), ...errors },
       },
     },
-    async (req) => {
-      const task = await uc.pollTask(market, { prover_id: req.params.prover_id }, { signer: req.signer });
+    async (req, reply) => {
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      const wait_ms = Number(req.query.wait ?? 0) * 1000;
+      const task = await uc.pollTask(market, { prover_id: req.params.prover_id, wait_ms, signal: gone.signal }, { signer: req.signer });
       if (!task) return null;
       const program = await uc.getProgram(market, task.program_id);
       return assignedTaskView(task, program, encodingOf(program.input_encoding).circuitInput(task.circuit_data));

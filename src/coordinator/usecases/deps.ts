@@ -11,6 +11,7 @@ import type { HandedOut } from '../handed-out.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ProgramCatalog } from '../program-catalog.ts';
 import type { ReputationTracker } from '../reputation.ts';
+import type { WorkSignal } from '../work-signal.ts';
 
 /**
  * What the use cases work with, built once by the composition root (`Market`, src/coordinator/market.ts).
@@ -28,6 +29,7 @@ export interface MarketDeps {
   access: Access;
   reputation: ReputationTracker;
   handedOut: HandedOut;
+  work: WorkSignal;
   economy: Economy;
   auctions: AuctionHouse;
 }

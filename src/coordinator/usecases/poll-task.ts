@@ -7,6 +7,13 @@ import type { Caller, MarketDeps } from './deps.ts';
 
 export interface PollTaskParameters {
   prover_id: string;
+  /**
+   * Long-poll: with nothing to hand out, wait up to this long for work (woken by the outbox's events, see
+   * WorkSignal) before answering undefined. 0 or absent: answer at once.
+   */
+  wait_ms?: number;
+  /** The client went away: stop waiting, and claim nothing more for it. */
+  signal?: AbortSignal;
 }
 /** The request handed to the prover, or undefined when there is nothing for it. */
 export type PollTaskReturnType = RequestRecord | undefined;
@@ -18,8 +25,20 @@ export type PollTaskErrorCode = 'prover_not_found' | 'not_prover_agent' | 'signa
  * request it may take (the kernel's `assigned`, with its stake lock), in one transaction: a crash between
  * the claim and the lock would leave a prover holding work its stake does not back.
  */
-export async function pollTask(deps: MarketDeps, { prover_id: proverId }: PollTaskParameters, caller: Caller): Promise<PollTaskReturnType> {
-  await deps.access.authorizeProver(caller, proverId);
+export async function pollTask(deps: MarketDeps, params: PollTaskParameters, caller: Caller): Promise<PollTaskReturnType> {
+  await deps.access.authorizeProver(caller, params.prover_id);
+  // Real time, not the market's clock: this is how long a connection is held open.
+  const until = performance.now() + (params.wait_ms ?? 0);
+  for (;;) {
+    const task = await pollOnce(deps, params.prover_id);
+    const left = until - performance.now();
+    if (task || left <= 0 || params.signal?.aborted) return task;
+    await deps.work.wait(params.prover_id, left, params.signal);
+    if (params.signal?.aborted) return undefined;
+  }
+}
+
+async function pollOnce(deps: MarketDeps, proverId: string): Promise<PollTaskReturnType> {
   const started = performance.now();
   const now = deps.clock.now();
   const unknown = () => notFound('prover_not_found', `no prover with id "${proverId}"; register it first`);
