@@ -5,6 +5,7 @@ import { auctionBench } from './auction.ts';
 import { fuzzBench } from './fuzz.ts';
 import { chainBench } from './chain.ts';
 import { jobsContainerBench } from './jobs-container.ts';
+import { latencyBench } from './latency.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
 
@@ -14,6 +15,7 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   lifecycle: lifecycleBench,
   auction: auctionBench,
   fuzz: fuzzBench,
+  latency: latencyBench,
   verify: verifyBench,
   chain: chainBench,
   'jobs-container': jobsContainerBench,
