@@ -12,6 +12,7 @@ import type { Metrics } from './metrics.ts';
 import { ProgramCatalog } from './program-catalog.ts';
 import { ReputationTracker } from './reputation.ts';
 import type { MarketDeps } from './usecases/deps.ts';
+import { advertisedImageAvailability, offChainFunding, type JobServices } from './jobs/seams.ts';
 import { sweep, type SweepReturnType } from './usecases/sweep.ts';
 
 export type { Caller } from './access.ts';
@@ -33,6 +34,8 @@ export class Market implements MarketDeps {
   readonly handedOut = new HandedOut();
   readonly economy: Economy;
   readonly auctions: AuctionHouse;
+  /** The container jobs' seams: funding checked off chain (the ledger) and images from the providers' adverts. */
+  readonly jobs: JobServices = { funding: offChainFunding, images: advertisedImageAvailability };
 
   constructor(
     readonly db: Db,
