@@ -30,6 +30,11 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   reinstate: () => import('./commands/reinstate.ts'),
   slashes: () => import('./commands/slashes.ts'),
   slash: () => import('./commands/slash.ts'),
+  'post-job': () => import('./commands/post-job.ts'),
+  fund: () => import('./commands/fund.ts'),
+  match: () => import('./commands/match.ts'),
+  accept: () => import('./commands/accept.ts'),
+  jobs: () => import('./commands/jobs.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -65,6 +70,14 @@ Commands:
   reinstate  operator: reinstate a suspended prover, with a reason
   slashes    list slashes
   slash      operator: reverse a slash, with a reason (slash reverse <id>)
+
+Container jobs (seed 004):
+  post-job   create a job: an image and a command, resources, a price in ether; prints its jobId
+  fund       fund your job: its price into escrow (--job, --tx)
+  match      match a funded job to a provider by hand (--job, --provider)
+  accept     accept a job's results and pay its provider (--job, --provider)
+  jobs       list jobs (--status, --provider, --requester)
+  (status --job and cancel --job work on jobs too)
 
 Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),
 --json, --quiet. Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 coordinator unreachable.
