@@ -4,11 +4,15 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { DEFAULT_ECONOMICS } from '../src/domain/ledger.ts';
+import { JOB_STATUSES } from '../src/domain/jobs/job.ts';
+import { JOB_STATUSES as WIRE_STATUSES } from '../src/api/jobs.ts';
 import type { Signer } from '../src/sdk/signer.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
 import { signedCall, testSigner } from './support/signing.ts';
 
 after(() => terminateCurves());
+
+test('the wire contract lists the domain\'s job statuses', () => assert.deepEqual([...WIRE_STATUSES], [...JOB_STATUSES]));
 
 const SEED_BODY = {
   image: 'alpine',
