@@ -230,3 +230,53 @@ describe('signed calls', () => {
     await audit();
   });
 });
+
+describe('automatic matching among advertising providers', () => {
+  const P1 = '0x1111111111111111111111111111111111111111';
+  const P3 = '0x3333333333333333333333333333333333333333';
+  before(async () => {
+    c = await testCoordinator();
+  });
+  after(() => c.close());
+
+  const post = async (over: Record<string, unknown> = {}) => {
+    const id = (await c.call('POST', '/jobs', { ...SEED_BODY, image: 'busybox', ...over }, { 'x-requester-addr': REQUESTER })).body.jobId as string;
+    ok(await c.call('POST', `/jobs/${id}/fund`, {}));
+    return id;
+  };
+  const job = async (id: string) => (await c.call('GET', `/jobs/${id}`)).body;
+
+  test('after the grace for manual matching, the engine matches a provider that holds the image and has room; reputation counts', async () => {
+    ok(await c.call('POST', '/v1/job-providers', { providerAddr: P1, images: ['busybox'], capacity: { cpu: 2 } }));
+    const a = await post();
+    const nowhere = await post({ image: 'nothing:1', timeoutSec: 60 });
+    await c.market.sweep();
+    assert.equal((await job(a)).status, 'FUNDED', 'its requester may still match it by hand');
+    c.clock.advance(11_000);
+    await c.market.sweep();
+    const matched = await job(a);
+    assert.deepEqual([matched.status, matched.providerAddr, matched.history.at(-1).cause, matched.history.at(-1).detail.mechanism], ['MATCHED', P1, 'auto_matched', 'weighted']);
+    assert.equal((await job(nowhere)).status, 'FUNDED', 'no provider holds its image');
+    const big = await post({ resources: { cpu: 2 } });
+    c.clock.advance(11_000);
+    await c.market.sweep();
+    assert.equal((await job(big)).status, 'FUNDED', 'P1 has one CPU left');
+
+    // P1 delivers and is accepted: a success on its record; then a roomier provider without history appears
+    ok(await c.call('POST', '/results', results(a)));
+    ok(await c.call('POST', `/jobs/${a}/accept`, {}));
+    const [obs] = await c.db.query<{ success: boolean; cause: string }>(`SELECT success, cause FROM reputation_events WHERE prover_id = $1`, [P1]);
+    assert.deepEqual(obs, { success: true, cause: 'job_accepted' });
+    ok(await c.call('POST', '/v1/job-providers', { providerAddr: P3, images: ['busybox'], capacity: { cpu: 8, ramGB: 16 } }));
+    const b = await post();
+    c.clock.advance(11_000);
+    await c.market.sweep();
+    // the older job first: both may run it now, and P1's record beats P3's room; then P1 is full, so b goes to P3
+    assert.equal((await job(big)).providerAddr, P1, 'weighted: the record beats the room');
+    assert.equal((await job(b)).providerAddr, P3, 'P1 has no CPU left');
+    c.clock.advance(60_000);
+    await c.market.sweep();
+    assert.equal((await job(nowhere)).status, 'EXPIRED');
+    await audit();
+  });
+});

@@ -2,6 +2,7 @@ import type { JobRecord, JobResult, JobSpec, JobStatus } from '../domain/jobs/jo
 import type { JobPlan } from '../domain/jobs/plan.ts';
 import type { Queryable } from './db.ts';
 import { applyMovement } from './ledger.ts';
+import { insertReputationEvent } from './reputation.ts';
 
 interface JobRow {
   job_id: string;
@@ -31,6 +32,7 @@ export async function applyJobPlan(q: Queryable, plan: JobPlan): Promise<boolean
   const written = plan.op === 'insert' ? await insertJob(q, plan) : await moveJob(q, plan);
   if (!written) return false;
   for (const m of plan.ledger) await applyMovement(q, m, plan.event.at);
+  if (plan.observation) await insertReputationEvent(q, plan.observation);
   return true;
 }
 
@@ -143,4 +145,19 @@ export async function advertiseProvider(q: Queryable, provider: string, images: 
 export async function advertisedImages(q: Queryable): Promise<string[]> {
   const rows = await q.query<{ image: string }>(`SELECT DISTINCT unnest(images) AS image FROM job_providers ORDER BY 1 LIMIT 20`);
   return rows.map((r) => r.image);
+}
+
+/** Funded jobs waiting since `fundedBefore` or earlier (locked, SKIP LOCKED): automatic matching takes them. */
+export async function fundedJobsWaiting(q: Queryable, fundedBefore: Date, limit = 100): Promise<JobRecord[]> {
+  const rows = await q.query<JobRow>(`SELECT ${COLUMNS} FROM jobs WHERE status = 'FUNDED' AND funded_at <= $1 ORDER BY funded_at LIMIT $2 FOR UPDATE SKIP LOCKED`, [fundedBefore, limit]);
+  return rows.map(toRecord);
+}
+
+/** Every advertising provider, with the specs of the jobs it holds now (MATCHED or RUNNING). */
+export async function jobProviders(q: Queryable): Promise<Array<{ provider: string; images: string[]; capacity: Record<string, number>; held: JobSpec[] }>> {
+  return q.query(
+    `SELECT p.provider, p.images, p.capacity, COALESCE(jsonb_agg(j.spec) FILTER (WHERE j.job_id IS NOT NULL), '[]'::jsonb) AS held
+     FROM job_providers p LEFT JOIN jobs j ON j.provider = p.provider AND j.status IN ('MATCHED', 'RUNNING')
+     GROUP BY p.provider, p.images, p.capacity ORDER BY p.provider`,
+  );
 }

@@ -1,4 +1,5 @@
 import type { Movement } from '../ledger.ts';
+import type { ReputationObservation } from '../request.ts';
 import type { JobCause, JobRecord, JobStatus } from './job.ts';
 
 /**
@@ -16,6 +17,8 @@ export interface JobPlan {
   op: 'insert' | 'move';
   cause: JobCause;
   ledger: Movement[];
+  /** The provider's reputation observation: a success when its results are accepted, a failure when it failed. */
+  observation: ReputationObservation | null;
   event: JobEvent;
 }
 

@@ -15,6 +15,7 @@ interface MoveParts {
   what: string;
   changes?: Partial<JobRecord>;
   ledger?: Movement[];
+  observation?: JobPlan['observation'];
   detail?: Record<string, unknown> | null;
 }
 
@@ -28,6 +29,7 @@ function move(job: JobRecord, now: Date, p: MoveParts): JobPlan {
     op: 'move',
     cause: p.cause,
     ledger: p.ledger ?? [],
+    observation: p.observation ?? null,
     event: { kind: `job.${p.cause}`, job_id: job.job_id, at: now, from_status: job.status, to_status: p.to, cause: p.cause, prover_id: next.provider, detail: p.detail ?? null },
   };
 }
@@ -53,6 +55,7 @@ export function created(job: JobRecord, now: Date): JobPlan {
     op: 'insert',
     cause: 'created',
     ledger: [],
+    observation: null,
     event: { kind: 'job.created', job_id: job.job_id, at: now, from_status: null, to_status: 'CREATED', cause: 'created', prover_id: null, detail: { image: job.spec.image, priceWei: job.price.toString() } },
   };
 }
@@ -74,8 +77,8 @@ export function funded(job: JobRecord, s: { tx: string | null; faucet: Movement 
 }
 
 /** Matched to a provider: by hand (the seed's `POST /match`) or by the market's auction (`auto_matched`). */
-export function matched(job: JobRecord, provider: string, now: Date, cause: 'matched' | 'auto_matched' = 'matched'): JobPlan {
-  return move(job, now, { to: 'MATCHED', cause, what: 'matched', changes: { provider, assigned_at: now } });
+export function matched(job: JobRecord, provider: string, now: Date, cause: 'matched' | 'auto_matched' = 'matched', detail: Record<string, unknown> | null = null): JobPlan {
+  return move(job, now, { to: 'MATCHED', cause, what: 'matched', changes: { provider, assigned_at: now }, detail });
 }
 
 /** The provider's agent started the container. */
@@ -96,6 +99,7 @@ export function resultsSubmitted(job: JobRecord, result: JobResult, escrowed: bi
       what: 'given results',
       changes: { result, failure },
       ledger: escrowed > 0n ? [ledger.jobRefund(job.job_id, job.requester, escrowed)] : [],
+      observation: observed(job, result, false, now),
       detail: { failure, exitCode: result.exitCode, refundedWei: escrowed.toString() },
     });
   }
@@ -111,7 +115,14 @@ export function accepted(job: JobRecord, named: string | undefined, s: { escrowe
     throw forbidden('not_job_provider', `job ${job.job_id} was run by ${job.provider}, not ${named}: accept names the matched provider`);
   }
   const pay = job.provider === null || s.escrowed === 0n ? [] : [ledger.jobSettle({ jobId: job.job_id, requester: job.requester, provider: job.provider, escrowed: s.escrowed, price: s.escrowed < job.price ? s.escrowed : job.price, feeBps: s.feeBps })];
-  return move(job, now, { to: 'ACCEPTED', cause: 'accepted', what: 'accepted', ledger: pay, detail: { paidWei: (pay.length ? job.price : 0n).toString() } });
+  const observation = job.result ? observed(job, job.result, true, now) : null;
+  return move(job, now, { to: 'ACCEPTED', cause: 'accepted', what: 'accepted', ledger: pay, observation, detail: { paidWei: (pay.length ? job.price : 0n).toString() } });
+}
+
+/** The provider's reputation observation for a run: expected its timeout, took its runtime. */
+function observed(job: JobRecord, r: JobResult, success: boolean, now: Date): JobPlan['observation'] {
+  if (job.provider === null) return null;
+  return { prover_id: job.provider, task_id: job.job_id, at: now, success, quality: success ? 1 : 0, expected_ms: job.spec.timeoutSec * 1000, actual_ms: r.runtimeSec * 1000, cause: success ? 'job_accepted' : 'job_failed' };
 }
 
 /**
