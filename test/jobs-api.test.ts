@@ -9,6 +9,8 @@ import { JOB_STATUSES as WIRE_STATUSES } from '../src/api/jobs.ts';
 import type { Signer } from '../src/sdk/signer.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
 import { signedCall, testSigner } from './support/signing.ts';
+import { storesUnderTest } from './support/services.ts';
+import type { Db } from '../src/store/db.ts';
 
 after(() => terminateCurves());
 
@@ -48,142 +50,149 @@ const refused = (r: { status: number; body: any; raw: string }, status: number, 
 const balanceOf = async (who: string) => BigInt((await c.call('GET', `/v1/accounts/${who}`)).body.balance);
 const audit = async () => assert.deepEqual((await c.call('GET', '/v1/ledger/audit')).body.problems, [], 'the ledger audits clean');
 
-describe('the seed flow, unsigned, under serve --open', () => {
-  before(async () => {
-    c = await testCoordinator({ economics: { ...DEFAULT_ECONOMICS, protocolFeeBps: 100 } });
+for (const store of storesUnderTest()) {
+  describe(`the seed flow, unsigned, under serve --open, on ${store.name}`, { skip: store.skip }, () => {
+    let db: Db | undefined;
+    before(async () => {
+      db = await store.open();
+      c = await testCoordinator({ economics: { ...DEFAULT_ECONOMICS, protocolFeeBps: 100 } }, db);
+    });
+    after(async () => {
+      await c.close();
+      await db?.close();
+    });
+
+    test('create, fund, match, poll, results, status, accept: the seed\'s bodies and answers', async () => {
+      const created = await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER });
+      ok(created);
+      assert.match(created.body.jobId, /^0x[0-9a-f]{64}$/);
+      assert.deepEqual({ ...created.body, jobId: 'x' }, { jobId: 'x', expectedEscrowEth: '0.01', status: 'CREATED' });
+      const id = created.body.jobId as string;
+
+      const funded = await c.call('POST', `/jobs/${id}/fund`, { txHash: TX });
+      assert.deepEqual(funded.body, { ok: true, status: 'FUNDED' });
+
+      ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
+      const poll = await c.call('GET', `/jobs?status=MATCHED&provider=${PROVIDER}`);
+      ok(poll);
+      assert.equal(poll.body.jobs.length, 1);
+      const spec = poll.body.jobs[0];
+      assert.deepEqual([spec.jobId, spec.image, spec.cmd, spec.outputs, spec.resources, spec.timeoutSec], [id, 'alpine', ['echo', 'hello'], [{ path: '/out/output.txt' }], SEED_BODY.resources, 600]);
+
+      const submitted = await c.call('POST', '/results', results(id));
+      assert.deepEqual(submitted.body, { ok: true, status: 'RESULT_SUBMITTED' });
+
+      const view = (await c.call('GET', `/jobs/${id}`)).body;
+      assert.equal(view.status, 'RESULT_SUBMITTED');
+      assert.deepEqual([view.requesterAddr, view.providerAddr, view.priceEth, view.priceWei, view.fundTx], [REQUESTER, PROVIDER, '0.01', PRICE.toString(), TX]);
+      assert.equal(view.result.artifacts[0].sha256, results(id).artifacts[0]!.sha256);
+      for (const k of ['createdAt', 'updatedAt', 'assignedAt']) assert.ok(!Number.isNaN(Date.parse(view[k])), k);
+      assert.deepEqual(view.history.map((h: any) => h.to), ['CREATED', 'FUNDED', 'MATCHED', 'RESULT_SUBMITTED']);
+
+      const before = await balanceOf(PROVIDER);
+      const accepted = await c.call('POST', `/jobs/${id}/accept`, { providerAddr: PROVIDER });
+      assert.deepEqual(accepted.body, { ok: true, status: 'ACCEPTED', providerAddr: PROVIDER, paidEth: '0.01' });
+      assert.equal(await balanceOf(PROVIDER) - before, PRICE - PRICE / 100n, 'the provider is paid the price less the 1% fee');
+      refused(await c.call('POST', `/jobs/${id}/accept`, { providerAddr: PROVIDER }), 409, 'job_wrong_status', /ACCEPTED/);
+      refused(await c.call('POST', `/jobs/${id}/cancel`), 409, 'job_not_cancellable');
+      await audit();
+    });
+
+    test('the seed CLI\'s spellings: fund {tx}, accept {provider}, cmd as a shell string, RUNNING through start', async () => {
+      const id = (await c.call('POST', '/jobs', { ...SEED_BODY, cmd: "echo 'Hello World' > /out/output.txt" }, { 'x-requester-addr': REQUESTER })).body.jobId;
+      assert.deepEqual((await c.call('GET', `/jobs/${id}`)).body.spec.cmd, ['sh', '-c', "echo 'Hello World' > /out/output.txt"]);
+      ok(await c.call('POST', `/jobs/${id}/fund`, { tx: TX }));
+      ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
+      assert.deepEqual((await c.call('POST', `/jobs/${id}/start`, { providerAddr: PROVIDER })).body, { ok: true, status: 'RUNNING' });
+      assert.equal((await c.call('GET', `/jobs?status=RUNNING&provider=${PROVIDER}`)).body.jobs.length, 1);
+      ok(await c.call('POST', '/results', results(id, { providerAddr: PROVIDER })));
+      assert.equal((await c.call('POST', `/jobs/${id}/accept`, { provider: PROVIDER })).body.status, 'ACCEPTED');
+      await audit();
+    });
+
+    test('a failed container (oom, exit 137) ends FAILED and refunds the requester', async () => {
+      const id = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
+      ok(await c.call('POST', `/jobs/${id}/fund`, {}));
+      const funded = await balanceOf(REQUESTER);
+      ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
+      assert.deepEqual((await c.call('POST', '/results', results(id, { artifacts: [], exitCode: 137, failure: 'oom' }))).body, { ok: true, status: 'FAILED' });
+      const view = (await c.call('GET', `/jobs/${id}`)).body;
+      assert.deepEqual([view.status, view.failure], ['FAILED', 'oom']);
+      assert.equal(await balanceOf(REQUESTER) - funded, PRICE, 'refunded in full');
+      refused(await c.call('POST', `/jobs/${id}/accept`, {}), 409, 'job_wrong_status');
+      // a non-zero exit without a reason is a failure too
+      const other = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
+      ok(await c.call('POST', `/jobs/${other}/fund`, {}));
+      ok(await c.call('POST', '/match', { jobId: other, providerAddr: PROVIDER }));
+      assert.equal((await c.call('POST', '/results', results(other, { exitCode: 1 }))).body.status, 'FAILED');
+      assert.equal((await c.call('GET', `/jobs/${other}`)).body.failure, 'error');
+      await audit();
+    });
+
+    test('cancel: at once before matching; once matched, only after the job\'s timeout; funded jobs nobody takes expire', async () => {
+      const a = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
+      assert.deepEqual((await c.call('POST', `/jobs/${a}/cancel`)).body, { ok: true, status: 'CANCELED', refundedEth: '0' });
+      const b = (await c.call('POST', '/jobs', { ...SEED_BODY, timeoutSec: 60 }, { 'x-requester-addr': REQUESTER })).body.jobId;
+      ok(await c.call('POST', `/jobs/${b}/fund`, {}));
+      ok(await c.call('POST', '/match', { jobId: b, providerAddr: PROVIDER }));
+      refused(await c.call('POST', `/jobs/${b}/cancel`), 409, 'job_not_cancellable', /timeout passes/);
+      c.clock.advance(61_000);
+      assert.deepEqual((await c.call('POST', `/jobs/${b}/cancel`)).body, { ok: true, status: 'CANCELED', refundedEth: '0.01' });
+      refused(await c.call('POST', '/results', results(b)), 409, 'job_wrong_status');
+
+      const e = (await c.call('POST', '/jobs', { ...SEED_BODY, timeoutSec: 30 }, { 'x-requester-addr': REQUESTER })).body.jobId;
+      ok(await c.call('POST', `/jobs/${e}/fund`, {}));
+      const funded = await balanceOf(REQUESTER);
+      await c.market.sweep();
+      assert.equal((await c.call('GET', `/jobs/${e}`)).body.status, 'FUNDED', 'not before its timeout');
+      c.clock.advance(31_000);
+      await c.market.sweep();
+      const view = (await c.call('GET', `/jobs/${e}`)).body;
+      assert.equal(view.status, 'EXPIRED');
+      assert.equal(view.history.at(-1).cause, 'expired');
+      assert.equal(await balanceOf(REQUESTER) - funded, PRICE);
+      refused(await c.call('POST', '/match', { jobId: e, providerAddr: PROVIDER }), 409, 'job_wrong_status');
+      await audit();
+    });
+
+    test('an image no advertising provider holds is refused at matching', async () => {
+      ok(await c.call('POST', '/v1/job-providers', { providerAddr: PROVIDER, images: ['busybox:latest'] }));
+      const id = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
+      ok(await c.call('POST', `/jobs/${id}/fund`, {}));
+      refused(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }), 409, 'image_not_found', /^alpine is not present on provider 0xabcdef.*busybox:latest/);
+      const busy = (await c.call('POST', '/jobs', { ...SEED_BODY, image: 'busybox:latest' }, { 'x-requester-addr': REQUESTER })).body.jobId;
+      ok(await c.call('POST', `/jobs/${busy}/fund`, {}));
+      ok(await c.call('POST', '/match', { jobId: busy, providerAddr: PROVIDER }));
+      ok(await c.call('POST', '/v1/job-providers', { providerAddr: PROVIDER, images: ['alpine', 'busybox:latest'] }));
+      ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
+    });
+
+    test('bad input: ether amounts, job ids, specs, missing requester', async () => {
+      for (const maxPriceEth of ['0.0000000000000000001', '-1', '1e-3', 'abc', '0.1.2', ' 1', '', '.5', 0.5, -2]) {
+        refused(await c.call('POST', '/jobs', { ...SEED_BODY, maxPriceEth }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_ether_amount');
+      }
+      const exact = await c.call('POST', '/jobs', { ...SEED_BODY, maxPriceEth: '0.000000000000000001' }, { 'x-requester-addr': REQUESTER });
+      assert.equal((await c.call('GET', `/jobs/${exact.body.jobId}`)).body.priceWei, '1', 'one wei, exactly');
+      assert.equal((await c.call('POST', '/jobs', { ...SEED_BODY, maxPriceEth: '1234.5' }, { 'x-requester-addr': REQUESTER })).body.expectedEscrowEth, '1234.5');
+      for (const bad of ['0x123', 'xyz', `0x${'g'.repeat(64)}`, `${'a'.repeat(64)}`]) {
+        refused(await c.call('GET', `/jobs/${bad}`), 400, 'invalid_job_id');
+        refused(await c.call('POST', `/jobs/${bad}/fund`, {}), 400, 'invalid_job_id');
+        refused(await c.call('POST', '/match', { jobId: bad, providerAddr: PROVIDER }), 400, 'invalid_job_id');
+        refused(await c.call('POST', '/results', results(bad)), 400, 'invalid_job_id');
+      }
+      refused(await c.call('GET', `/jobs/0x${'0'.repeat(64)}`), 404, 'job_not_found');
+      refused(await c.call('POST', '/jobs', { ...SEED_BODY, outputs: [{ path: '/etc/passwd' }] }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
+      refused(await c.call('POST', '/jobs', { ...SEED_BODY, outputs: [{ path: '/out/../etc' }] }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
+      refused(await c.call('POST', '/jobs', { ...SEED_BODY, verifier: 'magic' }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
+      refused(await c.call('POST', '/jobs', { ...SEED_BODY, cmd: [' '] }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
+      refused(await c.call('POST', '/jobs', SEED_BODY), 400, 'invalid_request', /x-requester-addr/);
+      refused(await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': 'alice' }), 400, 'invalid_address');
+      refused(await c.call('POST', '/jobs', { ...SEED_BODY, gpu: 1 }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_request');
+      refused(await c.call('POST', '/jobs/0x12/fund', { txHash: '0x12' }), 400, 'invalid_request');
+      refused(await c.call('GET', '/jobs?status=DONE'), 400, 'invalid_request');
+    });
   });
-  after(() => c.close());
-
-  test('create, fund, match, poll, results, status, accept: the seed\'s bodies and answers', async () => {
-    const created = await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER });
-    ok(created);
-    assert.match(created.body.jobId, /^0x[0-9a-f]{64}$/);
-    assert.deepEqual({ ...created.body, jobId: 'x' }, { jobId: 'x', expectedEscrowEth: '0.01', status: 'CREATED' });
-    const id = created.body.jobId as string;
-
-    const funded = await c.call('POST', `/jobs/${id}/fund`, { txHash: TX });
-    assert.deepEqual(funded.body, { ok: true, status: 'FUNDED' });
-
-    ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
-    const poll = await c.call('GET', `/jobs?status=MATCHED&provider=${PROVIDER}`);
-    ok(poll);
-    assert.equal(poll.body.jobs.length, 1);
-    const spec = poll.body.jobs[0];
-    assert.deepEqual([spec.jobId, spec.image, spec.cmd, spec.outputs, spec.resources, spec.timeoutSec], [id, 'alpine', ['echo', 'hello'], [{ path: '/out/output.txt' }], SEED_BODY.resources, 600]);
-
-    const submitted = await c.call('POST', '/results', results(id));
-    assert.deepEqual(submitted.body, { ok: true, status: 'RESULT_SUBMITTED' });
-
-    const view = (await c.call('GET', `/jobs/${id}`)).body;
-    assert.equal(view.status, 'RESULT_SUBMITTED');
-    assert.deepEqual([view.requesterAddr, view.providerAddr, view.priceEth, view.priceWei, view.fundTx], [REQUESTER, PROVIDER, '0.01', PRICE.toString(), TX]);
-    assert.equal(view.result.artifacts[0].sha256, results(id).artifacts[0]!.sha256);
-    for (const k of ['createdAt', 'updatedAt', 'assignedAt']) assert.ok(!Number.isNaN(Date.parse(view[k])), k);
-    assert.deepEqual(view.history.map((h: any) => h.to), ['CREATED', 'FUNDED', 'MATCHED', 'RESULT_SUBMITTED']);
-
-    const before = await balanceOf(PROVIDER);
-    const accepted = await c.call('POST', `/jobs/${id}/accept`, { providerAddr: PROVIDER });
-    assert.deepEqual(accepted.body, { ok: true, status: 'ACCEPTED', providerAddr: PROVIDER, paidEth: '0.01' });
-    assert.equal(await balanceOf(PROVIDER) - before, PRICE - PRICE / 100n, 'the provider is paid the price less the 1% fee');
-    refused(await c.call('POST', `/jobs/${id}/accept`, { providerAddr: PROVIDER }), 409, 'job_wrong_status', /ACCEPTED/);
-    refused(await c.call('POST', `/jobs/${id}/cancel`), 409, 'job_not_cancellable');
-    await audit();
-  });
-
-  test('the seed CLI\'s spellings: fund {tx}, accept {provider}, cmd as a shell string, RUNNING through start', async () => {
-    const id = (await c.call('POST', '/jobs', { ...SEED_BODY, cmd: "echo 'Hello World' > /out/output.txt" }, { 'x-requester-addr': REQUESTER })).body.jobId;
-    assert.deepEqual((await c.call('GET', `/jobs/${id}`)).body.spec.cmd, ['sh', '-c', "echo 'Hello World' > /out/output.txt"]);
-    ok(await c.call('POST', `/jobs/${id}/fund`, { tx: TX }));
-    ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
-    assert.deepEqual((await c.call('POST', `/jobs/${id}/start`, { providerAddr: PROVIDER })).body, { ok: true, status: 'RUNNING' });
-    assert.equal((await c.call('GET', `/jobs?status=RUNNING&provider=${PROVIDER}`)).body.jobs.length, 1);
-    ok(await c.call('POST', '/results', results(id, { providerAddr: PROVIDER })));
-    assert.equal((await c.call('POST', `/jobs/${id}/accept`, { provider: PROVIDER })).body.status, 'ACCEPTED');
-    await audit();
-  });
-
-  test('a failed container (oom, exit 137) ends FAILED and refunds the requester', async () => {
-    const id = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
-    ok(await c.call('POST', `/jobs/${id}/fund`, {}));
-    const funded = await balanceOf(REQUESTER);
-    ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
-    assert.deepEqual((await c.call('POST', '/results', results(id, { artifacts: [], exitCode: 137, failure: 'oom' }))).body, { ok: true, status: 'FAILED' });
-    const view = (await c.call('GET', `/jobs/${id}`)).body;
-    assert.deepEqual([view.status, view.failure], ['FAILED', 'oom']);
-    assert.equal(await balanceOf(REQUESTER) - funded, PRICE, 'refunded in full');
-    refused(await c.call('POST', `/jobs/${id}/accept`, {}), 409, 'job_wrong_status');
-    // a non-zero exit without a reason is a failure too
-    const other = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
-    ok(await c.call('POST', `/jobs/${other}/fund`, {}));
-    ok(await c.call('POST', '/match', { jobId: other, providerAddr: PROVIDER }));
-    assert.equal((await c.call('POST', '/results', results(other, { exitCode: 1 }))).body.status, 'FAILED');
-    assert.equal((await c.call('GET', `/jobs/${other}`)).body.failure, 'error');
-    await audit();
-  });
-
-  test('cancel: at once before matching; once matched, only after the job\'s timeout; funded jobs nobody takes expire', async () => {
-    const a = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
-    assert.deepEqual((await c.call('POST', `/jobs/${a}/cancel`)).body, { ok: true, status: 'CANCELED', refundedEth: '0' });
-    const b = (await c.call('POST', '/jobs', { ...SEED_BODY, timeoutSec: 60 }, { 'x-requester-addr': REQUESTER })).body.jobId;
-    ok(await c.call('POST', `/jobs/${b}/fund`, {}));
-    ok(await c.call('POST', '/match', { jobId: b, providerAddr: PROVIDER }));
-    refused(await c.call('POST', `/jobs/${b}/cancel`), 409, 'job_not_cancellable', /timeout passes/);
-    c.clock.advance(61_000);
-    assert.deepEqual((await c.call('POST', `/jobs/${b}/cancel`)).body, { ok: true, status: 'CANCELED', refundedEth: '0.01' });
-    refused(await c.call('POST', '/results', results(b)), 409, 'job_wrong_status');
-
-    const e = (await c.call('POST', '/jobs', { ...SEED_BODY, timeoutSec: 30 }, { 'x-requester-addr': REQUESTER })).body.jobId;
-    ok(await c.call('POST', `/jobs/${e}/fund`, {}));
-    const funded = await balanceOf(REQUESTER);
-    await c.market.sweep();
-    assert.equal((await c.call('GET', `/jobs/${e}`)).body.status, 'FUNDED', 'not before its timeout');
-    c.clock.advance(31_000);
-    await c.market.sweep();
-    const view = (await c.call('GET', `/jobs/${e}`)).body;
-    assert.equal(view.status, 'EXPIRED');
-    assert.equal(view.history.at(-1).cause, 'expired');
-    assert.equal(await balanceOf(REQUESTER) - funded, PRICE);
-    refused(await c.call('POST', '/match', { jobId: e, providerAddr: PROVIDER }), 409, 'job_wrong_status');
-    await audit();
-  });
-
-  test('an image no advertising provider holds is refused at matching', async () => {
-    ok(await c.call('POST', '/v1/job-providers', { providerAddr: PROVIDER, images: ['busybox:latest'] }));
-    const id = (await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': REQUESTER })).body.jobId;
-    ok(await c.call('POST', `/jobs/${id}/fund`, {}));
-    refused(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }), 409, 'image_not_found', /^alpine is not present on provider 0xabcdef.*busybox:latest/);
-    const busy = (await c.call('POST', '/jobs', { ...SEED_BODY, image: 'busybox:latest' }, { 'x-requester-addr': REQUESTER })).body.jobId;
-    ok(await c.call('POST', `/jobs/${busy}/fund`, {}));
-    ok(await c.call('POST', '/match', { jobId: busy, providerAddr: PROVIDER }));
-    ok(await c.call('POST', '/v1/job-providers', { providerAddr: PROVIDER, images: ['alpine', 'busybox:latest'] }));
-    ok(await c.call('POST', '/match', { jobId: id, providerAddr: PROVIDER }));
-  });
-
-  test('bad input: ether amounts, job ids, specs, missing requester', async () => {
-    for (const maxPriceEth of ['0.0000000000000000001', '-1', '1e-3', 'abc', '0.1.2', ' 1', '', '.5', 0.5, -2]) {
-      refused(await c.call('POST', '/jobs', { ...SEED_BODY, maxPriceEth }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_ether_amount');
-    }
-    const exact = await c.call('POST', '/jobs', { ...SEED_BODY, maxPriceEth: '0.000000000000000001' }, { 'x-requester-addr': REQUESTER });
-    assert.equal((await c.call('GET', `/jobs/${exact.body.jobId}`)).body.priceWei, '1', 'one wei, exactly');
-    assert.equal((await c.call('POST', '/jobs', { ...SEED_BODY, maxPriceEth: '1234.5' }, { 'x-requester-addr': REQUESTER })).body.expectedEscrowEth, '1234.5');
-    for (const bad of ['0x123', 'xyz', `0x${'g'.repeat(64)}`, `${'a'.repeat(64)}`]) {
-      refused(await c.call('GET', `/jobs/${bad}`), 400, 'invalid_job_id');
-      refused(await c.call('POST', `/jobs/${bad}/fund`, {}), 400, 'invalid_job_id');
-      refused(await c.call('POST', '/match', { jobId: bad, providerAddr: PROVIDER }), 400, 'invalid_job_id');
-      refused(await c.call('POST', '/results', results(bad)), 400, 'invalid_job_id');
-    }
-    refused(await c.call('GET', `/jobs/0x${'0'.repeat(64)}`), 404, 'job_not_found');
-    refused(await c.call('POST', '/jobs', { ...SEED_BODY, outputs: [{ path: '/etc/passwd' }] }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
-    refused(await c.call('POST', '/jobs', { ...SEED_BODY, outputs: [{ path: '/out/../etc' }] }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
-    refused(await c.call('POST', '/jobs', { ...SEED_BODY, verifier: 'magic' }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
-    refused(await c.call('POST', '/jobs', { ...SEED_BODY, cmd: [' '] }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_job_spec');
-    refused(await c.call('POST', '/jobs', SEED_BODY), 400, 'invalid_request', /x-requester-addr/);
-    refused(await c.call('POST', '/jobs', SEED_BODY, { 'x-requester-addr': 'alice' }), 400, 'invalid_address');
-    refused(await c.call('POST', '/jobs', { ...SEED_BODY, gpu: 1 }, { 'x-requester-addr': REQUESTER }), 400, 'invalid_request');
-    refused(await c.call('POST', '/jobs/0x12/fund', { txHash: '0x12' }), 400, 'invalid_request');
-    refused(await c.call('GET', '/jobs?status=DONE'), 400, 'invalid_request');
-  });
-});
+}
 
 describe('signed calls', () => {
   const clockOf = { get clock() { return c.clock; } };
