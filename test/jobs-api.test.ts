@@ -258,16 +258,16 @@ describe('automatic matching among advertising providers', () => {
   test('after the grace for manual matching, the engine matches a provider that holds the image and has room; reputation counts', async () => {
     ok(await c.call('POST', '/v1/job-providers', { providerAddr: P1, images: ['busybox'], capacity: { cpu: 2 } }));
     const a = await post();
-    const nowhere = await post({ image: 'nothing:1', timeoutSec: 60 });
+    const nowhere = await post({ image: 'nothing:1', timeoutSec: 300 });
     await c.market.sweep();
     assert.equal((await job(a)).status, 'FUNDED', 'its requester may still match it by hand');
-    c.clock.advance(11_000);
+    c.clock.advance(61_000);
     await c.market.sweep();
     const matched = await job(a);
     assert.deepEqual([matched.status, matched.providerAddr, matched.history.at(-1).cause, matched.history.at(-1).detail.mechanism], ['MATCHED', P1, 'auto_matched', 'weighted']);
     assert.equal((await job(nowhere)).status, 'FUNDED', 'no provider holds its image');
     const big = await post({ resources: { cpu: 2 } });
-    c.clock.advance(11_000);
+    c.clock.advance(61_000);
     await c.market.sweep();
     assert.equal((await job(big)).status, 'FUNDED', 'P1 has one CPU left');
 
@@ -278,12 +278,12 @@ describe('automatic matching among advertising providers', () => {
     assert.deepEqual(obs, { success: true, cause: 'job_accepted' });
     ok(await c.call('POST', '/v1/job-providers', { providerAddr: P3, images: ['busybox'], capacity: { cpu: 8, ramGB: 16 } }));
     const b = await post();
-    c.clock.advance(11_000);
+    c.clock.advance(61_000);
     await c.market.sweep();
     // the older job first: both may run it now, and P1's record beats P3's room; then P1 is full, so b goes to P3
     assert.equal((await job(big)).providerAddr, P1, 'weighted: the record beats the room');
     assert.equal((await job(b)).providerAddr, P3, 'P1 has no CPU left');
-    c.clock.advance(60_000);
+    c.clock.advance(300_000);
     await c.market.sweep();
     assert.equal((await job(nowhere)).status, 'EXPIRED');
     await audit();

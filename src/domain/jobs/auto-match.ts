@@ -10,7 +10,7 @@ import { DEFAULT_WEIGHTS, pickFixed, pickWeighted, type Candidate } from '../mar
 import type { JobRecord, JobResources } from './job.ts';
 
 /** How long a funded job waits for its requester to match it by hand before the market matches it. */
-export const AUTO_MATCH_GRACE_MS = 10_000;
+export const AUTO_MATCH_GRACE_MS = 60_000;
 
 export interface JobProvider {
   provider: string;
