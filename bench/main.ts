@@ -8,6 +8,7 @@ import { jobsContainerBench } from './jobs-container.ts';
 import { latencyBench } from './latency.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
+import { jobsBench } from './jobs.ts';
 
 // A bench may return its figures: with --json, they are printed as one JSON object on the bench's last line.
 const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
@@ -19,9 +20,10 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   verify: verifyBench,
   chain: chainBench,
   'jobs-container': jobsContainerBench,
+  jobs: jobsBench,
 };
 // Run only when named: they take minutes, or need services.
-const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container']);
+const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs']);
 
 // --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');

@@ -9,7 +9,8 @@ export const EventsQuery = Type.Object(
   {
     request: Type.Optional(Id({ description: 'Only the events of this request' })),
     prover: Type.Optional(Id({ description: 'Only the events naming this prover' })),
-    kind: Type.Optional(Type.String({ pattern: '^[a-z_]+(\\.[a-z_]*)*$', description: 'An exact kind (request.proof_verified) or a prefix ending in a dot (request.)' })),
+    job: Type.Optional(Type.String({ pattern: '^0x[0-9a-fA-F]{64}$', description: 'Only the events of this container job' })),
+    kind: Type.Optional(Type.String({ pattern: '^[a-z_]+(\\.[a-z_]*)*(\\.\\*)?$', description: 'An exact kind (request.proof_verified) or a prefix ending in a dot or .* (request., job.*)' })),
     after: Type.Optional(EventCursor),
   },
   { additionalProperties: false },

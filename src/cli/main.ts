@@ -31,6 +31,11 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   slashes: () => import('./commands/slashes.ts'),
   slash: () => import('./commands/slash.ts'),
   images: () => import('./commands/images.ts'),
+  'post-job': () => import('./commands/post-job.ts'),
+  fund: () => import('./commands/fund.ts'),
+  match: () => import('./commands/match.ts'),
+  accept: () => import('./commands/accept.ts'),
+  jobs: () => import('./commands/jobs.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -67,6 +72,14 @@ Commands:
   slashes    list slashes
   slash      operator: reverse a slash, with a reason (slash reverse <id>)
   images     container images for compute jobs: list, import-busybox (builds one from busybox-static)
+
+Container jobs (seed 004):
+  post-job   create a job: an image and a command, resources, a price in ether; prints its jobId
+  fund       fund your job: its price into escrow (--job, --tx)
+  match      match a funded job to a provider by hand (--job, --provider)
+  accept     accept a job's results and pay its provider (--job, --provider)
+  jobs       list jobs (--status, --provider, --requester)
+  (status --job and cancel --job work on jobs too)
 
 Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),
 --json, --quiet. Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 coordinator unreachable.

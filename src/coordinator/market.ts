@@ -13,6 +13,7 @@ import { ProgramCatalog } from './program-catalog.ts';
 import { ReputationTracker } from './reputation.ts';
 import type { MarketDeps } from './usecases/deps.ts';
 import { WorkSignal } from './work-signal.ts';
+import { advertisedImageAvailability, offChainFunding, type JobServices } from './jobs/seams.ts';
 import { sweep, type SweepReturnType } from './usecases/sweep.ts';
 
 export type { Caller } from './access.ts';
@@ -36,6 +37,8 @@ export class Market implements MarketDeps {
   readonly work = new WorkSignal();
   readonly economy: Economy;
   readonly auctions: AuctionHouse;
+  /** The container jobs' seams: funding checked off chain (the ledger) and images from the providers' adverts. */
+  readonly jobs: JobServices = { funding: offChainFunding, images: advertisedImageAvailability };
 
   constructor(
     readonly db: Db,

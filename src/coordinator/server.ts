@@ -18,6 +18,7 @@ import { isDatabaseUnavailable } from '../store/db.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import type { EventStream } from './events/stream.ts';
 import type { CoordinatorConfig } from './config.ts';
 
@@ -118,6 +119,7 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   economyRoutes(app, market);
   submitterRoutes(app, market);
   statsRoutes(app, market);
+  jobRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
   return app;
 }

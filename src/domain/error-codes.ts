@@ -46,6 +46,10 @@ export const ERRORS = {
   unknown_encoding: { status: 400, hint: 'use an encoding the message lists' },
   faucet_closed: { status: 400, hint: 'the faucet is for dev mode (serve --open) only: deposit instead' },
   faucet_limit: { status: 400, hint: 'ask the faucet for less' },
+  invalid_job_id: { status: 400, hint: 'a job id is 0x followed by 64 hex digits, as POST /jobs answered it' },
+  invalid_ether_amount: { status: 400, hint: 'an ether amount is decimal ether as a string, at most 18 decimals, e.g. "0.01"' },
+  invalid_job_spec: { status: 400, hint: 'fix the job field the message names (cmd, outputs under /out, verifier hash-only or redundant:N)' },
+  funding_rejected: { status: 400, hint: 'send the escrow deposit for this job first and name its transaction (txHash)' },
 
   // 401: the call is not (validly) signed
   signature_missing: { status: 401, hint: 'sign the call: pass a key (--key, or the SDK\'s privateKeySigner)' },
@@ -65,6 +69,8 @@ export const ERRORS = {
   not_assigned: { status: 403, hint: 'only the prover the task is assigned to may act on it' },
   not_your_subscription: { status: 403, hint: 'sign with the key that took the subscription' },
   signer_mismatch: { status: 403, hint: 'the id in the body must be the signer\'s address: drop it, or sign with that key' },
+  not_job_requester: { status: 403, hint: 'sign with the key that posted the job' },
+  not_job_provider: { status: 403, hint: 'only the provider matched to the job may act on it (sign with its key)' },
 
   // 404: no such thing
   route_not_found: { status: 404, hint: 'check the method and path (see /openapi.json); an older coordinator may lack the route' },
@@ -78,6 +84,7 @@ export const ERRORS = {
   subscription_not_found: { status: 404, hint: 'check the subscription id' },
   slash_not_found: { status: 404, hint: 'check the slash id (proofmarket slashes lists them)' },
   submitter_not_found: { status: 404, hint: 'that address is not a submitter of this prover (proofmarket submitters list)' },
+  job_not_found: { status: 404, hint: 'check the job id (proofmarket jobs lists them)' },
 
   // 409: the state of the market forbids it now
   duplicate_task_id: { status: 409, hint: 'choose another task id, or omit it to get a fresh one' },
@@ -96,6 +103,9 @@ export const ERRORS = {
   submitter_not_consented: { status: 409, hint: 'the address must first consent, signed with its key (POST /v1/submitters/consent)' },
   stake_below_minimum: { status: 409, hint: 'stake at least the market\'s minimum first (proofmarket stake)' },
   stake_insufficient: { status: 409, hint: 'stake more, or finish tasks to free locked stake' },
+  job_wrong_status: { status: 409, hint: 'the job is not in a status that allows this; read it (proofmarket status --job) first' },
+  job_not_cancellable: { status: 409, hint: 'a job is cancelled before a provider is matched, or after its timeout passed without a result' },
+  image_not_found: { status: 409, hint: 'import the image on a provider (proofmarket images import-busybox), or name an image a provider has' },
   // 409 refusals of an auction action (the codes of RejectionReason)
   price_above_max: { status: 409, hint: 'bid at most the request\'s max_price' },
   reputation_too_low: { status: 409, hint: 'the request asks for a higher reputation than this prover has' },

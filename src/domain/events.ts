@@ -4,6 +4,8 @@
 /** Which events a reader wants; `kind` is an exact kind, or a prefix ending in `.` (`request.`). */
 export interface EventFilter {
   request?: string;
+  /** A container job's id: its events. */
+  job?: string;
   prover?: string;
   kind?: string;
 }
@@ -15,6 +17,8 @@ export interface MarketEvent {
   /** `<subject>.<what>`, e.g. `request.proof_verified`. */
   kind: string;
   request_id: string | null;
+  /** Set on a container job's events (`job.*`) only. */
+  job_id?: string;
   prover_id: string | null;
   /** ISO 8601. */
   at: string;
@@ -22,4 +26,9 @@ export interface MarketEvent {
   to_status: string | null;
   cause: string | null;
   detail: Record<string, unknown> | null;
+}
+
+/** A kind filter as a reader may write it: `job.*` means the prefix `job.` (as does `job.`). */
+export function kindFilter(kind: string | undefined): string | undefined {
+  return kind?.endsWith('.*') ? kind.slice(0, -1) : kind;
 }

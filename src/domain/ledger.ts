@@ -18,6 +18,8 @@ export const accounts = {
   escrow: (taskId: string) => `escrow:${taskId}`,
   /** A subscription's fee, released to its prover per proof or at the end of the period. */
   subscriptionEscrow: (subscriptionId: string) => `escrow:subscription:${subscriptionId}`,
+  /** A container job's price, held from its funding until it is accepted (paid) or refunded. */
+  jobEscrow: (jobId: string) => `escrow:job:${jobId}`,
   /** A prover's collateral, free to back new work. */
   stake: (proverId: string) => `stake:${proverId}`,
   /** Collateral locked behind assignments (each lock is a row of stake_locks). */
@@ -58,7 +60,7 @@ export interface Posting {
 /** One atomic, balanced set of postings, with what caused it. */
 export interface Movement {
   kind: MovementKind;
-  cause_type: 'request' | 'prover' | 'account' | 'slash' | 'subscription' | 'unstake';
+  cause_type: 'request' | 'prover' | 'account' | 'slash' | 'subscription' | 'unstake' | 'job';
   cause_id: string;
   /** Set for movements that must happen at most once (a settlement, a refund, a slash). */
   idempotency_key?: string;
@@ -222,6 +224,34 @@ export const plan = {
         { account: accounts.stake(proverId), amount: burned + toRequester },
       ],
     };
+  },
+  /** A container job is funded: its price leaves the requester's balance for the job's escrow. */
+  jobEscrow(jobId: string, requester: string, amount: bigint): Movement {
+    return { kind: 'escrow', cause_type: 'job', cause_id: jobId, idempotency_key: `escrow:job:${jobId}`, postings: move(accounts.balance(requester), accounts.jobEscrow(jobId), amount) };
+  },
+  /**
+   * A job's results are accepted: its provider's balance gets `price` less the protocol fee (a provider is an
+   * address, which withdraws its balance with its key), the treasury the fee, the requester the rest.
+   */
+  jobSettle(s: { jobId: string; requester: string; provider: string; escrowed: bigint; price: bigint; feeBps: number }): Movement {
+    if (s.price > s.escrowed) throw new Error(`jobSettle: price ${s.price} exceeds the escrow ${s.escrowed} of ${s.jobId}`);
+    const fee = bpsOf(s.price, s.feeBps);
+    return {
+      kind: 'settle',
+      cause_type: 'job',
+      cause_id: s.jobId,
+      idempotency_key: `settle:job:${s.jobId}`,
+      postings: [
+        { account: accounts.jobEscrow(s.jobId), amount: -s.escrowed },
+        { account: accounts.balance(s.provider), amount: s.price - fee },
+        { account: accounts.treasury, amount: fee },
+        { account: accounts.balance(s.requester), amount: s.escrowed - s.price },
+      ],
+    };
+  },
+  /** A job's whole escrow back to its requester (cancelled, failed, expired). */
+  jobRefund(jobId: string, requester: string, escrowed: bigint): Movement {
+    return { kind: 'refund', cause_type: 'job', cause_id: jobId, idempotency_key: `refund:job:${jobId}`, postings: move(accounts.jobEscrow(jobId), accounts.balance(requester), escrowed) };
   },
   subscriptionFee(subscriptionId: string, requester: string, fee: bigint): Movement {
     return { kind: 'subscription_fee', cause_type: 'subscription', cause_id: subscriptionId, idempotency_key: `subscription_fee:${subscriptionId}`, postings: move(accounts.balance(requester), accounts.subscriptionEscrow(subscriptionId), fee) };

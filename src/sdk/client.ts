@@ -323,6 +323,22 @@ export class ProofMarketClient {
     return this.#call(E.stats, { query: { period } });
   }
 
+  // container jobs (seed 004; helpers for requesters and provider agents in src/sdk/jobs.ts). Unsigned calls
+  // (--open) name their party in the body: `requester` (createJob), `providerAddr` (startJob, submitJobResults).
+  createJob(body: T.CreateJobRequest): Promise<T.CreatedJob> { return this.#call(E.createJob, { body }); }
+  /** Off chain the price moves from the signer's balance into the job's escrow; `txHash` is recorded. */
+  fundJob(jobId: string, body: T.FundJobRequest = {}): Promise<T.JobOk> { return this.#call(E.fundJob, { params: [jobId], body }); }
+  matchJob(jobId: string, providerAddr: string): Promise<T.JobOk> { return this.#call(E.matchJob, { body: { jobId, providerAddr } }); }
+  /** `{ status: 'MATCHED', provider }` is a provider agent's poll. */
+  listJobs(filter: T.QueryInput<T.JobListQuery> = {}): Promise<T.JobList> { return this.#call(E.listJobs, { query: filter }); }
+  startJob(jobId: string, body: T.StartJobRequest = {}): Promise<T.JobOk> { return this.#call(E.startJob, { params: [jobId], body }); }
+  /** Answers FAILED (and the requester is refunded) for a non-zero exit code or a `failure`. */
+  submitJobResults(body: T.SubmitJobResultsRequest): Promise<T.JobOk> { return this.#call(E.submitJobResults, { body }); }
+  getJob(jobId: string): Promise<T.JobView> { return this.#call(E.getJob, { params: [jobId] }); }
+  acceptJob(jobId: string, body: T.AcceptJobRequest = {}): Promise<T.AcceptedJob> { return this.#call(E.acceptJob, { params: [jobId], body }); }
+  cancelJob(jobId: string): Promise<T.CanceledJob> { return this.#call(E.cancelJob, { params: [jobId] }); }
+  advertiseProvider(body: T.AdvertiseProviderRequest): Promise<T.ProviderAdvert> { return this.#call(E.advertiseProvider, { body }); }
+
   // system
   health(): Promise<T.Health> {
     return this.#call(E.health);

@@ -87,6 +87,17 @@ export const ENDPOINTS = {
   // analytics and system
   stats: get<T.MarketStats, T.StatsQuery>('/v1/stats'),
   health: get<T.Health>('/healthz'),
+  // container jobs (seed 004): its paths word for word; src/sdk/jobs.ts has the helpers around them
+  createJob: post<T.CreatedJob, T.CreateJobRequest>('/jobs'),
+  fundJob: post<T.JobOk, T.FundJobRequest>('/jobs/{jobId}/fund'),
+  matchJob: post<T.JobOk, T.MatchJobRequest>('/match'),
+  listJobs: get<T.JobList, T.QueryInput<T.JobListQuery>>('/jobs'),
+  startJob: post<T.JobOk, T.StartJobRequest>('/jobs/{jobId}/start'),
+  submitJobResults: post<T.JobOk, T.SubmitJobResultsRequest>('/results'),
+  getJob: get<T.JobView>('/jobs/{jobId}'),
+  acceptJob: post<T.AcceptedJob, T.AcceptJobRequest>('/jobs/{jobId}/accept'),
+  cancelJob: post<T.CanceledJob>('/jobs/{jobId}/cancel'),
+  advertiseProvider: post<T.ProviderAdvert, T.AdvertiseProviderRequest>('/v1/job-providers'),
   // the event stream: Server-Sent Events (text/event-stream), read by src/sdk/events.ts
   events: get<string, T.EventsQuery>('/v1/events'),
 } as const;

@@ -21,3 +21,5 @@ export type * from '../api/index.ts';
 export { sealedCommitment, type SealedBid } from '../domain/market/sealed.ts';
 /** Signed requests: a Signer gives the x-pm-* headers; pass one to ProofMarketClient({ signer }). */
 export { privateKeySigner, type Signer, type SignableRequest } from './signer.ts';
+/** Container jobs: helpers around the client's job calls (a provider's poll, failed results, waiting). */
+export { FINAL_JOB_STATUSES, matchedJobs, failedResults, waitForJob, type JobFailure } from './jobs.ts';

@@ -8,6 +8,7 @@ interface EventRow {
   id: string;
   kind: string;
   task_id: string | null;
+  job_id: string | null;
   prover_id: string | null;
   at: Date;
   from_status: string | null;
@@ -16,13 +17,14 @@ interface EventRow {
   detail: Record<string, unknown> | null;
 }
 
-const COLUMNS = 'e.id::text AS id, e.kind, e.task_id, e.prover_id, e.at, e.from_status, e.to_status, e.cause, e.detail';
+const COLUMNS = 'e.id::text AS id, e.kind, e.task_id, e.job_id, e.prover_id, e.at, e.from_status, e.to_status, e.cause, e.detail';
 
 function toWire(r: EventRow): EventWire {
   return {
     id: r.id,
     kind: r.kind,
     request_id: r.task_id,
+    ...(r.job_id === null ? {} : { job_id: r.job_id }),
     prover_id: r.prover_id,
     at: r.at.toISOString(),
     from_status: r.from_status,
@@ -35,6 +37,7 @@ function toWire(r: EventRow): EventWire {
 /** Whether `e` passes `filter` (the same test as readEvents' SQL, for events already in memory). */
 export function matches(e: EventWire, filter: EventFilter): boolean {
   if (filter.request !== undefined && e.request_id !== filter.request) return false;
+  if (filter.job !== undefined && e.job_id !== filter.job) return false;
   if (filter.prover !== undefined && e.prover_id !== filter.prover) return false;
   if (filter.kind !== undefined && !(filter.kind.endsWith('.') ? e.kind.startsWith(filter.kind) : e.kind === filter.kind)) return false;
   return true;
@@ -49,6 +52,7 @@ export async function readEvents(q: Queryable, o: { after: bigint; upTo: bigint;
   const params: unknown[] = [o.after.toString(), o.upTo.toString(), o.limit];
   const where = ['e.id > $1', 'e.id <= $2'];
   if (o.filter.request !== undefined) where.push(`e.task_id = $${params.push(o.filter.request)}`);
+  if (o.filter.job !== undefined) where.push(`e.job_id = $${params.push(o.filter.job)}`);
   if (o.filter.prover !== undefined) where.push(`e.prover_id = $${params.push(o.filter.prover)}`);
   if (o.filter.kind !== undefined) {
     if (o.filter.kind.endsWith('.')) where.push(`starts_with(e.kind, $${params.push(o.filter.kind)})`);

@@ -1,5 +1,7 @@
 import type { Plan, StakeStep } from '../domain/kernel/plan.ts';
+import type { JobPlan } from '../domain/jobs/plan.ts';
 import type { Queryable } from './db.ts';
+import { applyJobPlan } from './jobs.ts';
 import { applyMovement, closeLock, insertLock, insertSlash } from './ledger.ts';
 import { insertTask } from './tasks.ts';
 
@@ -8,8 +10,10 @@ import { insertTask } from './tasks.ts';
  * its outbox event and its reputation observation in one statement, then the ledger movements and the stake
  * step. Answers false, having written nothing, when the request changed since it was read (or, for a new
  * request, when its id is taken): the caller re-reads it under lock and plans again, or reports the conflict.
+ * A container job's plan (src/domain/jobs) is applied the same way, by applyJobPlan.
  */
-export async function applyPlan(q: Queryable, plan: Plan): Promise<boolean> {
+export async function applyPlan(q: Queryable, plan: Plan | JobPlan): Promise<boolean> {
+  if ('work' in plan) return applyJobPlan(q, plan); // a container job's move (src/store/jobs.ts)
   const written = plan.op === 'insert' ? await insertTask(q, plan.next) : await moveRequest(q, plan);
   if (!written) return false;
   for (const m of plan.ledger) await applyMovement(q, m, plan.event.at);

@@ -1,6 +1,7 @@
 import type { LedgerMovement } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, positionalArgs } from '../context.ts';
+import { jobOption } from '../job-options.ts';
 
 export const help = `proofmarket cancel — cancel a request of yours while it is still pending (POST /v1/requests/:id/cancel)
 
@@ -8,19 +9,30 @@ Signed with the requester's key (--key, or the default key). The request fails w
 its whole escrow goes back to your balance at once. A request already assigned to a prover can no longer be
 cancelled (exit 1, with the coordinator's reason); someone else's is refused (not_requester).
 
+With --job, a container job of yours (POST /jobs/:jobId/cancel): before a provider is matched, or once
+matched after the job's timeout passed without a result; its escrow is refunded.
+
 Usage:
   proofmarket cancel <request_id>
+  proofmarket cancel --job <jobId>
 
 ${GLOBAL_HELP}
 
 Example:
   proofmarket cancel 660e8400-e29b-41d4-a716-446655440001`;
 
-const OPTIONS = { ...GLOBAL_OPTIONS } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, job: { type: 'string' } } as const;
 
 export async function run(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, OPTIONS, true);
   if (v.help) return void console.log(help);
+  if (v.job !== undefined) {
+    positionalArgs(positionals, [], 'cancel');
+    const jobId = jobOption(v.job, 'cancel');
+    const ctx = await openContext(v);
+    const r = await guard(() => ctx.client.cancelJob(jobId));
+    return emit(ctx, r, () => (ctx.quiet ? r.refundedEth : `cancelled job ${jobId} (${r.status}); refunded ${r.refundedEth} ETH`));
+  }
   const [id] = positionalArgs(positionals, ['request_id'], 'cancel');
   const requestId = idOption(id, 'request_id')!;
   const ctx = await openContext(v);

@@ -3,6 +3,8 @@ import type { RequestView, TaskDetail, TaskHistoryEntry, TaskStatus } from '../.
 import { parse } from '../args.ts';
 import { CliError } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, note, openContext, paint, positionalArgs, ProgressLine, toCliError, type Context } from '../context.ts';
+import { describeJob, jobOption } from '../job-options.ts';
+import { FINAL_JOB_STATUSES, waitForJob } from '../../sdk/jobs.ts';
 
 export const help = `proofmarket status — a request's status, price, auction round and history
 
@@ -11,7 +13,15 @@ Reads GET /v1/requests/:id (seed tasks too: GET /v1/tasks/:id). With --watch, fo
 terminal; then the final status. Exit code 1 when it ends failed or expired; Ctrl-C stops watching (exit 130)
 and leaves the request in the market.
 
+With --job, a container job instead (GET /jobs/:jobId): status, provider, result and history; --watch waits
+until it is final (ACCEPTED, CANCELED, FAILED, EXPIRED).
+
+Usage:
+  proofmarket status <request_id> [--watch]
+  proofmarket status --job <jobId> [--watch]
+
 Options:
+  --job JOBID   a container job's status
   --watch       follow the request until it is final
   --interval MS while watching, how long to wait before reconnecting a dropped stream (default 500)
 
@@ -20,13 +30,14 @@ ${GLOBAL_HELP}
 Example:
   proofmarket status 660e8400-e29b-41d4-a716-446655440001 --watch`;
 
-const OPTIONS = { ...GLOBAL_OPTIONS, watch: { type: 'boolean' }, interval: { type: 'string' } } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, watch: { type: 'boolean' }, interval: { type: 'string' }, job: { type: 'string' } } as const;
 
 export const FINAL = new Set(['completed', 'failed', 'expired']);
 
 export async function run(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, OPTIONS, true);
   if (v.help) return void console.log(help);
+  if (v.job !== undefined) return jobStatus(v, positionals);
   const [id] = positionalArgs(positionals, ['request_id'], 'status');
   const interval = v.interval === undefined ? 500 : Number(v.interval);
   if (!Number.isInteger(interval) || interval < 50 || interval > 60_000) throw new CliError('--interval must be milliseconds from 50 to 60000', 2);
@@ -41,6 +52,16 @@ export async function run(argv: string[]): Promise<void> {
   // Its history went out line by line while watching: the summary does not repeat it.
   emit(ctx, final, () => (ctx.quiet ? final.status : describe(ctx, final, { history: false })));
   if (final.status !== 'completed') throw new CliError(`request ${id} ${final.status}${lastCause(final)}`);
+}
+
+/** `status --job`: a container job, or with --watch its final state (exit 1 unless ACCEPTED). */
+async function jobStatus(v: { job?: string; watch?: boolean; coordinator?: string; key?: string; json?: boolean; quiet?: boolean }, positionals: string[]): Promise<void> {
+  positionalArgs(positionals, [], 'status');
+  const jobId = jobOption(v.job, 'status');
+  const ctx = await openContext(v, { signs: false });
+  const view = await guard(() => (v.watch ? waitForJob(ctx.client, jobId) : ctx.client.getJob(jobId)));
+  emit(ctx, view, () => (ctx.quiet ? view.status : describeJob(ctx, view)));
+  if (v.watch && FINAL_JOB_STATUSES.has(view.status) && view.status !== 'ACCEPTED') throw new CliError(`job ${jobId} ${view.status}`);
 }
 
 /** A request's view; a seed task the v1 request route does not know is read from GET /v1/tasks/:id. */

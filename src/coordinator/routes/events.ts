@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { invalid, MarketError } from '../../domain/errors.ts';
-import type { EventFilter } from '../../domain/events.ts';
+import { kindFilter, type EventFilter } from '../../domain/events.ts';
 import type { EventSink, EventStream } from '../events/stream.ts';
 import { errorResponses as errors, EventsHeaders, EventsQuery } from '../../api/index.ts';
 
@@ -81,7 +81,7 @@ export function eventRoutes(app: FastifyInstance, stream: EventStream): void {
     },
   }, async (req, reply) => {
     const after = cursorOf(req.headers['last-event-id'], req.query.after);
-    const filter: EventFilter = { request: req.query.request, prover: req.query.prover, kind: req.query.kind };
+    const filter: EventFilter = { request: req.query.request, prover: req.query.prover, kind: kindFilter(req.query.kind), job: req.query.job?.toLowerCase() };
     if (!stream.accepting) throw new MarketError('unavailable', 'events_unavailable', 'the event stream is shutting down');
     const res = reply.raw;
     const sink = sinkOf(res);

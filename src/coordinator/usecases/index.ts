@@ -29,3 +29,13 @@ export { listSubmitters, type SubmitterRecord } from './submitter-queries.ts';
 export { marketStats } from './stats.ts';
 export { health, metricsText, type HealthReport } from './health.ts';
 export type { MarketDeps, Caller } from './deps.ts';
+// container jobs (seed 004)
+export { createJob, type CreateJobParameters } from './create-job.ts';
+export { fundJob, type FundJobParameters } from './fund-job.ts';
+export { matchJob, type MatchJobParameters } from './match-job.ts';
+export { startJob } from './start-job.ts';
+export { submitJobResults, type SubmitJobResultsParameters } from './submit-job-results.ts';
+export { acceptJob, type AcceptJobParameters } from './accept-job.ts';
+export { cancelJob } from './cancel-job.ts';
+export { advertiseProvider, type AdvertiseProviderParameters } from './advertise-provider.ts';
+export { getJob, listJobs } from './job-queries.ts';

@@ -7,6 +7,8 @@ import * as subscriptions from '../../store/subscriptions.ts';
 import { lockExpiredTasks, lockStuckTasks } from '../../store/tasks.ts';
 import { applyLocked, escrowOf, lockOf } from '../transitions.ts';
 import type { MarketDeps } from './deps.ts';
+import { expireJobs } from './expire-jobs.ts';
+import { autoMatchJobs } from './auto-match-jobs.ts';
 
 export interface SweepReturnType {
   offline: string[];
@@ -18,7 +20,7 @@ export interface SweepReturnType {
  * One pass of the scheduler: silent provers go offline and their requests back to pending (stake released);
  * requests held past the proof timeout go back to pending (stake slashed); unfinished requests past their
  * deadline fail (refunded; a holder still on one is slashed). Then due unstakes are paid, ended subscriptions
- * closed and old nonces pruned. Safe to run from several coordinators at once (SKIP LOCKED), and idempotent.
+ * closed, funded container jobs nobody took expired or matched automatically, and old nonces pruned. Safe to run from several coordinators at once (SKIP LOCKED), and idempotent.
  */
 export async function sweep(deps: MarketDeps): Promise<SweepReturnType> {
   const { db, config } = deps;
@@ -30,6 +32,8 @@ export async function sweep(deps: MarketDeps): Promise<SweepReturnType> {
     for (const task of expired) {
       await applyLocked(tx, deadlinePassed(task, { escrowed: await escrowOf(tx, task.task_id), lock: await lockOf(tx, task) }, deps.kernel, now));
     }
+    await expireJobs(tx, now);
+    await autoMatchJobs(tx, now);
     await deps.economy.payDueUnstakes(tx, now);
     for (const sub of await subscriptions.lockEndedWithEscrow(tx, now)) await deps.economy.closeSubscription(tx, sub, now);
     await pruneNonces(tx, new Date(now.getTime() - 2 * config.authWindowMs));

@@ -1,0 +1,22 @@
+import { cancelled, requireRequester } from '../../domain/jobs/transitions.ts';
+import type { JobRecord } from '../../domain/jobs/job.ts';
+import { applyJob, jobActor, jobEscrowOf, withJob, type JobDeps } from './job-support.ts';
+import type { Caller } from './deps.ts';
+
+export interface CancelJobReturnType {
+  job: JobRecord;
+  refunded: bigint;
+}
+export type CancelJobErrorCode = 'invalid_job_id' | 'job_not_found' | 'not_job_requester' | 'job_not_cancellable' | 'signature_missing';
+
+/**
+ * The requester cancels a job and gets its escrow back: before a provider is matched, or once matched after the
+ * job's timeout passed without a result; never after results.
+ */
+export async function cancelJob(deps: JobDeps, jobId: string, caller: Caller): Promise<CancelJobReturnType> {
+  return withJob(deps, jobId, async (q, job) => {
+    requireRequester(job, jobActor(deps, caller, undefined, 'requester'), 'cancel');
+    const refunded = await jobEscrowOf(q, job.job_id);
+    return { job: await applyJob(q, cancelled(job, refunded, deps.clock.now())), refunded };
+  });
+}

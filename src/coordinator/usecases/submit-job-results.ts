@@ -1,0 +1,38 @@
+import { requireProvider, resultsSubmitted } from '../../domain/jobs/transitions.ts';
+import type { JobArtifact, JobFailure, JobRecord } from '../../domain/jobs/job.ts';
+import { applyJob, jobActor, jobEscrowOf, withJob, type JobDeps } from './job-support.ts';
+import type { Caller } from './deps.ts';
+
+/** `POST /results`, after schema validation: the seed's body, and `failure` for a container that failed. */
+export interface SubmitJobResultsParameters {
+  jobId: string;
+  artifacts: JobArtifact[];
+  stdoutTail?: string;
+  stderrTail?: string;
+  runtimeSec: number;
+  exitCode: number;
+  failure?: JobFailure;
+  /** Unsigned calls (--open) only: who sends them (a signed call: the signer). */
+  providerAddr?: string;
+}
+export type SubmitJobResultsReturnType = JobRecord;
+export type SubmitJobResultsErrorCode = 'invalid_job_id' | 'job_not_found' | 'not_job_provider' | 'job_wrong_status' | 'signer_mismatch' | 'signature_missing';
+
+/**
+ * The matched provider's results, from MATCHED or RUNNING: RESULT_SUBMITTED for the requester to accept, or
+ * FAILED (a failure reason or a non-zero exit code), which refunds the requester.
+ */
+export async function submitJobResults(deps: JobDeps, input: SubmitJobResultsParameters, caller: Caller): Promise<SubmitJobResultsReturnType> {
+  return withJob(deps, input.jobId, async (q, job) => {
+    requireProvider(job, jobActor(deps, caller, input.providerAddr, 'providerAddr'), 'submit its results');
+    const result = {
+      artifacts: input.artifacts,
+      stdoutTail: input.stdoutTail ?? '',
+      stderrTail: input.stderrTail ?? '',
+      runtimeSec: input.runtimeSec,
+      exitCode: input.exitCode,
+      ...(input.failure ? { failure: input.failure } : {}),
+    };
+    return applyJob(q, resultsSubmitted(job, result, await jobEscrowOf(q, job.job_id), deps.clock.now()));
+  });
+}
