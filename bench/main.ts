@@ -2,15 +2,18 @@
 // baseline measured in the same run (the machine is shared and noisy, so absolute numbers drift).
 import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
+import { clearingBench } from './clearing.ts';
 import { lifecycleBench } from './lifecycle.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: apiBench,
   lifecycle: lifecycleBench,
   auction: auctionBench,
+  clearing: clearingBench,
 };
 
-const wanted = process.argv.slice(2);
+// options (--json) are for the benches themselves
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !BENCHES[w]);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

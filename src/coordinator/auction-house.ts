@@ -245,7 +245,8 @@ export class AuctionHouse {
       await auctions.saveAuction(tx, { ...auction, state, next_deadline: nextDeadline(state, now) });
       return;
     }
-    const bidders = state.entries.map((e) => e.prover_id);
+    // only collected bids and reveals are re-checked at close (fixed and rising were decided at the take or lock)
+    const bidders = state.entries.filter((e) => e.accepted && (e.action === 'bid' || e.action === 'reveal')).map((e) => e.prover_id);
     const current = await profilesOf(tx, bidders);
     const closedRound = closeAuction(state, now, (id) => current.get(id));
     state = closedRound.state;
