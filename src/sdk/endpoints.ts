@@ -54,6 +54,9 @@ export const ENDPOINTS = {
   commit: post<T.AuctionActionResult, T.CommitInput>('/v1/auctions/{request_id}/commit'),
   reveal: post<T.AuctionActionResult, T.RevealInput>('/v1/auctions/{request_id}/reveal'),
   lock: post<T.AuctionActionResult, T.LockInput>('/v1/auctions/{request_id}/lock'),
+  withdrawBid: post<T.AuctionActionResult, T.WithdrawBidInput>('/v1/auctions/{request_id}/withdraw'),
+  listBids: get<T.BidList>('/v1/auctions/{request_id}/bids'),
+  chooseBid: post<T.ChoiceResult, T.ChoiceInput>('/v1/auctions/{request_id}/choice'),
   orderBook: get<T.OrderBook, T.OrderBookQuery>('/v1/orderbook'),
   // subscriptions
   subscribe: post<T.Subscription, T.SubscribeInput>('/v1/subscriptions'),

@@ -5,6 +5,7 @@ import { WeightedLeader, weightedScore, weightsOf } from './weighted.ts';
 import type { ProverProfile, RejectionReason } from './types.ts';
 import type { AuctionEntry, AuctionExplanation, AuctionOutcome, AuctionState, ExplainedEntry, ProverLookup } from './auction-types.ts';
 import { liveLock, tickAuction } from './auction-phase.ts';
+import { hasAccepted } from './auction-log.ts';
 
 /**
  * Closes the auction at `now` and explains it. Idempotent: closing a closed auction returns the stored
@@ -27,8 +28,8 @@ export function closeAuction(state0: AuctionState, now: Date, lookup?: ProverLoo
   const decided = decide(closing, now);
   const entries = explainEntries(closing);
   const outcome = decided ?? noWinner(state, entries);
-  const natural = state.reveal_ends_at ?? state.bidding_ends_at;
-  const byAction = (state.mechanism === 'fixed' || state.mechanism === 'rising') && outcome.kind === 'won';
+  const natural = state.reveal_ends_at ?? state.choice_ends_at ?? state.bidding_ends_at;
+  const byAction = (state.mechanism === 'fixed' || state.mechanism === 'rising' || state.holder !== null) && outcome.kind === 'won';
   const explanation: AuctionExplanation = {
     request_id: state.request_id,
     mechanism: state.mechanism,
@@ -80,7 +81,7 @@ function explainEntries(c: Closing): ExplainedEntry[] {
       action: e.action,
       prover_id: e.prover_id,
       at: e.at,
-      fee: e.action === 'commit' ? null : e.fee,
+      fee: e.action === 'commit' || e.action === 'withdraw' ? null : e.fee,
       score: Number.isNaN(score) ? null : score,
       result: result ?? (e.accepted ? 'lost' : 'rejected'),
       reason: result === undefined ? e.reason : (c.reasons.get(i) ?? null),
@@ -127,6 +128,8 @@ function decide(c: Closing, now: Date): AuctionOutcome | null {
       return decideSealed(c);
     case 'rising':
       return decideRising(c, now);
+    case 'requester_choice':
+      return decideChoice(c);
     default:
       return null;
   }
@@ -143,11 +146,16 @@ function decideFixed(c: Closing): AuctionOutcome | null {
 function decideWeighted(c: Closing): AuctionOutcome | null {
   const { terms } = c.state;
   const max = terms.max_price;
-  const w = weightsOf(terms.auction.mechanism === 'weighted' ? terms.auction : {});
+  const w = weightsOf(terms.auction.mechanism === 'weighted' || terms.auction.mechanism === 'requester_choice' ? terms.auction : {});
   const leader = new WeightedLeader<Priced>();
+  const withdrawn = withdrawnBids(c.state);
   let eligible = 0;
   for (const e of c.state.entries) {
     if (!e.accepted || e.action !== 'bid') continue;
+    if (withdrawn.has(e.seq)) {
+      mark(c, e.seq, 'rejected', 'bid_withdrawn');
+      continue;
+    }
     const prover = recheck(c, e);
     if (prover === null) continue;
     eligible++;
@@ -197,6 +205,30 @@ function decideSealed(c: Closing): AuctionOutcome | null {
     ? `paid the second-lowest fee ${price} (${runnerUp.prover_id})`
     : `paid its own fee ${price}, the only valid reveal`;
   return won(c, winner, price, `${winner.prover_id} revealed the lowest fee ${winner.fee} of ${valid} valid reveal(s); ${paid}`);
+}
+
+/** `requester_choice`: the chosen bid (decided when the requester chose), else the `weighted` rule. */
+function decideChoice(c: Closing): AuctionOutcome | null {
+  const chosen = c.state.holder === null ? undefined : c.state.entries[c.state.holder];
+  if (chosen?.action !== 'bid') {
+    const fallback = decideWeighted(c);
+    return fallback && { ...fallback, why: `the requester did not choose in time, so the weighted rule picked: ${fallback.why}` };
+  }
+  for (const seq of withdrawnBids(c.state)) mark(c, seq, 'rejected', 'bid_withdrawn');
+  return won(c, chosen, chosen.fee, `the requester chose ${chosen.prover_id}'s bid, paid its fee ${chosen.fee}`);
+}
+
+/** `seq`s of the bids their provers withdrew (`requester_choice`); empty for other mechanisms. */
+export function withdrawnBids(state: AuctionState): Set<number> {
+  const out = new Set<number>();
+  if (state.mechanism !== 'requester_choice') return out;
+  for (const e of state.entries) {
+    if (e.accepted && e.action === 'withdraw') {
+      const bid = hasAccepted(state, e.prover_id, 'bid');
+      if (bid) out.add(bid.seq);
+    }
+  }
+  return out;
 }
 
 function decideRising(c: Closing, now: Date): AuctionOutcome | null {
