@@ -24,7 +24,7 @@ export function closeAuction(state0: AuctionState, now: Date, lookup?: ProverLoo
   if (state0.closed !== null) return { state: state0, explanation: state0.closed.explanation };
   const { state } = tickAuction(state0, now);
   const n = state.entries.length;
-  const closing: Closing = { state, lookup, results: new Uint8Array(n), reasons: new Map(), scores: new Float64Array(n).fill(NaN) };
+  const closing: Closing = { state, lookup, results: new Array<number>(n).fill(0), reasons: new Map(), scores: new Array<number>(n).fill(NaN) };
   const decided = decide(closing, now);
   const entries = explainEntries(closing);
   const outcome = decided ?? noWinner(state, entries);
@@ -52,12 +52,16 @@ export function closeAuction(state0: AuctionState, now: Date, lookup?: ProverLoo
 interface Closing {
   readonly state: AuctionState;
   readonly lookup: ProverLookup | undefined;
-  /** The verdict decided at close, as an index into RESULTS; 0 for none. */
-  readonly results: Uint8Array;
+  /**
+   * The verdict decided at close, as an index into RESULTS; 0 for none. Plain arrays of numbers (small
+   * integers, doubles), not typed arrays: those live off the heap, and allocating them at every clearing
+   * made V8 run full collections.
+   */
+  readonly results: number[];
   /** The reason of a verdict decided at close, when it has one. */
   readonly reasons: Map<number, RejectionReason>;
   /** `weighted`: the score of each bid still eligible at close; NaN for none. */
-  readonly scores: Float64Array;
+  readonly scores: number[];
 }
 
 const RESULTS = [undefined, 'won', 'lost', 'rejected', 'revealed', 'lapsed'] as const;
