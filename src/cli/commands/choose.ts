@@ -15,8 +15,7 @@ Usage:
 ${GLOBAL_HELP}
 
 Example:
-  proofmarket bids 660e8400-e29b-41d4-a716-446655440001
-  proofmarket choose 660e8400-e29b-41d4-a716-446655440001 1-2`;
+  proofmarket choose 660e8400-e29b-41d4-a716-446655440001 1-2    (a bid id from proofmarket bids <request_id>)`;
 
 const OPTIONS = { ...GLOBAL_OPTIONS } as const;
 
