@@ -23,8 +23,8 @@ import { hasAccepted } from './auction-log.ts';
 export function closeAuction(state0: AuctionState, now: Date, lookup?: ProverLookup): { state: AuctionState; explanation: AuctionExplanation } {
   if (state0.closed !== null) return { state: state0, explanation: state0.closed.explanation };
   const { state } = tickAuction(state0, now);
-  const n = state.entries.length;
-  const closing: Closing = { state, lookup, results: new Array<number>(n).fill(0), reasons: new Map(), scores: new Array<number>(n).fill(NaN) };
+  const scored = state.mechanism === 'weighted' || state.mechanism === 'requester_choice';
+  const closing: Closing = { state, lookup, results: new Map(), reasons: new Map(), scores: scored ? new Array<number>(state.entries.length).fill(NaN) : null };
   const decided = decide(closing, now);
   const entries = explainEntries(closing);
   const outcome = decided ?? noWinner(state, entries);
@@ -46,29 +46,22 @@ export function closeAuction(state0: AuctionState, now: Date, lookup?: ProverLoo
 /**
  * An auction being closed: its state, and the verdicts decided at close, by `seq` (an entry without one
  * keeps its verdict on arrival: accepted entries have lost, refused ones stay refused for their reason).
- * Verdicts are kept in arrays and the explanation's entries are built once at the end, each object made
- * with its final values: clearing is one pass over the bids plus one over the entries.
+ * Verdicts are kept in maps by seq and the explanation's entries are built once at the end, each object
+ * made with its final values: clearing is one pass over the bids plus one over the entries.
  */
 interface Closing {
   readonly state: AuctionState;
   readonly lookup: ProverLookup | undefined;
-  /**
-   * The verdict decided at close, as an index into RESULTS; 0 for none. Plain arrays of numbers (small
-   * integers, doubles), not typed arrays: those live off the heap, and allocating them at every clearing
-   * made V8 run full collections.
-   */
-  readonly results: number[];
+  /** The verdict decided at close, by seq (sparse: fixed and rising decide one entry). */
+  readonly results: Map<number, ExplainedEntry['result']>;
   /** The reason of a verdict decided at close, when it has one. */
   readonly reasons: Map<number, RejectionReason>;
-  /** `weighted`: the score of each bid still eligible at close; NaN for none. */
-  readonly scores: number[];
+  /** `weighted` (and its fallback): the score of each bid still eligible at close, NaN for none; else null. */
+  readonly scores: number[] | null;
 }
 
-const RESULTS = [undefined, 'won', 'lost', 'rejected', 'revealed', 'lapsed'] as const;
-const RESULT_CODE = { won: 1, lost: 2, rejected: 3, revealed: 4, lapsed: 5 } as const satisfies Record<ExplainedEntry['result'], number>;
-
 function mark(c: Closing, seq: number, result: ExplainedEntry['result'], reason: RejectionReason | null = null): void {
-  c.results[seq] = RESULT_CODE[result];
+  c.results.set(seq, result);
   if (reason !== null) c.reasons.set(seq, reason);
   else if (c.reasons.size > 0) c.reasons.delete(seq);
 }
@@ -78,15 +71,14 @@ function explainEntries(c: Closing): ExplainedEntry[] {
   const out = new Array<ExplainedEntry>(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
-    const result = RESULTS[c.results[i]!];
-    const score = c.scores[i]!;
+    const result = c.results.get(i);
     out[i] = {
       seq: e.seq,
       action: e.action,
       prover_id: e.prover_id,
       at: e.at,
       fee: e.action === 'commit' || e.action === 'withdraw' ? null : e.fee,
-      score: Number.isNaN(score) ? null : score,
+      score: c.scores === null || Number.isNaN(c.scores[i]) ? null : c.scores[i]!,
       result: result ?? (e.accepted ? 'lost' : 'rejected'),
       reason: result === undefined ? e.reason : (c.reasons.get(i) ?? null),
     };
@@ -164,7 +156,7 @@ function decideWeighted(c: Closing): AuctionOutcome | null {
     if (prover === null) continue;
     eligible++;
     const score = weightedScore(e.fee, prover.reputation, max, w);
-    c.scores[e.seq] = score;
+    if (c.scores) c.scores[e.seq] = score;
     leader.offer(e, score);
   }
   const winner = leader.winner;
