@@ -48,6 +48,9 @@ export async function clearingBench(): Promise<void> {
   const loaded = await loadBaseline();
   const baseline = 'engine' in loaded ? loaded.engine : null;
   printMethod(baseline === null ? (loaded as { missing: string }).missing : null);
+  // every mechanism warmed up before any is measured: on a loaded machine V8's optimizing compiler runs late,
+  // and the first mechanism measured would otherwise run the new code before it is optimized
+  for (let k = 0; k < 3; k++) for (const m of MECHANISMS) warmUp(m, baseline);
   const figures: Figures[] = [];
   for (const m of MECHANISMS) figures.push(measure(m, field, baseline));
   printTable(figures, baseline !== null);
@@ -81,20 +84,18 @@ function measure(m: Mechanism, f: Field, baseline: Engine | null): Figures {
   const at = clearingTime(m, f);
   const lookup = (id: string) => f.byId.get(id);
   const engines = baseline ? [baseline, market] : [market];
-  // every copy decoded first and one full GC, so the copies are old and no clearing pays to collect them
-  const copies = Array.from({ length: RUNS * engines.length }, () => decodeTagged<AuctionState>(stored));
-  gc();
+  // per run, a decoded copy for each engine, then one full GC, so that neither clearing pays to collect them
   const times: number[][] = engines.map(() => []);
   const explained: AuctionExplanation[] = [];
   for (let k = 0; k < RUNS; k++) {
+    const copies = engines.map(() => decodeTagged<AuctionState>(stored));
+    gc();
     engines.forEach((engine, j) => {
-      const state = copies[k * engines.length + j]!;
       const t = performance.now();
-      explained[j] = engine.closeAuction(state, at, lookup).explanation;
+      explained[j] = engine.closeAuction(copies[j]!, at, lookup).explanation;
       times[j]!.push(performance.now() - t);
     });
   }
-  copies.length = 0;
   check(m, f, explained[engines.length - 1]!, baseline ? explained[0]! : null);
   return {
     m,
