@@ -6,6 +6,7 @@ import { fuzzBench } from './fuzz.ts';
 import { chainBench } from './chain.ts';
 import { jobsContainerBench } from './jobs-container.ts';
 import { latencyBench } from './latency.ts';
+import { clearingBench } from './clearing.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
 import { jobsBench } from './jobs.ts';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   chain: chainBench,
   'jobs-container': jobsContainerBench,
   jobs: jobsBench,
+  clearing: clearingBench,
 };
 // Run only when named: they take minutes, or need services.
 const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs']);

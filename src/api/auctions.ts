@@ -2,10 +2,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Amount, BackendName, FreeForm, Id, Money, Nullable, NullableFreeForm, ProofSystemName, StringEnum, Timestamp, type QueryInput } from './common.ts';
 
-export const MECHANISMS = ['fixed', 'weighted', 'sealed', 'rising'] as const;
+export const MECHANISMS = ['fixed', 'weighted', 'sealed', 'rising', 'requester_choice'] as const;
 export const Mechanism = StringEnum(MECHANISMS);
 export type Mechanism = Static<typeof Mechanism>;
-export const AUCTION_PHASES = ['bidding', 'reveal', 'locked', 'closed'] as const;
+export const AUCTION_PHASES = ['bidding', 'reveal', 'locked', 'choosing', 'closed'] as const;
 export const AuctionPhase = StringEnum(AUCTION_PHASES);
 export type AuctionPhase = Static<typeof AuctionPhase>;
 
@@ -25,7 +25,9 @@ export type AuctionRejection =
   | 'no_commitment'
   | 'commitment_mismatch'
   | 'lock_held'
-  | 'lock_lapsed';
+  | 'lock_lapsed'
+  | 'bid_withdrawn'
+  | 'no_bid';
 
 export const RequestIdParams = Type.Object({ request_id: Id() });
 export type RequestIdParams = Static<typeof RequestIdParams>;
@@ -33,7 +35,7 @@ export type RequestIdParams = Static<typeof RequestIdParams>;
 /** How one auction entry fared. */
 export const AuctionExplanationEntry = Type.Object({
   seq: Type.Integer(),
-  action: StringEnum(['bid', 'commit', 'reveal', 'lock']),
+  action: StringEnum(['bid', 'commit', 'reveal', 'lock', 'withdraw']),
   prover_id: Type.String(),
   at: Timestamp(),
   /** `null` for a commitment. */
@@ -81,6 +83,7 @@ export const AuctionSpecView = Type.Object(
     ramp_start_ms: Type.Optional(Type.Integer()),
     ramp_period_ms: Type.Optional(Type.Integer()),
     lock_timeout_ms: Type.Optional(Type.Integer()),
+    choice_window_ms: Type.Optional(Type.Integer()),
   },
   { additionalProperties: true },
 );
@@ -100,6 +103,8 @@ export const AuctionView = Type.Object(
     bid_closes_at: Type.String(),
     /** `sealed` only. */
     reveal_closes_at: Nullable(Type.String()),
+    /** `requester_choice` only: until when the requester may choose (then the weighted rule picks). */
+    choice_closes_at: Type.Optional(Nullable(Type.String())),
     locked_by: Nullable(Type.String()),
     /** Once closed. (A taken `fixed` request has only the `outcome`: see FixedTakeExplanation.) */
     explanation: NullableFreeForm(AuctionExplanation),
@@ -156,3 +161,51 @@ export const RevealInput = Type.Object({ prover_id: Id(), fee: Amount(), nonce: 
 export type RevealInput = Static<typeof RevealInput>;
 export const LockInput = Type.Object({ prover_id: Id() }, { additionalProperties: false });
 export type LockInput = Static<typeof LockInput>;
+/** `requester_choice`: a prover withdraws its bid (it can no longer be chosen, nor win the fallback). */
+export const WithdrawBidInput = Type.Object({ prover_id: Id() }, { additionalProperties: false });
+export type WithdrawBidInput = Static<typeof WithdrawBidInput>;
+
+/** A bid's id within a request's auction: `<round>-<seq>` (its round, and its arrival number in that round). */
+export const BidId = (opts: { description?: string } = {}) => Type.String({ pattern: '^[1-9][0-9]{0,5}-[0-9]{1,7}$', ...opts });
+
+/** One bid of a `requester_choice` round, with what the requester weighs it by. */
+export const BidView = Type.Object({
+  bid_id: BidId(),
+  prover_id: Type.String(),
+  prover_name: Nullable(Type.String()),
+  fee: Money(),
+  at: Timestamp(),
+  /** The prover withdrew it: it cannot be chosen. */
+  withdrawn: Type.Boolean(),
+  /** 0..5 stars, `null` without history (counted as 2.5 by the rules). */
+  reputation: Nullable(Type.Number()),
+  /** Stake the prover has free now (it is locked on assignment), and locked in other work. */
+  free_stake: Money(),
+  locked_stake: Money(),
+  /** What the fallback (weighted) rule scores it now; `null` when it is withdrawn or not eligible. */
+  score: Nullable(Type.Number()),
+  /** Whether choosing it would be accepted now, and why not. */
+  eligible: Type.Boolean(),
+  reason: Nullable(Type.String()),
+});
+export type BidView = Static<typeof BidView>;
+
+/** `GET /v1/auctions/:request_id/bids`: the bids of a `requester_choice` request's current round. */
+export const BidList = Type.Object({
+  request_id: Type.String(),
+  round: Type.Integer(),
+  mechanism: Mechanism,
+  phase: AuctionPhase,
+  bid_closes_at: Timestamp(),
+  choice_closes_at: Nullable(Timestamp()),
+  max_price: Money(),
+  bids: Type.Array(BidView),
+});
+export type BidList = Static<typeof BidList>;
+
+/** `POST /v1/auctions/:request_id/choice`, signed by the requester. */
+export const ChoiceInput = Type.Object({ bid_id: BidId({ description: 'the id GET /v1/auctions/{request_id}/bids shows, <round>-<seq>' }) }, { additionalProperties: false });
+export type ChoiceInput = Static<typeof ChoiceInput>;
+
+export const ChoiceResult = Type.Object({ request_id: Type.String(), bid_id: Type.String(), prover_id: Type.String(), price: Money() });
+export type ChoiceResult = Static<typeof ChoiceResult>;

@@ -32,6 +32,8 @@ export const AuctionTerms = Type.Object(
     ramp_period_ms: Type.Optional(windowMs(0)),
     /** `rising` */
     lock_timeout_ms: Type.Optional(windowMs(1)),
+    /** `requester_choice`: how long after bidding the requester may still choose */
+    choice_window_ms: Type.Optional(windowMs(1)),
   },
   { additionalProperties: false, description: 'The mechanism and its parameters; omitted parameters take the documented defaults' },
 );

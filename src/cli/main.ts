@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   programs: () => import('./commands/programs.ts'),
   tasks: () => import('./commands/tasks.ts'),
   bid: () => import('./commands/bid.ts'),
+  bids: () => import('./commands/bids.ts'),
+  choose: () => import('./commands/choose.ts'),
   subscribe: () => import('./commands/subscribe.ts'),
   cancel: () => import('./commands/cancel.ts'),
   deposit: () => import('./commands/deposit.ts'),
@@ -58,6 +60,8 @@ Commands:
   programs   list, show and register programs (circuits)
   tasks      list tasks and requests
   bid        bid for a request by hand (fixed, weighted, sealed commit/reveal, rising lock)
+  bids       the bids on a requester_choice request of yours, with reputation and free stake
+  choose     pick one of those bids: its prover is assigned at its fee
   subscribe  subscribe to a prover for a month or a year
   cancel     cancel a pending request of yours; its escrow is refunded
   deposit    put money into your balance (it pays your requests' escrow)

@@ -5,6 +5,7 @@ import {
   applyCommit,
   applyLock,
   applyReveal,
+  applyWithdraw,
   auctionDuration,
   checkEligibility,
   closeAuction,
@@ -44,7 +45,8 @@ export type AuctionActionInput =
   | { kind: 'bid'; prover_id: string; fee: bigint }
   | { kind: 'commit'; prover_id: string; commitment: string }
   | { kind: 'reveal'; prover_id: string; fee: bigint; nonce: string }
-  | { kind: 'lock'; prover_id: string };
+  | { kind: 'lock'; prover_id: string }
+  | { kind: 'withdraw'; prover_id: string };
 
 export interface ActionAccepted {
   accepted: true;
@@ -74,9 +76,11 @@ export const REJECTION_MESSAGES: Record<RejectionReason, string> = {
   lock_held: 'another prover holds the lock',
   lock_lapsed: 'this prover let its lock lapse and may not lock this auction again',
   prover_unknown: 'no such prover',
+  bid_withdrawn: 'the prover withdrew this bid',
+  no_bid: 'there is no such bid in this auction',
 };
 
-const refused = (reason: RejectionReason, detail = '') => conflict(reason, `bid refused: ${REJECTION_MESSAGES[reason]}${detail}`);
+export const refused = (reason: RejectionReason, detail = '') => conflict(reason, `bid refused: ${REJECTION_MESSAGES[reason]}${detail}`);
 
 /** Parses a stored auction spec (prices are decimal strings) into the engine's. */
 export function specOf(t: tasks.TaskRecord): AuctionSpec {
@@ -153,7 +157,7 @@ export class AuctionHouse {
       if (!auction || !auction.open) return { refused: 'phase_closed' };
       const prover = (await profilesOf(tx, [input.prover_id])).get(input.prover_id);
       if (!prover) throw unknownProver(input.prover_id);
-      await this.#requireStake(tx, input.prover_id, task);
+      if (input.kind !== 'withdraw') await this.#requireStake(tx, input.prover_id, task);
       const r = apply(auction.state, input, prover, now);
       if (r.lapsed) await this.#lockLapsed(tx, auction.state, r.lapsed.prover_id, now);
       let assigned: { price: bigint } | null = null;
@@ -245,7 +249,8 @@ export class AuctionHouse {
       await auctions.saveAuction(tx, { ...auction, state, next_deadline: nextDeadline(state, now) });
       return;
     }
-    const bidders = state.entries.map((e) => e.prover_id);
+    // only collected bids and reveals are re-checked at close (fixed and rising were decided at the take or lock)
+    const bidders = state.entries.filter((e) => e.accepted && (e.action === 'bid' || e.action === 'reveal')).map((e) => e.prover_id);
     const current = await profilesOf(tx, bidders);
     const closedRound = closeAuction(state, now, (id) => current.get(id));
     state = closedRound.state;
@@ -328,8 +333,10 @@ function apply(state: AuctionState, input: AuctionActionInput, prover: ProverPro
       return applyReveal(state, { prover, fee: input.fee, nonce: input.nonce }, now);
     case 'lock':
       return applyLock(state, { prover }, now);
+    case 'withdraw':
+      return applyWithdraw(state, { prover }, now);
   }
 }
 
-const unknownProver = (id: string) => notFound('prover_not_found', `no prover with id "${id}"; register it first`);
+export const unknownProver = (id: string) => notFound('prover_not_found', `no prover with id "${id}"; register it first`);
 

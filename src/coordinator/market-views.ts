@@ -85,6 +85,7 @@ export function auctionView(task: TaskRecord, auction: AuctionRecord | undefined
     opened_at: s.opened_at.toISOString(),
     bid_closes_at: s.bidding_ends_at.toISOString(),
     reveal_closes_at: s.reveal_ends_at?.toISOString() ?? null,
+    ...(s.mechanism === 'requester_choice' ? { choice_closes_at: s.choice_ends_at?.toISOString() ?? null } : {}),
     current_price: s.mechanism === 'rising' ? (currentRisingPrice(s, now)?.toString() ?? null) : null,
     locked_by: phase === 'locked' && holder ? holder.prover_id : null,
     spec: wire(s.terms.auction) as AuctionView['spec'],

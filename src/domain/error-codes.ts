@@ -81,6 +81,7 @@ export const ERRORS = {
   artifact_not_found: { status: 404, hint: 'the program has no artifact of that kind (wasm, zkey, vkey)' },
   proof_not_found: { status: 404, hint: 'no proof has passed verification yet: wait for the request to complete' },
   auction_not_found: { status: 404, hint: 'check the request id and round; fixed-price requests have no auction' },
+  bid_not_found: { status: 404, hint: 'check the bid id: proofmarket bids <request> lists the bids of its current round' },
   subscription_not_found: { status: 404, hint: 'check the subscription id' },
   slash_not_found: { status: 404, hint: 'check the slash id (proofmarket slashes lists them)' },
   submitter_not_found: { status: 404, hint: 'that address is not a submitter of this prover (proofmarket submitters list)' },
@@ -125,6 +126,8 @@ export const ERRORS = {
   lock_held: { status: 409, hint: 'another prover holds the lock: wait for it to lapse' },
   lock_lapsed: { status: 409, hint: 'this prover let its lock lapse and may not lock this auction again' },
   prover_unknown: { status: 409, hint: 'register the prover again' },
+  bid_withdrawn: { status: 409, hint: 'the prover withdrew this bid: choose another one' },
+  no_bid: { status: 409, hint: 'bid first: only a bid can be withdrawn' },
 
   // 413, 415: the body
   payload_too_large: { status: 413, hint: 'send a smaller body (the coordinator\'s bodyLimit)' },

@@ -289,6 +289,12 @@ function mechanismAction(auction: AuctionView, state: BidderState, now: Date, ct
     case 'weighted':
       if (tooLate(Math.max(t, bidCloses))) return skip('deadline_too_close', `needs ${need} ms after the bid window`);
       return { action: 'bid', fee };
+    case 'requester_choice': {
+      // bid as in weighted; the requester may take until the end of the choice window to pick
+      const decidedBy = auction.choice_closes_at ? new Date(auction.choice_closes_at).getTime() : bidCloses;
+      if (tooLate(Math.max(t, decidedBy))) return skip('deadline_too_close', `needs ${need} ms after the choice window`);
+      return { action: 'bid', fee };
+    }
     case 'sealed': {
       if (tooLate(Math.max(t, revealCloses ?? bidCloses))) return skip('deadline_too_close', `needs ${need} ms after the reveal window`);
       const nonce = hex(ctx.randomBytes(NONCE_BYTES));

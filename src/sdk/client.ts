@@ -215,6 +215,18 @@ export class ProofMarketClient {
   lock(requestId: string, proverId: string): Promise<T.AuctionActionResult> {
     return this.#call(E.lock, { params: [requestId], body: { prover_id: proverId } });
   }
+  /** `requester_choice`: the prover withdraws its bid (final: it can no longer be chosen). */
+  withdrawBid(requestId: string, proverId: string): Promise<T.AuctionActionResult> {
+    return this.#call(E.withdrawBid, { params: [requestId], body: { prover_id: proverId } });
+  }
+  /** `requester_choice`: the current round's bids with each prover's reputation and free stake (sign as the requester). */
+  listBids(requestId: string): Promise<T.BidList> {
+    return this.#call(E.listBids, { params: [requestId] });
+  }
+  /** `requester_choice`: pick a bid by its `bid_id`; its prover is assigned at the bid's fee (sign as the requester). */
+  chooseBid(requestId: string, bidId: string): Promise<T.ChoiceResult> {
+    return this.#call(E.chooseBid, { params: [requestId], body: { bid_id: bidId } });
+  }
   orderBook(backend: T.ProofSystem): Promise<T.OrderBook> {
     return this.#call(E.orderBook, { query: { backend } });
   }

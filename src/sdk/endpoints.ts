@@ -13,7 +13,7 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export interface Endpoint<Res = unknown, Body = never, Query = never> {
   readonly method: HttpMethod;
   readonly path: string;
-  /** A GET that changes something (a prover's poll claims a task), so a signing client signs it too. */
+  /** A GET that changes something (a prover's poll claims a task) or that only one party may read (a round's bids), so a signing client signs it too. */
   readonly signed?: boolean;
   /** Never set at run time: carries the types to the client and to the drift test. */
   readonly types?: { response: Res; body: Body; query: Query };
@@ -54,6 +54,10 @@ export const ENDPOINTS = {
   commit: post<T.AuctionActionResult, T.CommitInput>('/v1/auctions/{request_id}/commit'),
   reveal: post<T.AuctionActionResult, T.RevealInput>('/v1/auctions/{request_id}/reveal'),
   lock: post<T.AuctionActionResult, T.LockInput>('/v1/auctions/{request_id}/lock'),
+  withdrawBid: post<T.AuctionActionResult, T.WithdrawBidInput>('/v1/auctions/{request_id}/withdraw'),
+  /** signed: only the requester may list a requester_choice round's bids */
+  listBids: get<T.BidList>('/v1/auctions/{request_id}/bids', { signed: true }),
+  chooseBid: post<T.ChoiceResult, T.ChoiceInput>('/v1/auctions/{request_id}/choice'),
   orderBook: get<T.OrderBook, T.OrderBookQuery>('/v1/orderbook'),
   // subscriptions
   subscribe: post<T.Subscription, T.SubscribeInput>('/v1/subscriptions'),

@@ -29,7 +29,7 @@ Options:
                            if it misses the deadline (base units, default 0)
   --deadline MINUTES       how long the market has to deliver (default: the coordinator's)
   --privacy-level N        1-255 (default 1)
-  --auction M              fixed | weighted | sealed | rising (default fixed)
+  --auction M              fixed | weighted | sealed | rising | requester_choice (default fixed)
     --bid-window-ms MS        weighted, sealed, rising: how long bids are taken
     --reveal-window-ms MS     sealed: how long reveals are taken
     --price-weight W          weighted: the weight of the price in the score
@@ -38,6 +38,8 @@ Options:
     --ramp-start-ms MS        rising: when the price starts to rise
     --ramp-period-ms MS       rising: how long it takes to reach --max-price
     --lock-timeout-ms MS      rising: how long a lock holds before it lapses
+    --choice-window-ms MS     requester_choice: how long after bidding you may still choose (proofmarket bids,
+                              proofmarket choose); then the weighted rule picks
   --allow-list IDS         only these provers (comma-separated)
   --subscription-id ID     use a subscription (proofmarket subscribe)
   --request-id ID          choose the request's id (default: a UUID); resending the same request is harmless
@@ -74,6 +76,7 @@ const OPTIONS = {
   'ramp-start-ms': { type: 'string' },
   'ramp-period-ms': { type: 'string' },
   'lock-timeout-ms': { type: 'string' },
+  'choice-window-ms': { type: 'string' },
   'allow-list': { type: 'string' },
   'subscription-id': { type: 'string' },
   'request-id': { type: 'string' },
@@ -86,10 +89,11 @@ type Values = ReturnType<typeof parse<typeof OPTIONS>>['values'];
 
 /** Which mechanisms each auction parameter belongs to (docs/market-api.md). */
 const AUCTION_PARAMS: Record<string, { key: keyof AuctionTerms; for: Mechanism[]; kind: 'ms' | 'weight' | 'amount' }> = {
-  'bid-window-ms': { key: 'bid_window_ms', for: ['weighted', 'sealed', 'rising'], kind: 'ms' },
+  'bid-window-ms': { key: 'bid_window_ms', for: ['weighted', 'sealed', 'rising', 'requester_choice'], kind: 'ms' },
+  'choice-window-ms': { key: 'choice_window_ms', for: ['requester_choice'], kind: 'ms' },
   'reveal-window-ms': { key: 'reveal_window_ms', for: ['sealed'], kind: 'ms' },
-  'price-weight': { key: 'price_weight', for: ['weighted'], kind: 'weight' },
-  'reputation-weight': { key: 'reputation_weight', for: ['weighted'], kind: 'weight' },
+  'price-weight': { key: 'price_weight', for: ['weighted', 'requester_choice'], kind: 'weight' },
+  'reputation-weight': { key: 'reputation_weight', for: ['weighted', 'requester_choice'], kind: 'weight' },
   'min-price': { key: 'min_price', for: ['rising'], kind: 'amount' },
   'ramp-start-ms': { key: 'ramp_start_ms', for: ['rising'], kind: 'ms' },
   'ramp-period-ms': { key: 'ramp_period_ms', for: ['rising'], kind: 'ms' },
@@ -148,7 +152,7 @@ function submittedText(r: RequestView): string {
 
 /** The request's terms from the flags, checked here so that a typo is a usage error before anything is sent. */
 function termsFromFlags(v: Values): Omit<SubmitRequestInput, 'requester' | 'program_id' | 'input' | 'backend' | 'max_price'> & { backend?: string; max_price?: string; min_stake?: string } {
-  const mechanism = oneOf<Mechanism>(v.auction, 'auction', ['fixed', 'weighted', 'sealed', 'rising']);
+  const mechanism = oneOf<Mechanism>(v.auction, 'auction', ['fixed', 'weighted', 'sealed', 'rising', 'requester_choice']);
   const auction: AuctionTerms | undefined = mechanism ? { mechanism } : undefined;
   for (const [flag, spec] of Object.entries(AUCTION_PARAMS)) {
     const raw = v[flag as keyof Values] as string | undefined;

@@ -13,9 +13,13 @@ import {
   BidInput,
   CommitInput,
   errorResponses as errors,
+  BidList,
+  ChoiceInput,
+  ChoiceResult,
   LockInput,
   RequestIdParams,
   RevealInput,
+  WithdrawBidInput,
 } from '../../api/index.ts';
 
 export function auctionRoutes(app: FastifyInstance, market: Market): void {
@@ -85,5 +89,41 @@ export function auctionRoutes(app: FastifyInstance, market: Market): void {
     'Rising auction: lock the request at the current price (the first eligible lock wins)',
     LockInput,
     (b) => ({ kind: 'lock', prover_id: b.prover_id }),
+  );
+  action<WithdrawBidInput>(
+    'withdraw',
+    'Requester-choice auction: withdraw this prover\'s bid (final; it can no longer be chosen, nor win the fallback)',
+    WithdrawBidInput,
+    (b) => ({ kind: 'withdraw', prover_id: b.prover_id }),
+  );
+  choiceRoutes(app, market);
+}
+
+/** `requester_choice`: the requester lists the current round's bids and picks one (both signed by the requester). */
+function choiceRoutes(app: FastifyInstance, market: Market): void {
+  app.get<{ Params: RequestIdParams }>(
+    '/v1/auctions/:request_id/bids',
+    {
+      schema: {
+        summary: "Requester-choice auction: the current round's bids, each with its prover's reputation and free stake (signed by the requester)",
+        tags: ['auctions'],
+        params: RequestIdParams,
+        response: { 200: BidList, ...errors },
+      },
+    },
+    async (req) => uc.listBids(market, req.params.request_id, { signer: req.signer }),
+  );
+  app.post<{ Params: RequestIdParams; Body: ChoiceInput }>(
+    '/v1/auctions/:request_id/choice',
+    {
+      schema: {
+        summary: 'Requester-choice auction: the requester picks a bid; its prover is assigned at the bid\'s fee (signed by the requester)',
+        tags: ['auctions'],
+        params: RequestIdParams,
+        body: ChoiceInput,
+        response: { 200: ChoiceResult, ...errors },
+      },
+    },
+    async (req) => uc.chooseBid(market, req.params.request_id, req.body.bid_id, { signer: req.signer }),
   );
 }

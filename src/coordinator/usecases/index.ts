@@ -6,6 +6,8 @@ export { startTask } from './start-task.ts';
 export { releaseTask } from './release-task.ts';
 export { submitResult, type SubmitResultParameters, type SubmitResultReturnType } from './submit-result.ts';
 export { placeBid } from './place-bid.ts';
+export { listBids } from './list-bids.ts';
+export { chooseBid } from './choose-bid.ts';
 export { cancelRequest } from './cancel-request.ts';
 export { sweep } from './sweep.ts';
 export { registerProver, type RegisterProverParameters } from './register-prover.ts';

@@ -14,10 +14,12 @@ export function liveLock(state: AuctionState, now: Date): (AuctionEntry & { acti
 export function phaseAt(state: AuctionState, now: Date): Phase {
   const t = now.getTime();
   if (state.closed !== null || t < state.opened_at.getTime()) return 'closed';
-  if (state.mechanism === 'fixed' && state.holder !== null) return 'closed';
+  if ((state.mechanism === 'fixed' || state.mechanism === 'requester_choice') && state.holder !== null) return 'closed';
   if (liveLock(state, now) !== null) return 'locked';
   if (t < state.bidding_ends_at.getTime()) return 'bidding';
   if (state.reveal_ends_at !== null && t < state.reveal_ends_at.getTime()) return 'reveal';
+  const choiceEnds = state.choice_ends_at ?? null;
+  if (choiceEnds !== null && t < choiceEnds.getTime()) return 'choosing';
   return 'closed';
 }
 
@@ -27,10 +29,10 @@ export function phaseAt(state: AuctionState, now: Date): Phase {
  * `closeAuction` once `phaseAt` is `closed` (which a `fixed` take makes it at once).
  */
 export function nextDeadline(state: AuctionState, now: Date): Date | null {
-  if (state.closed !== null || (state.mechanism === 'fixed' && state.holder !== null)) return null;
+  if (state.closed !== null || ((state.mechanism === 'fixed' || state.mechanism === 'requester_choice') && state.holder !== null)) return null;
   const t = now.getTime();
   const lock = liveLock(state, now);
-  const times = [state.bidding_ends_at, state.reveal_ends_at, lock?.expires_at ?? null]
+  const times = [state.bidding_ends_at, state.reveal_ends_at, state.choice_ends_at ?? null, lock?.expires_at ?? null]
     .filter((d): d is Date => d !== null && d.getTime() > t)
     .map((d) => d.getTime());
   return times.length === 0 ? null : new Date(Math.min(...times));

@@ -1,4 +1,4 @@
-import type { Mechanism, ProverProfile, RejectionReason, RequestTerms } from './types.ts';
+import type { AuctionMechanism, ProverProfile, RejectionReason, RequestTerms } from './types.ts';
 
 /** The data of one auction (see auction.ts): its recorded actions, its state, and the explanation of its close. */
 
@@ -19,21 +19,24 @@ export type AuctionEntry =
   | (EntryBase & { action: 'bid'; fee: bigint })
   | (EntryBase & { action: 'commit'; commitment: string })
   | (EntryBase & { action: 'reveal'; fee: bigint; nonce: string })
-  | (EntryBase & { action: 'lock'; fee: bigint; /** equal to `at` when refused */ expires_at: Date });
+  | (EntryBase & { action: 'lock'; fee: bigint; /** equal to `at` when refused */ expires_at: Date })
+  | (EntryBase & { action: 'withdraw' });
 
 export type AuctionAction = AuctionEntry['action'];
 
 export interface AuctionState {
   readonly request_id: string;
-  readonly mechanism: Mechanism;
+  readonly mechanism: AuctionMechanism;
   readonly terms: RequestTerms;
   readonly opened_at: Date;
   readonly bidding_ends_at: Date;
   /** `sealed` only: the end of the reveal phase. */
   readonly reveal_ends_at: Date | null;
+  /** `requester_choice` only: the end of the choice phase (absent in states stored before it existed). */
+  readonly choice_ends_at?: Date | null;
   /** Every action in arrival order; `entries[i].seq === i`. */
   readonly entries: readonly AuctionEntry[];
-  /** `seq` of the entry holding the request: a `fixed` take (final) or a live `rising` lock. */
+  /** `seq` of the entry holding the request: a `fixed` take (final), a live `rising` lock, or the bid a requester chose (final). */
   readonly holder: number | null;
   /** `rising`: `seq`s of locks that ran out. */
   readonly lapsed: readonly number[];
@@ -65,7 +68,7 @@ export interface ExplainedEntry {
   action: AuctionAction;
   prover_id: string;
   at: Date;
-  /** The bid, revealed or lock fee; `null` for a commitment. */
+  /** The bid, revealed or lock fee; `null` for a commitment or a withdrawal. */
   fee: bigint | null;
   /** `weighted`: the score of every bid still eligible at close; otherwise `null`. */
   score: number | null;
@@ -97,7 +100,7 @@ export type AuctionOutcome =
 /** Who bid, how each bid fared and why, who won and at what price. Stored with the closed state. */
 export interface AuctionExplanation {
   request_id: string;
-  mechanism: Mechanism;
+  mechanism: AuctionMechanism;
   max_price: bigint;
   opened_at: Date;
   closed_at: Date;

@@ -116,6 +116,7 @@ function act(s: AuctionState, profileOf: (id: string) => ProverProfile, a: Act, 
   switch (s.mechanism) {
     case 'fixed':
     case 'weighted':
+    case 'requester_choice': // (not among SPECS: requester_choice.test.ts covers it)
       return applyBid(s, { prover: p, fee: a.fee }, at(a.t));
     case 'rising':
       return applyLock(s, { prover: p }, at(a.t));

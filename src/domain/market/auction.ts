@@ -20,7 +20,8 @@ export type {
   ProverLookup,
 } from './auction-types.ts';
 export { nextDeadline, phaseAt, tickAuction } from './auction-phase.ts';
-export { closeAuction } from './auction-close.ts';
+export { closeAuction, withdrawnBids } from './auction-close.ts';
+export { applyChoice, applyWithdraw } from './choice.ts';
 
 /**
  * One auction as a pure state machine. The scheduler stores an `AuctionState`, feeds it actions with the
@@ -54,6 +55,9 @@ export function termsProblems(terms: RequestTerms): string[] {
   switch (a.mechanism) {
     case 'fixed':
       break;
+    case 'requester_choice':
+      if (!isInt(a.choice_window_ms, 1)) p.push('choice_window_ms must be a positive integer');
+    // falls through: the fallback's weights
     case 'weighted':
       for (const k of ['price_weight', 'reputation_weight'] as const) {
         const w = a[k];
@@ -85,6 +89,8 @@ export function auctionDuration(spec: AuctionSpec): number {
       return spec.bid_window_ms + spec.reveal_window_ms;
     case 'rising':
       return spec.bid_window_ms + spec.lock_timeout_ms;
+    case 'requester_choice':
+      return spec.bid_window_ms + spec.choice_window_ms;
     default:
       return spec.bid_window_ms;
   }
@@ -105,6 +111,7 @@ export function openAuction(terms: RequestTerms, now: Date): AuctionState {
     opened_at: new Date(t),
     bidding_ends_at: new Date(biddingEnds),
     reveal_ends_at: terms.auction.mechanism === 'sealed' ? new Date(biddingEnds + terms.auction.reveal_window_ms) : null,
+    ...(terms.auction.mechanism === 'requester_choice' ? { choice_ends_at: new Date(biddingEnds + terms.auction.choice_window_ms) } : {}),
     entries: [],
     holder: null,
     lapsed: [],
@@ -113,19 +120,19 @@ export function openAuction(terms: RequestTerms, now: Date): AuctionState {
 }
 
 /**
- * An open bid, for `fixed` (a take) and `weighted`. One accepted bid per prover; a refused bid may be
- * retried. In `fixed` the first accepted take wins at once (`assigned` is set) and the auction closes
- * to everyone else.
+ * An open bid, for `fixed` (a take), `weighted` and `requester_choice`. One accepted bid per prover; a
+ * refused bid may be retried. In `fixed` the first accepted take wins at once (`assigned` is set) and the
+ * auction closes to everyone else.
  */
 export function applyBid(state: AuctionState, input: { prover: ProverProfile; fee: bigint }, now: Date): ApplyResult {
   const e: NewEntry = { action: 'bid', prover_id: input.prover.prover_id, at: now, prover: input.prover, fee: input.fee };
-  if (state.mechanism !== 'fixed' && state.mechanism !== 'weighted') return refuse(state, e, 'wrong_mechanism');
+  if (state.mechanism !== 'fixed' && state.mechanism !== 'weighted' && state.mechanism !== 'requester_choice') return refuse(state, e, 'wrong_mechanism');
   if (phaseAt(state, now) !== 'bidding') return refuse(state, e, 'phase_closed');
   if (hasAccepted(state, e.prover_id, 'bid')) return refuse(state, e, 'duplicate_bid');
   const ok = checkEligibility(input.prover, state.terms, input.fee);
   if (!ok.ok) return refuse(state, e, ok.reason);
   const r = record(state, e, null);
-  if (state.mechanism === 'weighted') return { accepted: true, state: r.state, entry: r.entry, assigned: null };
+  if (state.mechanism !== 'fixed') return { accepted: true, state: r.state, entry: r.entry, assigned: null };
   return {
     accepted: true,
     state: { ...r.state, holder: r.entry.seq },

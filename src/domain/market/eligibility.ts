@@ -25,18 +25,26 @@ export type Eligibility = { ok: true } | { ok: false; reason: EligibilityReason 
  * @example checkEligibility(prover, terms, 90n) // { ok: true } or { ok: false, reason: 'capacity_full' }
  */
 export function checkEligibility(prover: ProverProfile, terms: RequestTerms, price?: bigint): Eligibility {
-  const no = (reason: EligibilityReason): Eligibility => ({ ok: false, reason });
-  if (prover.status !== 'active') return no('prover_inactive');
-  if (!prover.backends.includes(terms.backend)) return no('backend_unsupported');
-  if (prover.privacy_levels.length > 0 && !prover.privacy_levels.includes(terms.privacy_level)) {
-    return no('privacy_level_unsupported');
-  }
-  if (terms.allow_list && !terms.allow_list.includes(prover.prover_id)) return no('not_on_allow_list');
-  if (effectiveStars(prover.reputation) < terms.min_reputation) return no('reputation_too_low');
-  if (!(prover.active_tasks < prover.capacity)) return no('capacity_full');
+  const reason = ineligibility(prover, terms, price);
+  return reason === null ? ELIGIBLE : { ok: false, reason };
+}
+
+const ELIGIBLE: Eligibility = Object.freeze({ ok: true });
+
+/**
+ * The first rule `checkEligibility` finds broken, or `null`. Clearing runs it once per collected bid, so it
+ * allocates nothing (no closures, no result objects).
+ */
+function ineligibility(prover: ProverProfile, terms: RequestTerms, price: bigint | undefined): EligibilityReason | null {
+  if (prover.status !== 'active') return 'prover_inactive';
+  if (!prover.backends.includes(terms.backend)) return 'backend_unsupported';
+  if (prover.privacy_levels.length > 0 && !prover.privacy_levels.includes(terms.privacy_level)) return 'privacy_level_unsupported';
+  if (terms.allow_list && !terms.allow_list.includes(prover.prover_id)) return 'not_on_allow_list';
+  if (effectiveStars(prover.reputation) < terms.min_reputation) return 'reputation_too_low';
+  if (!(prover.active_tasks < prover.capacity)) return 'capacity_full';
   if (price !== undefined) {
-    if (price < 0n) return no('invalid_fee');
-    if (price > terms.max_price) return no('price_above_max');
+    if (price < 0n) return 'invalid_fee';
+    if (price > terms.max_price) return 'price_above_max';
   }
-  return { ok: true };
+  return null;
 }

@@ -52,19 +52,46 @@ export interface SealedPick {
   refund: bigint;
 }
 
+/** The order of sealed reveals: the lower fee first, then the earlier reveal (a total order: `seq` is unique). */
+export function compareSealed(x: Pick<Candidate, 'fee' | 'at' | 'seq'>, y: Pick<Candidate, 'fee' | 'at' | 'seq'>): number {
+  return x.fee < y.fee ? -1 : x.fee > y.fee ? 1 : compareArrival(x, y);
+}
+
+/**
+ * The two best reveals seen so far by `compareSealed`, fed one at a time in any order: what the `sealed`
+ * rule needs (the winner and the fee that prices it), kept in one pass instead of sorting every reveal.
+ */
+export class SealedLeaders<C extends Pick<Candidate, 'fee' | 'at' | 'seq'>> {
+  best: C | null = null;
+  second: C | null = null;
+
+  offer(c: C): void {
+    if (this.best === null || compareSealed(c, this.best) < 0) {
+      this.second = this.best;
+      this.best = c;
+    } else if (this.second === null || compareSealed(c, this.second) < 0) {
+      this.second = c;
+    }
+  }
+}
+
+/** The price and refund of a sealed win: the second-lowest fee (the winner's own if alone), capped at max_price. */
+export function sealedPrice(winner: Pick<Candidate, 'fee'>, runnerUp: Pick<Candidate, 'fee'> | null, maxPrice: bigint): { price: bigint; refund: bigint } {
+  const second = runnerUp?.fee ?? winner.fee;
+  const price = second < maxPrice ? second : maxPrice;
+  return { price, refund: maxPrice - price };
+}
+
 /**
  * The `sealed` rule over valid, eligible reveals: the lowest fee wins (tie: the earlier reveal) and is paid
  * the second-lowest fee, so bidding one's true cost is the best strategy. Two equal lowest fees pay that
- * fee. `null` when there are no reveals.
+ * fee. `null` when there are no reveals. One pass, no sort.
  *
  * @example pickSealed([a(80n), b(95n), c(90n)], 100n) // winner a, price 90n, refund 10n
  */
 export function pickSealed(reveals: readonly Candidate[], maxPrice: bigint): SealedPick | null {
-  const ranked = [...reveals].sort((x, y) => (x.fee < y.fee ? -1 : x.fee > y.fee ? 1 : compareArrival(x, y)));
-  const winner = ranked[0];
-  if (winner === undefined) return null;
-  const runnerUp = ranked[1] ?? null;
-  const second = runnerUp?.fee ?? winner.fee;
-  const price = second < maxPrice ? second : maxPrice;
-  return { winner, runner_up: runnerUp, price, refund: maxPrice - price };
+  const leaders = new SealedLeaders<Candidate>();
+  for (const r of reveals) leaders.offer(r);
+  if (leaders.best === null) return null;
+  return { winner: leaders.best, runner_up: leaders.second, ...sealedPrice(leaders.best, leaders.second, maxPrice) };
 }

@@ -37,8 +37,12 @@ export interface Bid {
   at: Date;
 }
 
+/** The four priced mechanisms (the market prices the request by a rule). */
 export const MECHANISMS = ['fixed', 'weighted', 'sealed', 'rising'] as const;
 export type Mechanism = (typeof MECHANISMS)[number];
+/** Every mechanism the engine runs: the four priced ones, and `requester_choice` (the requester picks a bid). */
+export const AUCTION_MECHANISMS = [...MECHANISMS, 'requester_choice'] as const;
+export type AuctionMechanism = (typeof AUCTION_MECHANISMS)[number];
 
 /** `fixed`: the first eligible prover to take the request wins and is paid `max_price`. */
 export interface FixedSpec {
@@ -86,7 +90,21 @@ export interface RisingSpec {
   lock_timeout_ms: number;
 }
 
-export type AuctionSpec = FixedSpec | WeightedSpec | SealedSpec | RisingSpec;
+/**
+ * `requester_choice`: bids are collected for `bid_window_ms`; the requester lists them and picks one (during
+ * bidding or the `choice_window_ms` after it), and the chosen bid wins at its own fee. Without a choice by
+ * the end of the choice window, the `weighted` rule (with these weights) picks among the bids not withdrawn.
+ */
+export interface RequesterChoiceSpec {
+  mechanism: 'requester_choice';
+  bid_window_ms: number;
+  choice_window_ms: number;
+  /** The fallback's weights; defaults 0.7 and 0.3 as in `weighted`. */
+  price_weight?: number;
+  reputation_weight?: number;
+}
+
+export type AuctionSpec = FixedSpec | WeightedSpec | SealedSpec | RisingSpec | RequesterChoiceSpec;
 
 /** What one request puts up for auction. `max_price` is what the requester escrowed. */
 export interface RequestTerms {
@@ -124,6 +142,8 @@ export const REJECTION_REASONS = [
   'lock_held', // rising: another prover holds the lock
   'lock_lapsed', // rising: this prover's lock ran out; it may not lock this auction again
   'prover_unknown', // at close: the lookup no longer knows the prover
+  'bid_withdrawn', // requester_choice: the prover withdrew this bid (it cannot be chosen, nor win the fallback)
+  'no_bid', // requester_choice: a withdrawal, or a choice, names a prover or bid with no accepted bid
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
@@ -140,9 +160,10 @@ export type EligibilityReason =
 
 /**
  * Where an auction is at a given instant. `reveal` exists only for `sealed`, `locked` only for `rising`
- * (a lock is held and has not run out).
+ * (a lock is held and has not run out), `choosing` only for `requester_choice` (bidding is over, the
+ * requester may still choose).
  */
-export type Phase = 'bidding' | 'reveal' | 'locked' | 'closed';
+export type Phase = 'bidding' | 'reveal' | 'locked' | 'choosing' | 'closed';
 
 /**
  * An accepted, priced offer as the selection rules see it: the bid, its arrival number (`seq`, which breaks

@@ -47,22 +47,37 @@ export interface WeightedPick {
 }
 
 /**
+ * The running winner of a `weighted` auction, fed one scored bid at a time in any order: the highest
+ * score; among equal scores, the earliest bid. Clearing feeds it in one pass over the bids (no sort, and
+ * nothing allocated per bid).
+ */
+export class WeightedLeader<C extends Pick<Candidate, 'at' | 'seq'>> {
+  winner: C | null = null;
+  score = -Infinity;
+  /** Whether another bid had exactly the winner's score (and lost on time). */
+  tied = false;
+
+  offer(c: C, score: number): void {
+    const w = this.winner;
+    if (w === null || score > this.score) {
+      this.winner = c;
+      this.score = score;
+      this.tied = false;
+    } else if (score === this.score) {
+      this.tied = true;
+      if (compareArrival(c, w) < 0) this.winner = c;
+    }
+  }
+}
+
+/**
  * Scores eligible bids and picks the winner. The winner is paid its own fee (pay-as-bid): scoring
  * already rewards a low fee, and a second-price rule has no meaning when the ranking is not by price.
  * Reputation comes from each candidate's `prover` profile.
  */
 export function pickWeighted(candidates: readonly Candidate[], maxPrice: bigint, w: Weights): WeightedPick {
   const scored = candidates.map((c) => ({ ...c, score: weightedScore(c.fee, c.prover.reputation, maxPrice, w) }));
-  let winner: ScoredCandidate | null = null;
-  let tied = false;
-  for (const c of scored) {
-    if (winner === null || c.score > winner.score) {
-      winner = c;
-      tied = false;
-    } else if (c.score === winner.score) {
-      tied = true;
-      if (compareArrival(c, winner) < 0) winner = c;
-    }
-  }
-  return { scored, winner, tied };
+  const leader = new WeightedLeader<ScoredCandidate>();
+  for (const c of scored) leader.offer(c, c.score);
+  return { scored, winner: leader.winner, tied: leader.tied };
 }
