@@ -67,6 +67,7 @@ export class ProgramCatalog {
     return encodingOf(program.input_encoding).expectedPublicSignals(data, {
       wasm: () => this.artifact(program.program_id, 'wasm'),
       nPublic: nPublicOf(program.vkey),
+      vkey: program.vkey,
     });
   }
 

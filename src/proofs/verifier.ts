@@ -4,6 +4,9 @@ import type { BackendName } from '../domain/programs.ts';
 import { decodeProof } from './envelope.ts';
 import { isSnarkjsSystem, loadBackends, type BackendRegistry, type SnarkjsSystem } from './backends/registry.ts';
 import { externalVerify, Limiter } from './backends/external.ts';
+import { ezklVerify } from './ezkl/backend.ts';
+import { closeSharedEngine, sharedEngine } from './ezkl/engine.ts';
+import { EZKL_BACKEND } from './ezkl/model-key.ts';
 
 export { PROOF_SYSTEMS, encodeProof, decodeProof, type ProofEnvelope } from './envelope.ts';
 
@@ -55,7 +58,7 @@ export class Verifier {
   }
 
   async verify(proofBytes: Uint8Array, target: VerifyTarget): Promise<VerifyOutcome> {
-    const decoded = decodeProof(proofBytes, this.backends.names());
+    const decoded = decodeProof(proofBytes, this.backends.proofSystems());
     if (!decoded.ok) return { pass: false, reason: decoded.reason, ms: 0 };
     const { envelope } = decoded;
     if (envelope.system !== target.system) {
@@ -70,6 +73,11 @@ export class Verifier {
   /** Verification alone, with no market checks: the benchmark's baseline. */
   async verifyRaw(job: VerifyJob): Promise<VerifyOutcome> {
     const { system } = job;
+    if (system === EZKL_BACKEND) {
+      // The SRS is the program's zkey artifact; the vk and settings are in its model key (the vkey).
+      const srs = job.artifact ? () => job.artifact!('zkey') : () => Promise.reject(new Error('no SRS'));
+      return ezklVerify(sharedEngine(), { vkey: job.vkey, proof: job.proof, publicSignals: job.publicSignals, srs }).catch((err: unknown) => ({ pass: false, reason: `cannot verify: ${(err as Error).message}`, ms: 0 }));
+    }
     if (!isSnarkjsSystem(system)) {
       return this.#external.run(() => externalVerify(this.backends, { backend: system, vkey: job.vkey, proof: job.proof, publicSignals: job.publicSignals, artifact: job.artifact }, this.#timeoutMs));
     }
@@ -81,8 +89,8 @@ export class Verifier {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), closeSharedEngine()]);
   }
 }
 
