@@ -15,7 +15,6 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 import ezkl
 
-FIELD = 21888242871839275222987353245559894037384146202124486902885770930366857162497  # BN254 scalar field
 
 # Small scales keep the circuits at 2^12 rows (scale 13 gave 2^15 rows, a 329 MB pk and minutes per proof).
 SCALE = 7

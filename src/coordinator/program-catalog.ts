@@ -3,8 +3,9 @@ import { MarketError, invalid, notFound } from '../domain/errors.ts';
 import type { Clock } from '../domain/clock.ts';
 import { builtinArtifactUrl, encodingOf, loadBuiltinPrograms, nPublicOf } from '../proofs/programs.ts';
 import type { Db } from '../store/db.ts';
-import { builtinProgramFor, getProgram, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
+import { builtinProgramFor, getProgram, latestProgramNamed, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
 import type { CoordinatorConfig } from './config.ts';
+import { EZKL_BACKEND } from '../proofs/ezkl/model-key.ts';
 
 /**
  * The programs the market proves: built-ins registered at start, uploads from the store, each cached once
@@ -46,6 +47,13 @@ export class ProgramCatalog {
     const stored = await getStoredArtifact(this.db, programId, kind);
     if (!stored) throw notFound('artifact_not_found', `program "${programId}" has no ${kind} artifact`);
     return stored;
+  }
+
+  /** A model's latest version (its program, proved with ezkl). */
+  async forModel(name: string): Promise<ProgramRecord> {
+    const programId = await latestProgramNamed(this.db, name, EZKL_BACKEND);
+    if (!programId) throw notFound('model_not_found', `no model named "${name}" (GET /v1/programs lists the ezkl programs)`);
+    return this.get(programId);
   }
 
   /** The built-in program that serves a seed task of this privacy level. */
