@@ -8,7 +8,7 @@ import { isSnarkjsSystem, type BackendRegistry } from './backends/registry.ts';
 import type { BackendName, ProgramArtifacts, ProgramRecord, ProofSystem } from '../domain/programs.ts';
 import { ezklEncoding } from './ezkl/backend.ts';
 import { sharedEngine } from './ezkl/engine.ts';
-import { EZKL_BACKEND } from './ezkl/model-key.ts';
+import { EZKL_BACKEND, isModelKey } from './ezkl/model-key.ts';
 import { loadBuiltinModels, modelFileUrl } from './ezkl/models.ts';
 
 /**
@@ -160,6 +160,13 @@ export function nPublicOf(vkey: unknown): number {
  */
 export async function validateArtifacts(system: BackendName, a: ProgramArtifacts, backends?: BackendRegistry): Promise<void> {
   let snarkjsSystem: string = system;
+  if (system === EZKL_BACKEND) {
+    // A model: wasm = ezkl's compiled circuit, zkey = the SRS, vkey = the model key (scripts/compile-models' manifest,
+    // settings and vk). A vk that is not the circuit's only makes every proof Fail; the commitment is checked per request.
+    if (a.wasm.length === 0 || a.zkey.length === 0) throw invalid('invalid_artifact', 'an ezkl model needs its compiled circuit (wasm) and SRS (zkey)');
+    if (!isModelKey(a.vkey)) throw invalid('invalid_artifact', 'an ezkl model\'s vkey is its model key (format proofmarket-ezkl/1: settings, vk, visibility, commitment)');
+    return;
+  }
   if (!isSnarkjsSystem(system)) {
     if (backends?.definition(system)?.artifacts !== 'snarkjs') {
       if (a.wasm.length === 0) throw invalid('invalid_artifact', 'the program file (wasm field) must not be empty');
