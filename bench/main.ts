@@ -10,6 +10,7 @@ import { clearingBench } from './clearing.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
 import { jobsBench } from './jobs.ts';
+import { zkmlBench } from './zkml.ts';
 
 // A bench may return its figures: with --json, they are printed as one JSON object on the bench's last line.
 const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   'jobs-container': jobsContainerBench,
   jobs: jobsBench,
   clearing: clearingBench,
+  zkml: zkmlBench,
 };
 // Run only when named: they take minutes, or need services.
 const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs']);
@@ -39,3 +41,5 @@ for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !
   const figures = await BENCHES[name]!();
   if (json && figures) console.log(JSON.stringify({ bench: name, ...figures }));
 }
+// zkml proves real model inferences (minutes on a shared machine): only when named.
+for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'zkml')) await BENCHES[name]!();

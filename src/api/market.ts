@@ -5,7 +5,7 @@ import { BackendName, Id, Money, Nullable, ProofSystemName, StringEnum } from '.
 /** `GET /v1/backends`: a proof system this coordinator knows. */
 export const Backend = Type.Object({
   name: ProofSystemName(),
-  kind: StringEnum(['snarkjs', 'external']),
+  kind: StringEnum(['snarkjs', 'external', 'ezkl']),
   installed: Type.Boolean(),
   /** What to install when `installed` is false. */
   install_hint: Nullable(Type.String()),

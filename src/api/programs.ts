@@ -3,7 +3,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { BACKEND_NAME_PATTERN, Nullable, ProofSystemName, StringEnum, Timestamp, type ProofSystem } from './common.ts';
 
 /** How a program reads its input bytes (as proofs/programs.ts's INPUT_ENCODINGS, checked by a test). */
-export const INPUT_ENCODING_NAMES = ['data-commitment', 'range-proof', 'json'] as const;
+export const INPUT_ENCODING_NAMES = ['data-commitment', 'range-proof', 'json', 'ezkl'] as const;
 
 export const PROGRAM_ID_PATTERN = '^[0-9a-f]{64}$';
 export const ProgramIdParams = Type.Object({ program_id: Type.String({ pattern: PROGRAM_ID_PATTERN }) });

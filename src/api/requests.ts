@@ -60,7 +60,10 @@ export const SubmitRequestInput = Type.Object(
     request_id: Type.Optional(Id({ description: 'Optional; the server makes a UUID when omitted' })),
     /** Who pays: a signed call acts for its signer (omit it, or give the signer's address); unsigned (--open) names it. */
     requester: Type.Optional(Id({ description: 'Who pays; a signed call acts for its signer (this may be omitted or must equal it)' })),
-    program_id: Id(),
+    /** The program to prove; or give `model` instead. */
+    program_id: Type.Optional(Id({ description: 'The program to prove (or give model instead)' })),
+    /** zkML: a model's name (GET /v1/models): its latest version's program; the backend is then ezkl. */
+    model: Type.Optional(Id({ description: 'zkML: prove an inference of this model (its latest version) instead of naming a program_id' })),
     /** base64 of the input bytes */
     input: Type.String({ maxLength: 1_400_000, description: 'The input bytes, base64' }),
     backend: BackendName(),

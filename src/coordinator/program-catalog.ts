@@ -3,8 +3,9 @@ import { MarketError, invalid, notFound } from '../domain/errors.ts';
 import type { Clock } from '../domain/clock.ts';
 import { builtinArtifactUrl, encodingOf, loadBuiltinPrograms, nPublicOf } from '../proofs/programs.ts';
 import type { Db } from '../store/db.ts';
-import { builtinProgramFor, getProgram, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
+import { builtinProgramFor, getProgram, latestProgramNamed, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
 import type { CoordinatorConfig } from './config.ts';
+import { EZKL_BACKEND } from '../proofs/ezkl/model-key.ts';
 
 /**
  * The programs the market proves: built-ins registered at start, uploads from the store, each cached once
@@ -48,6 +49,13 @@ export class ProgramCatalog {
     return stored;
   }
 
+  /** A model's latest version (its program, proved with ezkl). */
+  async forModel(name: string): Promise<ProgramRecord> {
+    const programId = await latestProgramNamed(this.db, name, EZKL_BACKEND);
+    if (!programId) throw notFound('model_not_found', `no model named "${name}" (GET /v1/programs lists the ezkl programs)`);
+    return this.get(programId);
+  }
+
   /** The built-in program that serves a seed task of this privacy level. */
   async forLevel(level: number): Promise<ProgramRecord> {
     const route = this.config.privacyRoutes.find((r) => level >= r.from && level <= r.to);
@@ -67,6 +75,7 @@ export class ProgramCatalog {
     return encodingOf(program.input_encoding).expectedPublicSignals(data, {
       wasm: () => this.artifact(program.program_id, 'wasm'),
       nPublic: nPublicOf(program.vkey),
+      vkey: program.vkey,
     });
   }
 

@@ -7,6 +7,7 @@ import { loadOrCreateKey } from '../prover/state-dir.ts';
 import type { TaskDetail } from '../api/index.ts';
 import { progressOf, renderProgress, renderSummary, summarize, type DemoSummary } from './report.ts';
 import { DEMO_ROUTES, demoProvers, demoWorkload, seededRandom } from './workload.ts';
+import { renderZkml, startZkmlProver, submitModelRequests } from './zkml.ts';
 
 export interface DemoOptions {
   requests: number;
@@ -18,6 +19,8 @@ export interface DemoOptions {
   port: number;
   /** The demo's store lives in `<dataDir>/db` (recreated each run); provers keep their caches in `<dataDir>/provers`. */
   dataDir: string;
+  /** zkML: requests naming the shipped models, proved by a zkML prover with @ezkljs/engine (default 2). */
+  modelRequests?: number;
   /** Give up waiting for the workload after this long. */
   timeoutMs: number;
   /** Where progress and the summary go. */
@@ -70,12 +73,21 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     print(`              dev mode (--open, loopback only): unsigned seed calls are accepted; the demo's parties all sign theirs`);
     const { names, rejected } = await startProvers(o, url, provers, print);
     const work = await submitWorkload(o, url, print);
+    const zkml = await submitModelRequests(work.requester, work.requesterKey.address, o.modelRequests ?? 2);
+    work.budget += zkml.deposit;
+    if (zkml.models.size > 0) {
+      provers.push(await startZkmlProver(url, o.dataDir, zkml));
+      names.set(provers.at(-1)!.nodeId!, 'zkML Prover');
+      work.ids.push(...zkml.models.keys());
+      print(`zkML          ${zkml.models.size} requests naming models (${[...new Set(zkml.models.values())].join(', ')}), proved by "zkML Prover" with @ezkljs/engine\n`);
+    }
     await awaitWorkload(o, work, rejected, print);
     const details: TaskDetail[] = [];
     for (const id of work.ids) details.push(await work.requester.getTask(id));
     const finished = Math.max(...details.flatMap((d) => d.history ?? []).map((h) => Date.parse(h.at)), work.started);
     const summary = summarize(details, names, work.started, finished);
     print(renderSummary(summary));
+    print(renderZkml(zkml, details));
     await printMoney(work, provers, names, print);
     return { coordinator, url, provers, summary, stopProvers, stop };
   } catch (err) {

@@ -6,6 +6,10 @@ import { rangeProofInput, rangeProofPublicSignals } from './builtin/range-proof.
 import { invalid } from '../domain/errors.ts';
 import { isSnarkjsSystem, type BackendRegistry } from './backends/registry.ts';
 import type { BackendName, ProgramArtifacts, ProgramRecord, ProofSystem } from '../domain/programs.ts';
+import { ezklEncoding } from './ezkl/backend.ts';
+import { sharedEngine } from './ezkl/engine.ts';
+import { EZKL_BACKEND, isModelKey } from './ezkl/model-key.ts';
+import { loadBuiltinModels, modelFileUrl } from './ezkl/models.ts';
 
 /**
  * A program's id is the hash of its artifacts, so a prover can check what it downloaded:
@@ -28,7 +32,7 @@ export interface InputEncoding {
   maxBytes: number | null;
   circuitInput(data: Uint8Array): Record<string, unknown>;
   /** May be async: the generic `json` encoding runs the circuit's witness generator. */
-  expectedPublicSignals(data: Uint8Array, program: { wasm: () => Promise<Uint8Array>; nPublic: number }): Promise<string[]>;
+  expectedPublicSignals(data: Uint8Array, program: { wasm: () => Promise<Uint8Array>; nPublic: number; vkey?: unknown }): Promise<string[]>;
 }
 
 function parseJsonInput(data: Uint8Array): Record<string, unknown> {
@@ -88,6 +92,8 @@ export const INPUT_ENCODINGS: Record<string, InputEncoding> = {
       }
     },
   },
+  // zkML: a model's input; the instances (weights hash, input, output) come from ezkl's witness, in an engine thread.
+  ezkl: ezklEncoding(sharedEngine),
 };
 
 export function encodingOf(name: string): InputEncoding {
@@ -108,6 +114,8 @@ interface ManifestEntry {
 
 /** Where a built-in program's artifact file ships: circuits/<name>/<name>.wasm, <system>.zkey, <system>.vkey.json. */
 export function builtinArtifactUrl(name: string, system: BackendName, kind: 'wasm' | 'zkey' | 'vkey'): URL {
+  // Models ship under models/<name>/: the compiled circuit is the program, the SRS its key material.
+  if (system === EZKL_BACKEND) return modelFileUrl(name, kind === 'wasm' ? 'model.compiled' : kind === 'zkey' ? 'kzg.srs' : 'manifest.json');
   const file = kind === 'wasm' ? `${name}.wasm` : kind === 'zkey' ? `${system}.zkey` : `${system}.vkey.json`;
   return new URL(`${name}/${file}`, CIRCUITS_DIR);
 }
@@ -135,7 +143,7 @@ export function loadBuiltinPrograms(now: Date): Array<ProgramRecord & ProgramArt
       });
     }
   }
-  return programs;
+  return [...programs, ...loadBuiltinModels(now, artifactHashes)];
 }
 
 /** The number of public signals a verification key expects. */
@@ -152,6 +160,13 @@ export function nPublicOf(vkey: unknown): number {
  */
 export async function validateArtifacts(system: BackendName, a: ProgramArtifacts, backends?: BackendRegistry): Promise<void> {
   let snarkjsSystem: string = system;
+  if (system === EZKL_BACKEND) {
+    // A model: wasm = ezkl's compiled circuit, zkey = the SRS, vkey = the model key (scripts/compile-models' manifest,
+    // settings and vk). A vk that is not the circuit's only makes every proof Fail; the commitment is checked per request.
+    if (a.wasm.length === 0 || a.zkey.length === 0) throw invalid('invalid_artifact', 'an ezkl model needs its compiled circuit (wasm) and SRS (zkey)');
+    if (!isModelKey(a.vkey)) throw invalid('invalid_artifact', 'an ezkl model\'s vkey is its model key (format proofmarket-ezkl/1: settings, vk, visibility, commitment)');
+    return;
+  }
   if (!isSnarkjsSystem(system)) {
     if (backends?.definition(system)?.artifacts !== 'snarkjs') {
       if (a.wasm.length === 0) throw invalid('invalid_artifact', 'the program file (wasm field) must not be empty');

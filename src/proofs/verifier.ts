@@ -6,6 +6,9 @@ import { isSnarkjsSystem, loadBackends, type BackendRegistry, type SnarkjsSystem
 import { externalVerify, Limiter } from './backends/external.ts';
 import { DEFAULT_BATCHING, Groth16Batcher, type BatcherOptions } from './groth16-fast/batcher.ts';
 import type { ProofItem } from './groth16-fast/gate.ts';
+import { ezklVerify } from './ezkl/backend.ts';
+import { closeSharedEngine, sharedEngine } from './ezkl/engine.ts';
+import { EZKL_BACKEND } from './ezkl/model-key.ts';
 
 export { PROOF_SYSTEMS, encodeProof, decodeProof, type ProofEnvelope } from './envelope.ts';
 
@@ -76,7 +79,7 @@ export class Verifier {
   }
 
   async verify(proofBytes: Uint8Array, target: VerifyTarget): Promise<VerifyOutcome> {
-    const decoded = decodeProof(proofBytes, this.backends.names());
+    const decoded = decodeProof(proofBytes, this.backends.proofSystems());
     if (!decoded.ok) return { pass: false, reason: decoded.reason, ms: 0 };
     const { envelope } = decoded;
     if (envelope.system !== target.system) {
@@ -91,6 +94,11 @@ export class Verifier {
   /** Verification alone, with no market checks: the benchmark's baseline. */
   async verifyRaw(job: VerifyJob): Promise<VerifyOutcome> {
     const { system } = job;
+    if (system === EZKL_BACKEND) {
+      // The SRS is the program's zkey artifact; the vk and settings are in its model key (the vkey).
+      const srs = job.artifact ? () => job.artifact!('zkey') : () => Promise.reject(new Error('no SRS'));
+      return ezklVerify(sharedEngine(), { vkey: job.vkey, proof: job.proof, publicSignals: job.publicSignals, srs }).catch((err: unknown) => ({ pass: false, reason: `cannot verify: ${(err as Error).message}`, ms: 0 }));
+    }
     if (!isSnarkjsSystem(system)) {
       return this.#external.run(() => externalVerify(this.backends, { backend: system, vkey: job.vkey, proof: job.proof, publicSignals: job.publicSignals, artifact: job.artifact }, this.#timeoutMs));
     }
@@ -103,9 +111,9 @@ export class Verifier {
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.#groth16?.flush();
-    return this.pool.close();
+    await Promise.all([this.pool.close(), closeSharedEngine()]);
   }
 }
 

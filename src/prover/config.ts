@@ -67,6 +67,8 @@ export interface ProverConfig {
   key_file: string | undefined;
   /** Collateral the node keeps staked (base units): at start it stakes up to this from its owner's balance. */
   stake: string;
+  /** zkML models (backend ezkl): off, proved with @ezkljs/engine in a worker thread, or with Python ezkl. */
+  ezkl: 'off' | 'engine' | 'native';
 }
 
 export const PRICE_TYPES = ['per_proof', 'subscription', 'auction'] as const;
@@ -132,6 +134,7 @@ export const OPTIONS: Record<ConfigKey, OptionSpec> = {
   bid_interval: { kind: { type: 'number', min: 0.25, max: 60 }, default: 0.25, describe: 'seconds between polls of the open auctions' },
   key_file: { kind: { type: 'string' }, default: undefined, describe: 'key file to sign with (default: <state_dir>/key.json, generated once)' },
   stake: { kind: { type: 'money' }, default: '0', describe: 'collateral to keep staked; topped up at start from the owner\'s balance' },
+  ezkl: { kind: { type: 'enum', values: ['off', 'engine', 'native'] }, default: 'off', describe: 'prove zkML models (backend ezkl): off, engine (@ezkljs/engine, no Python) or native (Python ezkl)' },
 };
 
 export const CONFIG_KEYS = Object.keys(OPTIONS) as ConfigKey[];

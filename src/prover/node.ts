@@ -149,7 +149,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     checkGpu(this.config, this.#gpu);
     const state = loadNodeState(this.config.state_dir);
     ctx.nodeId = this.config.node_id ?? state.node_id;
-    ctx.pool = new ProvingPool({ size: this.config.max_concurrent_proofs, timeoutMs: this.config.proof_timeout * 1000 });
+    ctx.pool = new ProvingPool({ size: this.config.max_concurrent_proofs, timeoutMs: this.config.proof_timeout * 1000, ezkl: this.config.ezkl });
     let bidding: BiddingStage | undefined;
     try {
       await learnSpeed(ctx, state, this.#measure);

@@ -2,6 +2,11 @@ import { WorkerPool, WorkerError } from '../proofs/worker-pool.ts';
 import { isSnarkjsSystem, loadBackends, type BackendRegistry, type SnarkjsSystem } from '../proofs/backends/registry.ts';
 import { externalProve, ExternalProveError, Limiter } from '../proofs/backends/external.ts';
 import { ArtifactError, ProveError } from './errors.ts';
+import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { EzklEngine } from '../proofs/ezkl/engine.ts';
+import { nativeProve } from '../proofs/ezkl/native.ts';
+import { EZKL_BACKEND, isModelKey } from '../proofs/ezkl/model-key.ts';
 
 export interface ProveJob {
   /** groth16, plonk, fflonk (snarkjs, in a worker thread) or an external backend (its prove command). */
@@ -44,12 +49,18 @@ export class ProvingPool {
   readonly #limit: Limiter;
   readonly #timeoutMs: number;
   readonly backends: BackendRegistry;
+  /** How zkML models are proved here (`off`: this node does not take ezkl requests). */
+  readonly ezkl: 'off' | 'engine' | 'native';
+  /** One engine thread, started at the first model proof: a proof takes ~0.5 GB. */
+  readonly #engine: EzklEngine;
 
-  constructor(opts: { size: number; timeoutMs: number; backends?: BackendRegistry }) {
+  constructor(opts: { size: number; timeoutMs: number; backends?: BackendRegistry; ezkl?: 'off' | 'engine' | 'native' }) {
     this.#pool = new WorkerPool(new URL('./prove-worker.ts', import.meta.url), { size: opts.size, timeoutMs: opts.timeoutMs });
     this.#limit = new Limiter(this.#pool.size);
     this.#timeoutMs = opts.timeoutMs;
     this.backends = opts.backends ?? loadBackends();
+    this.ezkl = opts.ezkl ?? 'off';
+    this.#engine = new EzklEngine({ threads: 1, timeoutMs: opts.timeoutMs });
   }
 
   get size(): number {
@@ -66,6 +77,7 @@ export class ProvingPool {
   }
 
   prove(job: ProveJob): Promise<ProveOutput> {
+    if (job.system === EZKL_BACKEND) return this.#limit.run(() => this.#ezkl(job));
     return this.#limit.run(() => (isSnarkjsSystem(job.system) ? this.#snarkjs({ ...job, system: job.system }) : this.#external(job)));
   }
 
@@ -92,7 +104,21 @@ export class ProvingPool {
     }
   }
 
-  close(): Promise<void> {
-    return this.#pool.close();
+  /** A model proof: wasmPath is the compiled circuit, zkeyPath the SRS; the pk is cached beside them. */
+  async #ezkl(job: ProveJob): Promise<ProveOutput> {
+    if (this.ezkl === 'off') throw new BackendUnavailableError('this node does not prove zkML models (start it with --ezkl engine or --ezkl native)');
+    const key = job.vkeyPath ? (JSON.parse(readFileSync(job.vkeyPath, 'utf8')) as unknown) : undefined;
+    if (!isModelKey(key)) throw new ArtifactError('the program is not an ezkl model (its vkey is no model key)');
+    const ezklJob = { circuitPath: job.wasmPath, srsPath: job.zkeyPath, pkPath: join(dirname(job.wasmPath), 'ezkl.pk'), vk: key.vk, input: job.input };
+    try {
+      const out = this.ezkl === 'native' ? await nativeProve(ezklJob, this.#timeoutMs) : await this.#engine.prove(ezklJob);
+      return { proof: out.proof, publicSignals: out.publicSignals, ms: out.ms };
+    } catch (err) {
+      throw new ProveError(`proving failed: ${(err as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#pool.close(), this.#engine.close()]);
   }
 }

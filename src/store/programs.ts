@@ -54,3 +54,12 @@ export async function builtinProgramFor(q: Queryable, name: string, system: stri
   );
   return rows[0]?.program_id;
 }
+
+/** The newest program of this name and proof system, built in or registered (a model name's latest version). */
+export async function latestProgramNamed(q: Queryable, name: string, system: string): Promise<string | undefined> {
+  const rows = await q.query<{ program_id: string }>(
+    `SELECT program_id FROM programs WHERE name = $1 AND proof_system = $2 ORDER BY created_at DESC, builtin ASC LIMIT 1`,
+    [name, system],
+  );
+  return rows[0]?.program_id;
+}

@@ -10,6 +10,8 @@ This is what \`npm start\` runs.
 Options:
   --requests N          tasks the requester submits (default 30)
   --provers N           prover nodes (default 3)
+  --model-requests N    zkML: requests naming the shipped models (models/), proved by one more node, the
+                        "zkML Prover", with @ezkljs/engine (no Python needed); 0 for none (default 2)
   --faulty-provers N    provers that corrupt a share of their proofs, to show verification at work (default 1)
   --faulty-rate R       the share a faulty prover corrupts, 0..1 (default 0.5)
   --host HOST           (default 127.0.0.1)
@@ -28,6 +30,7 @@ export async function run(argv: string[]): Promise<void> {
   const { values } = parse(argv, {
     requests: { type: 'string' },
     provers: { type: 'string' },
+    'model-requests': { type: 'string' },
     'faulty-provers': { type: 'string' },
     'faulty-rate': { type: 'string' },
     host: { type: 'string' },
@@ -46,6 +49,7 @@ export async function run(argv: string[]): Promise<void> {
   const demo = await runDemo({
     requests: intOption(values.requests, 'requests', 1, 10_000) ?? 30,
     provers,
+    modelRequests: intOption(values['model-requests'], 'model-requests', 0, 100) ?? 2,
     faultyProvers,
     faultyRate,
     host: values.host ?? '127.0.0.1',

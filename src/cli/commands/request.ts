@@ -17,6 +17,8 @@ With --wait, follows the request live until its proof is verified, then saves th
 
 Options:
   --program-id ID          the program to prove (proofmarket programs list)
+  --model NAME             zkML: prove an inference of this model instead (its latest version; backend ezkl)
+  --input FILE             with --model: the model input, JSON {"input_data": [[…]]} or an array of numbers
   --input-data FILE        the input: the file's bytes (- for stdin)
   --backend B              groth16 | plonk | fflonk | an external backend such as koalabear (default: the
                            program's own proof system)
@@ -54,12 +56,15 @@ Exit codes: 0 submitted (with --wait: proved and saved), 1 refused by the coordi
 expired, 2 bad usage or unreadable input file, 3 coordinator unreachable, 130 Ctrl-C while waiting.
 
 Example:
-  proofmarket request --program-id <program_id> --input-data input.bin --backend groth16 --priority high --max-price 2000000 --wait`;
+  proofmarket request --program-id <program_id> --input-data input.bin --backend groth16 --priority high --max-price 2000000 --wait
+  proofmarket request --model iris-mlp --input x.json --max-price 5000000 --wait`;
 
 const OPTIONS = {
   ...GLOBAL_OPTIONS,
   'program-id': { type: 'string' },
+  model: { type: 'string' },
   'input-data': { type: 'string' },
+  input: { type: 'string' },
   backend: { type: 'string' },
   priority: { type: 'string' },
   'max-price': { type: 'string' },
@@ -103,8 +108,10 @@ const AUCTION_PARAMS: Record<string, { key: keyof AuctionTerms; for: Mechanism[]
 export async function run(argv: string[]): Promise<void> {
   const { values: v } = parse(argv, OPTIONS);
   if (v.help) return void console.log(help);
-  const programId = required(idOption(v['program-id'], 'program-id'), 'program-id', 'request');
-  const inputFile = required(v['input-data'], 'input-data', 'request');
+  if (v.model !== undefined && v['program-id'] !== undefined) throw usage('give --program-id or --model, not both');
+  const model = v.model !== undefined ? idOption(v.model, 'model') : undefined;
+  const programId = model === undefined ? required(idOption(v['program-id'], 'program-id'), 'program-id', 'request') : undefined;
+  const inputFile = required(v['input-data'] ?? v.input, 'input-data', 'request');
   if (v.out !== undefined && !v.wait) throw usage('--out saves the proof, which needs --wait (or use proofmarket proof <id> --out FILE later)');
   const terms = termsFromFlags(v);
   const input = readInput(inputFile);
@@ -112,10 +119,10 @@ export async function run(argv: string[]): Promise<void> {
   const requester = requesterOf(ctx, v.requester);
 
   const view = await guard(async () => {
-    const backend = terms.backend ?? (await ctx.client.getProgram(programId).catch(() => undefined))?.proof_system;
+    const backend = terms.backend ?? (model !== undefined ? 'ezkl' : (await ctx.client.getProgram(programId!).catch(() => undefined))?.proof_system);
     if (backend === undefined) throw usage('--backend is required (the program was not found to take its proof system from); see proofmarket request --help');
     const going = terms.max_price === undefined ? await goingPrice(ctx, backend) : undefined;
-    const body: SubmitRequestInput = { ...terms, requester, program_id: programId, input: input.toString('base64'), backend, max_price: terms.max_price ?? going!.price };
+    const body: SubmitRequestInput = { ...terms, requester, ...(model !== undefined ? { model } : { program_id: programId }), input: input.toString('base64'), backend, max_price: terms.max_price ?? going!.price };
     const submitted = await ctx.client.submitRequest(body);
     // Only now, so that a refused request prints its one error line and nothing else.
     if (going) note(ctx, `no --max-price given: offered ${money(going.price)} (${going.why})`);

@@ -30,6 +30,7 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
         request_id: b.request_id,
         requester: b.requester,
         program_id: b.program_id,
+        model: b.model,
         input: decodeBase64(b.input),
         backend: b.backend,
         privacy_level: b.privacy_level ?? 1,

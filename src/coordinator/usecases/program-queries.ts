@@ -3,12 +3,21 @@ import type { ProgramRecord } from '../../domain/programs.ts';
 import type { BackendInfo } from '../../proofs/backends/registry.ts';
 import { listPrograms as storedPrograms, type ArtifactKind } from '../../store/programs.ts';
 import type { MarketDeps } from './deps.ts';
+import { EZKL_BACKEND } from '../../proofs/ezkl/model-key.ts';
 
 export type { ArtifactKind };
 
-/** Every program, built-ins and uploads. */
+/**
+ * Every program, built-ins and uploads, but models: zkML models (proof system ezkl) are programs too (GET
+ * /programs/:id answers for them) but are listed as models (listModels), so the circuit catalogue stays as it was.
+ */
 export async function listPrograms(deps: Pick<MarketDeps, 'db'>): Promise<ProgramRecord[]> {
-  return storedPrograms(deps.db);
+  return (await storedPrograms(deps.db)).filter((p) => p.proof_system !== EZKL_BACKEND);
+}
+
+/** The zkML models: every version of every model (a version is a program), newest first within a name. */
+export async function listModels(deps: Pick<MarketDeps, 'db'>): Promise<ProgramRecord[]> {
+  return (await storedPrograms(deps.db)).filter((p) => p.proof_system === EZKL_BACKEND);
 }
 
 /** One program; 404 program_not_found. */

@@ -17,7 +17,9 @@ export interface SubmitRequestParameters {
   request_id?: string;
   /** Optional on a signed call (the signer pays); required on an unsigned one (--open). */
   requester?: string;
-  program_id: string;
+  /** One of program_id and model (a zkML model's name: its latest version). */
+  program_id?: string;
+  model?: string;
   input: Uint8Array;
   backend: string;
   privacy_level: number;
@@ -36,7 +38,7 @@ export interface SubmitRequestParameters {
 /** The request's id. */
 export type SubmitRequestReturnType = string;
 export type SubmitRequestErrorCode =
-  | 'backend_not_installed' | 'program_not_found' | 'backend_mismatch' | 'input_too_large' | 'invalid_auction_terms' | 'invalid_amount'
+  | 'backend_not_installed' | 'program_not_found' | 'model_not_found' | 'program_or_model' | 'backend_mismatch' | 'input_too_large' | 'invalid_auction_terms' | 'invalid_amount'
   | 'subscription_not_found' | 'not_your_subscription' | 'subscription_expired' | 'subscription_exhausted'
   | 'insufficient_funds' | 'duplicate_request_id' | 'signer_mismatch' | 'signature_missing';
 
@@ -51,7 +53,7 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
   input = { ...input, requester };
   const requestId = input.request_id ?? newId();
   deps.backends.requireVerifier(input.backend);
-  const program = await deps.programs.get(input.program_id);
+  const program = await programOf(deps, input);
   if (program.proof_system !== input.backend) {
     throw invalid('backend_mismatch', `program ${program.program_id} (${program.name}) is proved with ${program.proof_system}, not ${input.backend}; use backend ${program.proof_system}`);
   }
@@ -96,6 +98,14 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
   });
   await acceptOrConflict(deps, inserted, requestId, requestHash, 'duplicate_request_id', 'request');
   return requestId;
+}
+
+/** The program named by id, or a model's latest version; exactly one of the two. */
+async function programOf(deps: MarketDeps, input: SubmitRequestParameters) {
+  if ((input.program_id === undefined) === (input.model === undefined)) {
+    throw invalid('program_or_model', 'name exactly one of program_id and model');
+  }
+  return input.model !== undefined ? deps.programs.forModel(input.model) : deps.programs.get(input.program_id!);
 }
 
 /** The new request's row, pending, from its validated parts. */

@@ -30,7 +30,7 @@ export async function getTaskDetail(deps: Pick<MarketDeps, 'db' | 'clock'>, task
 export async function getVerifiedProof(deps: Pick<MarketDeps, 'db' | 'clock' | 'backends'>, taskId: string): Promise<{ task: RequestRecord; proof: ProofRecord; envelope: ProofEnvelope }> {
   const { task } = await getTaskStatus(deps, taskId);
   const pass = (await tasks.listProofs(deps.db, task.task_id)).find((p) => p.verification_result === 'Pass');
-  const decoded = pass && decodeProof(pass.proof, deps.backends.names());
+  const decoded = pass && decodeProof(pass.proof, deps.backends.proofSystems());
   if (!pass || !decoded?.ok) throw notFound('proof_not_found', `task "${task.task_id}" is ${task.status}: no proof of it has passed verification`);
   return { task, proof: pass, envelope: decoded.envelope };
 }

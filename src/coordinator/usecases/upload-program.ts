@@ -2,6 +2,7 @@ import { invalid } from '../../domain/errors.ts';
 import type { ProgramRecord } from '../../domain/programs.ts';
 import { artifactHashes, encodingOf, validateArtifacts, withBackend } from '../../proofs/programs.ts';
 import { getProgram, insertProgram } from '../../store/programs.ts';
+import { EZKL_BACKEND, EZKL_INPUT_ENCODING } from '../../proofs/ezkl/model-key.ts';
 import type { MarketDeps } from './deps.ts';
 
 /** `POST /programs`, after schema validation, with wasm and zkey decoded from base64. */
@@ -37,7 +38,9 @@ export async function uploadProgram(deps: Pick<MarketDeps, 'db' | 'clock' | 'bac
   }
   await validateArtifacts(input.proof_system, artifacts, deps.backends);
   const hashes = artifactHashes(artifacts);
-  const encoding = input.input_encoding ?? 'json';
+  const ezkl = input.proof_system === EZKL_BACKEND;
+  const encoding = input.input_encoding ?? (ezkl ? EZKL_INPUT_ENCODING : 'json');
+  if (ezkl !== (encoding === EZKL_INPUT_ENCODING)) throw invalid('invalid_artifact', 'the ezkl input encoding goes with ezkl models, and ezkl models with it');
   await insertProgram(deps.db, {
     ...artifacts,
     ...hashes,

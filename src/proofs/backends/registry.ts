@@ -16,7 +16,7 @@ export const BACKEND_NAME_RE = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 export interface BackendInfo {
   name: string;
-  kind: 'snarkjs' | 'external';
+  kind: 'snarkjs' | 'external' | 'ezkl';
   installed: boolean;
   install_hint: string | null;
   description: string;
@@ -76,6 +76,9 @@ const SNARKJS_DESCRIPTIONS: Record<SnarkjsSystem, string> = {
   fflonk: 'FFLONK over BN254 with snarkjs, in worker threads (universal setup)',
 };
 
+/** zkML with ezkl: built in (src/proofs/ezkl), proved and verified by @ezkljs/engine; not listed in names(). */
+export const EZKL_BACKEND_NAME = 'ezkl';
+
 export function isSnarkjsSystem(name: string): name is SnarkjsSystem {
   return (SNARKJS_BACKENDS as readonly string[]).includes(name);
 }
@@ -96,7 +99,13 @@ export class BackendRegistry {
     return [...SNARKJS_BACKENDS, ...[...this.#external.keys()].sort()];
   }
 
+  /** Every name a proof envelope may carry: names() and the built-in ezkl backend. */
+  proofSystems(): string[] {
+    return [...this.names(), EZKL_BACKEND_NAME];
+  }
+
   get(name: string): BackendInfo | undefined {
+    if (name === EZKL_BACKEND_NAME) return { name, kind: 'ezkl', installed: true, install_hint: null, description: 'zkML: ezkl (Halo2/KZG over BN254) models, proved and verified with @ezkljs/engine in worker threads' };
     if (isSnarkjsSystem(name)) return { name, kind: 'snarkjs', installed: true, install_hint: null, description: SNARKJS_DESCRIPTIONS[name] };
     const e = this.#external.get(name);
     if (!e) return undefined;
@@ -123,13 +132,13 @@ export class BackendRegistry {
   }
 
   canProve(name: string): boolean {
-    if (isSnarkjsSystem(name)) return true;
+    if (isSnarkjsSystem(name) || name === EZKL_BACKEND_NAME) return true;
     const e = this.#external.get(name);
     return !!e && this.#ok(e, 'prove');
   }
 
   canVerify(name: string): boolean {
-    if (isSnarkjsSystem(name)) return true;
+    if (isSnarkjsSystem(name) || name === EZKL_BACKEND_NAME) return true;
     const e = this.#external.get(name);
     return !!e && this.#ok(e, 'verify');
   }
@@ -150,7 +159,7 @@ export class BackendRegistry {
 
   /** Why `name` cannot prove or verify here, in one short sentence without the install hint; null if it can. */
   unavailable(name: string, op: 'prove' | 'verify'): string | null {
-    if (isSnarkjsSystem(name)) return null;
+    if (isSnarkjsSystem(name) || name === EZKL_BACKEND_NAME) return null;
     const e = this.#external.get(name);
     if (!e) return `unknown proof system "${name}"; the known backends are ${this.names().join(', ')}`;
     if (this.#ok(e, op)) return null;

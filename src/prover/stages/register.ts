@@ -17,10 +17,10 @@ import { saveNodeState, type NodeState } from '../state-dir.ts';
 /** The proof systems this node proves (snarkjs, in worker threads). */
 export const BACKENDS = ['groth16', 'plonk', 'fflonk'] as const;
 
-/** What this node can prove: the snarkjs systems, and every external backend whose prove command is installed here. */
+/** What this node can prove: the snarkjs systems, every external backend whose prove command is installed here, and ezkl models when enabled (--ezkl). */
 export function servedBackends(pool: ProvingPool): string[] {
   const registry = pool.backends;
-  return [...BACKENDS, ...registry.list().filter((b) => b.kind === 'external' && registry.canProve(b.name)).map((b) => b.name)];
+  return [...BACKENDS, ...registry.list().filter((b) => b.kind === 'external' && registry.canProve(b.name)).map((b) => b.name), ...(pool.ezkl !== 'off' ? ['ezkl'] : [])];
 }
 
 /** Throws a ProverStartError when gpu_enabled is set but there is no GPU. */
