@@ -258,11 +258,11 @@ export class Engine {
     const escrowed = this.escrowOf(l);
     const price = l.rec.price ?? l.rec.max_price;
     const v = { prover_id: p.id, proof: EMPTY, pass, verify_ms: 0, expected_ms: p.medianProofMs };
-    this.apply(l, kernel.verdictReached(l.rec, v, { escrowed, lock: this.store.lockOf(l.rec.task_id), subscription: null }, KERNEL, this.date()), 'verdict');
-    if (!pass) {
-      if (l.rec.status === 'failed') this.metrics.fail('max_attempts', this.now);
-      return;
-    }
+    const plan = kernel.verdictReached(l.rec, v, { escrowed, lock: this.store.lockOf(l.rec.task_id), subscription: null }, KERNEL, this.date());
+    // counted before applying: a request handed back may be expired at once by the re-offer (onRequestMove)
+    if (plan.next.status === 'failed') this.metrics.fail('max_attempts', this.now);
+    this.apply(l, plan, 'verdict');
+    if (!pass) return;
     const m = this.metrics;
     const paid = price > escrowed ? escrowed : price;
     m.completed++;
