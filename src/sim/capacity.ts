@@ -24,8 +24,12 @@ const UTILISATION = 0.7;
 const VERIFY_PER_S_PER_THREAD = 173;
 const POLL_MS = 2_000;
 
-export function capacityPlan(rows: RunSummary[], pglite: OpCost, postgres: OpCost | null, provers: number, peakProofs: number): CapacityPlan {
-  const peak = rows.reduce((a, b) => (b.peak_tx_per_s > a.peak_tx_per_s ? b : a));
+/** `scale`: how many times the simulated volume (and prover count) the plan is for; the load is linear in it. */
+export function capacityPlan(rows: RunSummary[], pglite: OpCost, postgres: OpCost | null, provers: number, peakProofs: number, scale = 1): CapacityPlan {
+  const top = rows.reduce((a, b) => (b.peak_tx_per_s > a.peak_tx_per_s ? b : a));
+  const peak = { mechanism: top.mechanism, peak_tx_per_s: top.peak_tx_per_s * scale };
+  provers *= scale;
+  peakProofs *= scale;
   return {
     peak_tx_per_s: peak.peak_tx_per_s,
     peak_mechanism: peak.mechanism,

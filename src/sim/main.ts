@@ -1,5 +1,5 @@
 // npm run simulate [-- --provers N --requests-per-day N --days N --mechanism all|fixed,weighted,… --seed N
-//   --bidders N --plots DIR --measure-lifecycles N --database-url URL --json]
+//   --bidders N --plots DIR --measure-lifecycles N --database-url URL --scale-to REQUESTS_PER_DAY --json]
 // A discrete-event simulation of the market at internet scale, on the real pure domain code (see README,
 // "Simulation to internet scale"). Prints one table per run, the capacity plan, and with --plots writes SVG charts.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,8 @@ interface Args {
   json: boolean;
   measureLifecycles: number;
   databaseUrl: string | null;
+  /** The daily volume the capacity plan is for (default: the simulated one); load scales linearly with it. */
+  scaleTo: number;
 }
 
 function parse(argv: string[]): Args {
@@ -36,7 +38,7 @@ function parse(argv: string[]): Args {
   const mech = flags.get('mechanism') ?? 'all';
   const mechanisms = (mech === 'all' ? [...SIM_MECHANISMS] : mech.split(',')) as SimMechanism[];
   for (const m of mechanisms) if (!SIM_MECHANISMS.includes(m)) throw new Error(`--mechanism: unknown ${m} (one of ${SIM_MECHANISMS.join(', ')}, or all)`);
-  const known = ['provers', 'requests-per-day', 'days', 'mechanism', 'seed', 'bidders', 'plots', 'json', 'measure-lifecycles', 'database-url'];
+  const known = ['provers', 'requests-per-day', 'days', 'mechanism', 'seed', 'bidders', 'plots', 'json', 'measure-lifecycles', 'database-url', 'scale-to'];
   for (const k of flags.keys()) if (!known.includes(k)) throw new Error(`unknown flag --${k}`);
   return {
     sim: { provers: Math.max(1, Math.round(num('provers', 10_000))), requestsPerDay: num('requests-per-day', 1_000_000), days: num('days', 7), seed: Math.round(num('seed', 1)), bidders: Math.max(1, Math.round(num('bidders', 8))) },
@@ -45,6 +47,7 @@ function parse(argv: string[]): Args {
     json: flags.has('json'),
     measureLifecycles: Math.round(num('measure-lifecycles', 200)),
     databaseUrl: flags.get('database-url') ?? null,
+    scaleTo: num('scale-to', num('requests-per-day', 1_000_000)),
   };
 }
 
@@ -96,7 +99,8 @@ async function main(): Promise<void> {
   const pglite = await measureOpCost({ lifecycles: args.measureLifecycles });
   const pg = args.databaseUrl ? await measureOpCost({ lifecycles: args.measureLifecycles * 2, databaseUrl: args.databaseUrl, clients: 8 }) : null;
   const peakProofs = Math.max(...metrics.map((m) => m.completions.max())) / 60;
-  const plan = capacityPlan(rows, pglite, pg, args.sim.provers, peakProofs);
+  const plan = capacityPlan(rows, pglite, pg, args.sim.provers, peakProofs, args.scaleTo / args.sim.requestsPerDay);
+  if (args.scaleTo !== args.sim.requestsPerDay) console.log(`\n(capacity scaled linearly to ${args.scaleTo.toLocaleString('en')} requests/day and ${Math.round(args.sim.provers * args.scaleTo / args.sim.requestsPerDay).toLocaleString('en')} provers)`);
   printCapacity(plan, pglite, pg);
   if (args.plots) console.log(`\nplots: ${plots(args.plots, rows, metrics, args.sim.days).join(', ')}`);
   if (args.json) console.log(JSON.stringify({ options: args.sim, runs: rows, capacity: plan, op_cost: { pglite, postgres: pg } }));
