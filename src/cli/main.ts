@@ -31,6 +31,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   slashes: () => import('./commands/slashes.ts'),
   slash: () => import('./commands/slash.ts'),
   images: () => import('./commands/images.ts'),
+  chain: () => import('./commands/chain.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -67,6 +68,7 @@ Commands:
   slashes    list slashes
   slash      operator: reverse a slash, with a reason (slash reverse <id>)
   images     container images for compute jobs: list, import-busybox (builds one from busybox-static)
+  chain      the contracts on an EVM chain: devnet (a local anvil with everything deployed), deploy
 
 Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),
 --json, --quiet. Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 coordinator unreachable.
