@@ -1,3 +1,4 @@
+import type { ChainIndexer } from '../chain/indexer.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { KernelConfig } from '../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../proofs/backends/registry.ts';
@@ -33,6 +34,8 @@ export class Market implements MarketDeps {
   readonly handedOut = new HandedOut();
   readonly economy: Economy;
   readonly auctions: AuctionHouse;
+  /** Set by startCoordinator with --chain-rpc. */
+  chain?: ChainIndexer;
 
   constructor(
     readonly db: Db,

@@ -1,3 +1,4 @@
+import type { ChainIndexer } from '../../chain/indexer.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { KernelConfig } from '../../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../../proofs/backends/registry.ts';
@@ -30,6 +31,8 @@ export interface MarketDeps {
   handedOut: HandedOut;
   economy: Economy;
   auctions: AuctionHouse;
+  /** With --chain-rpc: the indexer mirroring the contracts into the ledger. */
+  chain?: ChainIndexer;
 }
 
 export type { Caller } from '../access.ts';
