@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseEther, type Hex } from 'viem';
+import { keccak256, parseEther, toHex, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { ProofMarket } from '../contracts/artifacts/ProofMarket.ts';
 import { startAnvil, type Anvil } from '../src/chain/anvil.ts';
 import { anvilAccount, confirmed, publicClientFor, testClientFor, walletFor } from '../src/chain/client.ts';
@@ -18,7 +19,10 @@ import { CliError } from '../src/cli/errors.ts';
 import type { ChainConfig } from '../src/coordinator/config.ts';
 import { chainAccounts } from '../src/domain/chain-mirror.ts';
 import { balance } from '../src/store/ledger.ts';
+import { anvilDevKeys } from '../src/chain/devnet.ts';
+import { keyFileOf, writeKeyFile } from '../src/cli/keys.ts';
 import { anvilSkip } from './support/chain.ts';
+import { spawnCli, type CliProcess } from './support/process.ts';
 import { testCoordinator, type TestCoordinator } from './support/coordinator.ts';
 
 describe('coordinator with --chain-rpc on anvil', { skip: anvilSkip, timeout: 240_000 }, () => {
@@ -109,6 +113,53 @@ describe('coordinator with --chain-rpc on anvil', { skip: anvilSkip, timeout: 24
     assert.equal((await c!.call('GET', '/healthz')).body.chain.status, 'ok');
     const again = await c!.call('GET', '/v1/ledger/audit');
     assert.equal(again.body.ok, true, again.raw);
+  });
+
+  test('the CLI money commands send transactions on chain and say so; the coordinator mirrors them', async () => {
+    const file = join(tmp, 'cli-deployment.json');
+    writeDeploymentFile(file, d);
+    const key = anvilDevKeys()[2]!;
+    const keyFile = join(tmp, 'key2.json');
+    writeKeyFile(keyFile, keyFileOf(key.privateKey));
+    const run = async (args: string[]) => {
+      const p: CliProcess = spawnCli([...args, '--chain-deployment', file, '--key', keyFile]);
+      const code = await p.stop('SIGCONT'); // SIGCONT changes nothing: waits for the exit
+      return { code, out: p.output() };
+    };
+    const dep = await run(['deposit', '1000000']);
+    assert.equal(dep.code, 0, dep.out);
+    assert.match(dep.out, /^on chain: tx 0x[0-9a-f]{64} in block \d+ \(gas \d+\): deposited 1000000 wei into 0x[0-9a-fA-F]{40}'s ProofMarket balance \(now 1000000 wei\)\n$/);
+    const staked = await run(['stake', '400000', '--json']);
+    assert.equal(staked.code, 0, staked.out);
+    const doc = JSON.parse(staked.out);
+    assert.equal(doc.mode, 'chain');
+    assert.equal(doc.free, '400000');
+    assert.equal((await run(['unstake', '100000'])).code, 0);
+    const w = await run(['withdraw', '300000']);
+    assert.match(w.out, /^on chain: tx .*withdrew 300000 wei/);
+    const refused = await run(['withdraw', '999999999']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.out, /^proofmarket withdraw: ProofMarket refused the transaction: .*InsufficientBalance/);
+    assert.equal(refused.out.trim().split('\n').length, 1, refused.out);
+    // A request of this key's, cancelled through the CLI before any lock: the escrow comes back.
+    const requestId = keccak256(toHex('cli-cancel'));
+    const wallet = walletFor(anvil.rpcUrl, privateKeyToAccount(key.privateKey));
+    const deadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
+    await confirmed(publicClientFor(anvil.rpcUrl), await wallet.writeContract({ address: d.proof_market, abi: ProofMarket.abi, functionName: 'createRequest', args: [requestId, d.programs[0]!.program_id, 50_000n, deadline, 0n, keccak256('0x')] }));
+    const cancelled = await run(['cancel', requestId]);
+    assert.match(cancelled.out, new RegExp(`^on chain: tx 0x[0-9a-f]{64} in block \\d+ \\(gas \\d+\\): cancelled request ${requestId}; its escrow is back`), cancelled.out);
+    const badId = await run(['cancel', 'not-an-id']);
+    assert.equal(badId.code, 2, badId.out);
+    const last = await publicClientFor(anvil.rpcUrl).getBlockNumber();
+    await testClientFor(anvil.rpcUrl).mine({ blocks: 1 });
+    await c!.market.chain!.waitForBlock(last);
+    assert.equal(await balance(c!.db, chainAccounts.escrow(requestId)), 0n);
+    const who = key.address;
+    assert.equal(await balance(c!.db, chainAccounts.balance(who)), 300000n);
+    assert.equal(await balance(c!.db, chainAccounts.stake(who)), 300000n);
+    assert.equal(await balance(c!.db, chainAccounts.unstaking(who)), 100000n);
+    const audit = await c!.call('GET', '/v1/ledger/audit');
+    assert.equal(audit.body.ok, true, audit.raw);
   });
 
   test('serve\'s chain flags: a deployment file, overrides, and one-line usage errors', () => {
