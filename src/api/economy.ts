@@ -83,6 +83,13 @@ export const LedgerAudit = Type.Object({
   deposits: Money(),
   withdrawals: Money(),
   accounts: Type.Integer(),
+  /** With --chain-rpc: every mirrored chain: account against the contracts' views (src/chain/reconcile.ts). */
+  chain: Type.Optional(Type.Object({
+    ok: Type.Boolean(),
+    block: Type.Union([Type.String(), Type.Null()]),
+    accounts_checked: Type.Integer(),
+    differences: Type.Array(Type.Object({ account: Type.String(), mirror: Money(), chain: Money() })),
+  })),
 });
 export type LedgerAudit = Static<typeof LedgerAudit>;
 

@@ -38,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   match: () => import('./commands/match.ts'),
   accept: () => import('./commands/accept.ts'),
   jobs: () => import('./commands/jobs.ts'),
+  chain: () => import('./commands/chain.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -76,6 +77,7 @@ Commands:
   slashes    list slashes
   slash      operator: reverse a slash, with a reason (slash reverse <id>)
   images     container images for compute jobs: list, import-busybox (builds one from busybox-static)
+  chain      the contracts on an EVM chain: devnet (a local anvil with everything deployed), deploy
 
 Container jobs (seed 004):
   post-job   create a job: an image and a command, resources, a price in ether; prints its jobId

@@ -58,6 +58,23 @@ export interface CoordinatorConfig {
    * prover nodes run there); `max: 0` turns the limit off.
    */
   rateLimit: { max: number; windowMs: number; limitLoopback: boolean };
+  /**
+   * `serve --chain-rpc`: balances and stakes are the contracts', mirrored by the chain indexer
+   * (src/chain/indexer.ts); the off-chain money routes refuse with 409 chain_mode.
+   */
+  chain?: ChainConfig;
+}
+
+export interface ChainConfig {
+  rpcUrl: string;
+  proofMarket: `0x${string}`;
+  jobEscrow?: `0x${string}`;
+  /** Blocks a log must be under before the coordinator applies it. */
+  confirmations: number;
+  /** Where the indexer starts (the market's deployment block). */
+  startBlock: bigint;
+  /** How often the indexer polls the RPC. */
+  pollMs: number;
 }
 
 export const DEFAULT_CONFIG: CoordinatorConfig = {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { ChainIndexer } from '../chain/indexer.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Verifier } from '../proofs/verifier.ts';
 import { loadBackends } from '../proofs/backends/registry.ts';
@@ -42,10 +43,12 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   let timer: NodeJS.Timeout | undefined;
   let auctionTimer: NodeJS.Timeout | undefined;
   let events: EventStream | undefined;
+  let indexer: ChainIndexer | undefined;
   try {
     await migrate(db);
     const market = new Market(db, clock, verifier, config, createMetrics(db));
     await market.init();
+    indexer = market.chain = startIndexer(db, config.chain);
     events = new EventStream(db, opts.events, (err) => app?.log.error({ err }, 'event stream failed'));
     await events.start();
     const stream = events;
@@ -92,6 +95,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
         if (timer) clearInterval(timer);
         if (auctionTimer) clearInterval(auctionTimer);
         market.work.close(); // answers the waiting long-polls
+        await indexer?.stop();
         await theEvents.stop(); // ends the open streams, which would keep the server from closing
         await theApp.close();
         await verifier.close();
@@ -101,10 +105,19 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   } catch (err) {
     if (timer) clearInterval(timer);
     if (auctionTimer) clearInterval(auctionTimer);
+    await indexer?.stop();
     await events?.stop();
     await app?.close().catch(() => undefined);
     await verifier.close();
     if (!opts.db) await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** With --chain-rpc: the indexer that mirrors the contracts into the ledger, running. */
+function startIndexer(db: Db, c: CoordinatorConfig['chain']): ChainIndexer | undefined {
+  if (!c) return undefined;
+  const indexer = new ChainIndexer({ db, rpcUrl: c.rpcUrl, proofMarket: c.proofMarket, jobEscrow: c.jobEscrow, startBlock: c.startBlock, confirmations: c.confirmations, pollMs: c.pollMs });
+  indexer.start();
+  return indexer;
 }

@@ -1,3 +1,4 @@
+import type { ChainIndexer } from '../chain/indexer.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { KernelConfig } from '../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../proofs/backends/registry.ts';
@@ -39,6 +40,8 @@ export class Market implements MarketDeps {
   readonly auctions: AuctionHouse;
   /** The container jobs' seams: funding checked off chain (the ledger) and images from the providers' adverts. */
   readonly jobs: JobServices = { funding: offChainFunding, images: advertisedImageAvailability };
+  /** Set by startCoordinator with --chain-rpc. */
+  chain?: ChainIndexer;
 
   constructor(
     readonly db: Db,

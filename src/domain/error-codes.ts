@@ -90,6 +90,7 @@ export const ERRORS = {
   job_not_found: { status: 404, hint: 'check the job id (proofmarket jobs lists them)' },
 
   // 409: the state of the market forbids it now
+  chain_mode: { status: 409, hint: 'this coordinator settles on a chain: send the transaction to the contract (the CLI does it with --chain-rpc)' },
   duplicate_task_id: { status: 409, hint: 'choose another task id, or omit it to get a fresh one' },
   duplicate_request_id: { status: 409, hint: 'choose another request id, or omit it to get a fresh one' },
   duplicate_prover_id: { status: 409, hint: 'the id is taken, or registered with other settings: choose another id, or register with the same settings' },

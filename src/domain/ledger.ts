@@ -6,6 +6,7 @@
  *
  * Money is `bigint` base units. Basis points (bps) are parts of 10,000.
  */
+import type { ChainMovementKind } from './chain-mirror.ts';
 import { invalid } from './errors.ts';
 
 /** Where money can be. Addresses and ids are as the market stores them (addresses in lower case). */
@@ -49,7 +50,8 @@ export type MovementKind =
   | 'slash'
   | 'slash_reversal'
   | 'subscription_fee'
-  | 'subscription_release';
+  | 'subscription_release'
+  | ChainMovementKind;
 
 export interface Posting {
   account: string;

@@ -126,8 +126,8 @@ export async function audit(q: Queryable): Promise<LedgerAudit> {
      FROM accounts`,
   );
   const [flows] = await q.query<{ deposits: string; withdrawals: string }>(
-    `SELECT COALESCE(-sum(e.amount) FILTER (WHERE m.kind IN ('deposit', 'faucet')), 0)::text AS deposits,
-            COALESCE(sum(e.amount) FILTER (WHERE m.kind = 'withdraw'), 0)::text AS withdrawals
+    `SELECT COALESCE(-sum(e.amount) FILTER (WHERE m.kind IN ('deposit', 'faucet', 'chain_deposit', 'chain_job_deposit')), 0)::text AS deposits,
+            COALESCE(sum(e.amount) FILTER (WHERE m.kind IN ('withdraw', 'chain_withdraw', 'chain_job_release')), 0)::text AS withdrawals
      FROM ledger_entries e JOIN ledger_movements m ON m.id = e.movement_id WHERE e.account = 'external'`,
   );
   const [unbalanced] = await q.query<{ n: number }>(

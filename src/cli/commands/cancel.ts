@@ -1,5 +1,7 @@
 import type { LedgerMovement } from '../../api/index.ts';
 import { parse } from '../args.ts';
+import { CHAIN_MONEY_HELP, CHAIN_MONEY_OPTIONS, runOnChain } from '../chain-money.ts';
+import { usage } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, positionalArgs } from '../context.ts';
 import { jobOption } from '../job-options.ts';
 
@@ -16,12 +18,16 @@ Usage:
   proofmarket cancel <request_id>
   proofmarket cancel --job <jobId>
 
+On a chain the request id is ProofMarket's (0x and 64 hex digits) and the escrow returns to your ProofMarket
+balance (ProofMarket.cancel: only before a lock).
+${CHAIN_MONEY_HELP}
+
 ${GLOBAL_HELP}
 
 Example:
   proofmarket cancel 660e8400-e29b-41d4-a716-446655440001`;
 
-const OPTIONS = { ...GLOBAL_OPTIONS, job: { type: 'string' } } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, ...CHAIN_MONEY_OPTIONS, job: { type: 'string' } } as const;
 
 export async function run(argv: string[]): Promise<void> {
   const { values: v, positionals } = parse(argv, OPTIONS, true);
@@ -34,6 +40,17 @@ export async function run(argv: string[]): Promise<void> {
     return emit(ctx, r, () => (ctx.quiet ? r.refundedEth : `cancelled job ${jobId} (${r.status}); refunded ${r.refundedEth} ETH`));
   }
   const [id] = positionalArgs(positionals, ['request_id'], 'cancel');
+  const onChain = await runOnChain(v, (m) => {
+    if (!/^0x[0-9a-fA-F]{64}$/.test(id!)) throw usage(`on a chain a request id is 0x and 64 hex digits, got "${id}"`);
+    return {
+      send: () => m.cancel(id as `0x${string}`),
+      after: async () => {
+        const balance = (await m.balanceOf()).toString();
+        return { text: `cancelled request ${id}; its escrow is back in ${m.address}'s ProofMarket balance (now ${balance} wei)`, doc: { request_id: id!, balance } };
+      },
+    };
+  });
+  if (onChain) return;
   const requestId = idOption(id, 'request_id')!;
   const ctx = await openContext(v);
   const r = await guard(() => ctx.client.cancelRequest(requestId));
@@ -41,7 +58,7 @@ export async function run(argv: string[]): Promise<void> {
   emit(ctx, { ...r, refunded: refund?.amount ?? '0', refunded_to: refund?.to ?? null }, () =>
     ctx.quiet
       ? (refund?.amount ?? '0')
-      : `cancelled request ${r.request_id} (${r.status}); ${refund ? `refunded ${money(refund.amount)} to ${refund.to}` : 'nothing was escrowed, so nothing was refunded'}`,
+      : `cancelled request ${r.request_id} (${r.status}); ${refund ? `refunded ${money(refund.amount)} to ${refund.to}` : 'nothing was escrowed, so nothing was refunded'} (off-chain ledger)`,
   );
 }
 

@@ -1,3 +1,4 @@
+import { CHAIN_MONEY_HELP, CHAIN_MONEY_OPTIONS, runOnChain } from '../chain-money.ts';
 import { parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, openContext } from '../context.ts';
@@ -17,23 +18,33 @@ Options:
   --address A     without a key, on an --open coordinator: whose balance (an EVM address); with a key,
                   always the key's address
 
+${CHAIN_MONEY_HELP}
+
 ${GLOBAL_HELP}
 
 Example:
   proofmarket deposit 5000000`;
 
-const OPTIONS = { ...GLOBAL_OPTIONS, address: { type: 'string' } } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, ...CHAIN_MONEY_OPTIONS, address: { type: 'string' } } as const;
 
 export async function run(argv: string[]): Promise<void> {
   amountArgument(argv, undefined, 'deposit');
   const { values: v, positionals } = parse(argv, OPTIONS, true);
   if (v.help) return void console.log(help);
   const amount = amountArgument(argv, positionals, 'deposit')!;
+  const onChain = await runOnChain(v, (m) => ({
+    send: () => m.deposit(BigInt(amount)),
+    after: async () => {
+      const balance = (await m.balanceOf()).toString();
+      return { text: `deposited ${amount} wei into ${m.address}'s ProofMarket balance (now ${balance} wei)`, doc: { balance } };
+    },
+  }));
+  if (onChain) return;
   const ctx = await openContext(v);
   const address = unsignedAccount(ctx, v.address);
   if (address !== undefined && !/^0x[0-9a-f]{40}$/.test(address)) {
     throw usage(`an unsigned deposit must name an EVM address (--address 0x…), not "${address}": sign with a key (proofmarket keys new), or on an --open coordinator use proofmarket faucet <amount> for a name`);
   }
   const view = await guard(() => ctx.client.deposit(amount, address === undefined ? {} : { address }));
-  emit(ctx, view, () => (ctx.quiet ? view.balance : `deposited ${money(amount)} into ${view.address}'s balance\n${accountText(view)}`));
+  emit(ctx, view, () => (ctx.quiet ? view.balance : `deposited ${money(amount)} into ${view.address}'s balance (off-chain ledger)\n${accountText(view)}`));
 }

@@ -5,6 +5,7 @@ import { DEFAULT_ECONOMICS, type EconomicsConfig } from '../../domain/ledger.ts'
 import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { onShutdown } from '../shutdown.ts';
+import { chainFromFlags, chainHelp, chainOptions } from '../chain-flags.ts';
 
 export const help = `proofmarket serve — run the coordinator (REST API, scheduler, verifier pool)
 
@@ -37,6 +38,8 @@ Options:
   --auth-window SECS          how far a signed call's timestamp may be from this clock (default 300)
   --rate-limit N/SECS         calls per client address per window, 429 beyond (default 3000/10; 0 = off)
   --rate-limit-loopback       apply the rate limit to loopback clients too (exempt by default)
+
+${chainHelp}
 
 Example:
   proofmarket serve --port 8080 --database-url postgres://pm@127.0.0.1:5432/proofmarket`;
@@ -160,11 +163,14 @@ export function configFromFlags(v: Record<string, string | boolean | string[] | 
 }
 
 export async function run(argv: string[]): Promise<void> {
-  const { values } = parse(argv, serveOptions);
+  const { values } = parse(argv, { ...serveOptions, ...chainOptions });
   if (values.help) return void console.log(help);
   const config = configFromFlags(values);
+  const chain = chainFromFlags(values);
+  if (chain) config.chain = chain;
   const coordinator = await startCoordinator(config);
   console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs`);
+  if (chain) console.error(`proofmarket coordinator: settling on chain: ProofMarket ${chain.proofMarket} at ${chain.rpcUrl}, ${chain.confirmations} confirmation(s); balances and stakes come only from its events`);
   if (config.open) console.error('proofmarket coordinator: --open: unsigned calls are accepted (loopback only)');
   // Build the Poseidon hasher for task commitments now (0.6-0.9 s of CPU, once per process), not inside the first
   // request that needs it, which would wait for it with every request queued behind it.

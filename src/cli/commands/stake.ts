@@ -1,3 +1,4 @@
+import { CHAIN_MONEY_HELP, CHAIN_MONEY_OPTIONS, runOnChain } from '../chain-money.ts';
 import type { StakeView } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, required, table } from '../context.ts';
@@ -17,13 +18,15 @@ Usage:
   proofmarket stake <amount> --prover-id P     stake (integer base units)
   proofmarket stake --prover-id P              show the stake (also: proofmarket stake show --prover-id P)
 
+${CHAIN_MONEY_HELP}
+
 ${GLOBAL_HELP}
 
 Examples:
   proofmarket stake 1000000 --prover-id my_prover
   proofmarket stake --prover-id my_prover --json`;
 
-const OPTIONS = { ...GLOBAL_OPTIONS, 'prover-id': { type: 'string' } } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, ...CHAIN_MONEY_OPTIONS, 'prover-id': { type: 'string' } } as const;
 
 export async function run(argv: string[]): Promise<void> {
   amountArgument(argv, undefined, 'stake');
@@ -31,6 +34,15 @@ export async function run(argv: string[]): Promise<void> {
   if (v.help) return void console.log(help);
   const show = positionals[0] === 'show';
   const amount = amountArgument(argv, show ? positionals.slice(1) : positionals, 'stake', { optional: true });
+  // On chain the stake is the key's own (no prover id): the amount comes from its ProofMarket balance.
+  const onChain = amount !== undefined && await runOnChain(v, (m) => ({
+    send: () => m.stake(BigInt(amount)),
+    after: async () => {
+      const s = await m.stakeOf();
+      return { text: `staked ${amount} wei for ${m.address} (free ${s.free}, locked ${s.locked}, unstaking ${s.unstaking} wei)`, doc: { free: s.free.toString(), locked: s.locked.toString(), unstaking: s.unstaking.toString() } };
+    },
+  }));
+  if (onChain) return;
   const proverId = required(idOption(v['prover-id'], 'prover-id'), 'prover-id', 'stake');
   if (amount === undefined) {
     const ctx = await openContext(v, { signs: false });
@@ -39,7 +51,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   const ctx = await openContext(v);
   const view = await guard(() => ctx.client.stake(proverId, amount));
-  emit(ctx, view, () => (ctx.quiet ? view.stake : `staked ${money(amount)} for ${proverId}\n${stakeText(view)}`));
+  emit(ctx, view, () => (ctx.quiet ? view.stake : `staked ${money(amount)} for ${proverId} (off-chain ledger)\n${stakeText(view)}`));
 }
 
 export function stakeText(s: StakeView): string {

@@ -1,3 +1,4 @@
+import { CHAIN_MONEY_HELP, CHAIN_MONEY_OPTIONS, runOnChain } from '../chain-money.ts';
 import { parse } from '../args.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, openContext, required } from '../context.ts';
 import { amountArgument } from './balance.ts';
@@ -13,18 +14,28 @@ released when the requests holding it end); more than is free fails with insuffi
 Usage:
   proofmarket unstake <amount> --prover-id P
 
+${CHAIN_MONEY_HELP}
+
 ${GLOBAL_HELP}
 
 Example:
   proofmarket unstake 500000 --prover-id my_prover`;
 
-const OPTIONS = { ...GLOBAL_OPTIONS, 'prover-id': { type: 'string' } } as const;
+const OPTIONS = { ...GLOBAL_OPTIONS, ...CHAIN_MONEY_OPTIONS, 'prover-id': { type: 'string' } } as const;
 
 export async function run(argv: string[]): Promise<void> {
   amountArgument(argv, undefined, 'unstake');
   const { values: v, positionals } = parse(argv, OPTIONS, true);
   if (v.help) return void console.log(help);
   const amount = amountArgument(argv, positionals, 'unstake')!;
+  const onChain = await runOnChain(v, (m) => ({
+    send: () => m.requestUnstake(BigInt(amount)),
+    after: async () => {
+      const s = await m.stakeOf();
+      return { text: `unstaking ${amount} wei of ${m.address}'s stake (completeUnstake after the unstake delay; unstaking ${s.unstaking} wei)`, doc: { free: s.free.toString(), unstaking: s.unstaking.toString() } };
+    },
+  }));
+  if (onChain) return;
   const proverId = required(idOption(v['prover-id'], 'prover-id'), 'prover-id', 'unstake');
   const ctx = await openContext(v);
   const view = await guard(() => ctx.client.unstake(proverId, amount));
@@ -34,7 +45,7 @@ export async function run(argv: string[]): Promise<void> {
   emit(ctx, { ...view, unstake: unstake ?? null, available_at: availableAt }, () => {
     if (ctx.quiet) return availableAt ?? '';
     const when = availableAt ? `available at ${availableAt} (${fromNow(availableAt)}); slashable until then, then paid into the owner's balance` : 'the coordinator did not say when it becomes available';
-    return `unstaking ${money(amount)} from ${proverId}: ${when}\n${stakeText(view)}`;
+    return `unstaking ${money(amount)} from ${proverId}: ${when} (off-chain ledger)\n${stakeText(view)}`;
   });
 }
 

@@ -1,5 +1,6 @@
 import { parseAmount } from '../../domain/money.ts';
 import type { Caller, MarketDeps } from './deps.ts';
+import { refuseInChainMode } from './support.ts';
 import type { AccountView } from './ledger-queries.ts';
 import { namedParticipant } from './callers.ts';
 
@@ -19,7 +20,8 @@ export type DepositErrorCode = 'invalid_amount' | 'negative_amount' | 'invalid_r
  * Money into the caller's balance. Until deposits are backed on chain a deposit is recorded on trust: it
  * enters the market from the `external` account.
  */
-export async function deposit(deps: Pick<MarketDeps, 'access' | 'economy'>, input: DepositParameters, caller: Caller): Promise<DepositReturnType> {
+export async function deposit(deps: Pick<MarketDeps, 'access' | 'economy' | 'config'>, input: DepositParameters, caller: Caller): Promise<DepositReturnType> {
+  refuseInChainMode(deps.config, 'send deposit()');
   const who = deps.access.actor(caller, namedParticipant(input.address), 'address');
   await deps.economy.deposit(who, parseAmount(input.amount, 'amount'));
   return deps.economy.account(who);

@@ -1,3 +1,4 @@
+import type { ChainIndexer } from '../../chain/indexer.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { KernelConfig } from '../../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../../proofs/backends/registry.ts';
@@ -32,6 +33,8 @@ export interface MarketDeps {
   work: WorkSignal;
   economy: Economy;
   auctions: AuctionHouse;
+  /** With --chain-rpc: the indexer mirroring the contracts into the ledger. */
+  chain?: ChainIndexer;
 }
 
 export type { Caller } from '../access.ts';

@@ -1,6 +1,7 @@
 import { invalid } from '../../domain/errors.ts';
 import { parseAmount } from '../../domain/money.ts';
 import type { Caller, MarketDeps } from './deps.ts';
+import { refuseInChainMode } from './support.ts';
 import type { AccountView } from './ledger-queries.ts';
 import { namedParticipant } from './callers.ts';
 
@@ -21,6 +22,7 @@ export type FaucetErrorCode = 'faucet_closed' | 'faucet_limit' | 'invalid_reques
  * for anyone: nothing it grants is real money.
  */
 export async function faucet(deps: Pick<MarketDeps, 'config' | 'economy'>, input: FaucetParameters, caller: Caller): Promise<FaucetReturnType> {
+  refuseInChainMode(deps.config, 'fund your address on the chain and send deposit()');
   if (!deps.config.open) throw invalid('faucet_closed', 'the faucet exists only on a coordinator started with --open (dev mode)');
   const who = namedParticipant(input.address) ?? caller.signer ?? '';
   if (!who) throw invalid('invalid_request', 'body is missing the field "address"');

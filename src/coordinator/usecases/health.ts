@@ -1,18 +1,24 @@
 /** The coordinator's own state: health and metrics. */
 import { ping } from '../../store/db.ts';
+import type { IndexerHealth } from '../../chain/indexer.ts';
 import type { MarketDeps } from './deps.ts';
 
 export interface HealthReport {
-  status: 'ok';
+  /** `degraded`: the database answers, the chain indexer does not have the chain (see `chain`). */
+  status: 'ok' | 'degraded';
   /** Which database the market runs on. */
   store: 'pglite' | 'postgres';
   verifier_threads: number;
+  chain?: IndexerHealth;
 }
 
 /** Liveness and readiness: answers once the database has answered (and fails as it does otherwise). */
-export async function health(deps: Pick<MarketDeps, 'db' | 'verifier'>): Promise<HealthReport> {
+export async function health(deps: Pick<MarketDeps, 'db' | 'verifier' | 'chain'>): Promise<HealthReport> {
   await ping(deps.db);
-  return { status: 'ok', store: deps.db.kind, verifier_threads: deps.verifier.pool.size };
+  const report: HealthReport = { status: 'ok', store: deps.db.kind, verifier_threads: deps.verifier.pool.size };
+  if (!deps.chain) return report;
+  const chain = deps.chain.health();
+  return { ...report, status: chain.status === 'ok' ? 'ok' : 'degraded', chain };
 }
 
 /** The Prometheus metrics, as text of their content type. */

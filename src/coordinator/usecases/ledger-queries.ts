@@ -1,4 +1,5 @@
 /** The ledger's read-only use cases: accounts, stake, slashes, a request's movements, the self-check, the operator's log. */
+import { reconcileWithChain, type ChainReconciliation } from '../../chain/reconcile.ts';
 import { participantId } from '../../domain/auth.ts';
 import { listAudit, type AuditEntry } from '../../store/audit.ts';
 import * as ledger from '../../store/ledger.ts';
@@ -10,7 +11,7 @@ import { getProverView, getRequest } from './queries.ts';
 export type AccountView = Awaited<ReturnType<Economy['account']>>;
 export type { StakeView };
 export type Slash = ledger.Slash;
-export type LedgerAudit = ledger.LedgerAudit;
+export type LedgerAudit = ledger.LedgerAudit & { chain?: Omit<ChainReconciliation, 'unreachable'> };
 export type LedgerMovement = Awaited<ReturnType<typeof ledger.movementsFor>>[number];
 
 /** The account of an address or participant id (any case of an address names the same account). */
@@ -41,8 +42,16 @@ export async function getRequestLedger(deps: Pick<MarketDeps, 'db' | 'clock'>, r
 }
 
 /** The ledger checks itself: balanced movements, balances equal to their entries, none negative, every lock live. */
-export async function auditLedger(deps: Pick<MarketDeps, 'db'>): Promise<LedgerAudit> {
-  return ledger.audit(deps.db);
+export async function auditLedger(deps: Pick<MarketDeps, 'db' | 'config' | 'chain'>): Promise<LedgerAudit> {
+  const report = await ledger.audit(deps.db);
+  const c = deps.config.chain;
+  if (!c || !deps.chain) return report;
+  const chain = await reconcileWithChain(deps.db, { rpcUrl: c.rpcUrl, proofMarket: c.proofMarket, jobEscrow: c.jobEscrow, source: deps.chain.source }).catch((err: unknown) => ({
+    ok: false, block: null, accounts_checked: 0, differences: [], unreachable: (err as Error).message.split('\n')[0]!,
+  }));
+  const problems = [...report.problems, ...chain.differences.map((d) => `${d.account} is ${d.mirror} in the mirror but ${d.chain} on chain`)];
+  if ('unreachable' in chain) problems.push(`the chain could not be read: ${chain.unreachable}`);
+  return { ...report, ok: report.ok && chain.ok, problems, chain: { ok: chain.ok, block: chain.block, accounts_checked: chain.accounts_checked, differences: chain.differences } };
 }
 
 /** The operator's acts, newest first. */

@@ -1,5 +1,6 @@
 import { parseAmount } from '../../domain/money.ts';
 import type { Caller, MarketDeps } from './deps.ts';
+import { refuseInChainMode } from './support.ts';
 import type { StakeView } from './ledger-queries.ts';
 
 /** `POST /v1/provers/:prover_id/stake`, after schema validation. */
@@ -17,7 +18,8 @@ export type StakeErrorCode = 'invalid_amount' | 'negative_amount' | 'insufficien
  * A prover's owner stakes collateral for it, from the owner's balance. Unsigned (--open only), the call acts
  * for the prover itself: a prover registered unsigned stakes from its own id's account.
  */
-export async function stake(deps: Pick<MarketDeps, 'access' | 'economy'>, input: StakeParameters, caller: Caller): Promise<StakeReturnType> {
+export async function stake(deps: Pick<MarketDeps, 'access' | 'economy' | 'config'>, input: StakeParameters, caller: Caller): Promise<StakeReturnType> {
+  refuseInChainMode(deps.config, 'send stake(amount)');
   const owner = deps.access.ownerActor(caller);
   return deps.economy.stake(input.prover_id, owner, parseAmount(input.amount, 'amount'));
 }

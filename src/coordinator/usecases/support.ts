@@ -8,6 +8,14 @@ import { getTask } from '../../store/tasks.ts';
 import { conflict } from '../../domain/errors.ts';
 import type { Caller, MarketDeps } from './deps.ts';
 
+/**
+ * With --chain-rpc the contracts hold the money: the coordinator mirrors their events and never takes a deposit,
+ * withdrawal or stake on trust. `what` names the transaction to send instead.
+ */
+export function refuseInChainMode(config: MarketDeps['config'], what: string): void {
+  if (config.chain) throw conflict('chain_mode', `balances and stakes are on chain: ${what} on ProofMarket ${config.chain.proofMarket} at ${config.chain.rpcUrl} (proofmarket deposit/withdraw/stake --chain-rpc sends it); this coordinator only mirrors the chain`);
+}
+
 /** What the faucet grants an unsigned requester that is short (--open), at the least. */
 export const OPEN_FAUCET_GRANT = 1_000_000n;
 

@@ -1,5 +1,6 @@
 import { parseAmount } from '../../domain/money.ts';
 import type { Caller, MarketDeps } from './deps.ts';
+import { refuseInChainMode } from './support.ts';
 import type { StakeView } from './ledger-queries.ts';
 
 /** `POST /v1/provers/:prover_id/unstake`, after schema validation. */
@@ -17,7 +18,8 @@ export type UnstakeErrorCode = 'invalid_amount' | 'negative_amount' | 'insuffici
  * A prover's owner starts unstaking free collateral: it stays slashable until the unstake delay has passed,
  * then the scheduler pays it to the owner.
  */
-export async function unstake(deps: Pick<MarketDeps, 'access' | 'economy'>, input: UnstakeParameters, caller: Caller): Promise<UnstakeReturnType> {
+export async function unstake(deps: Pick<MarketDeps, 'access' | 'economy' | 'config'>, input: UnstakeParameters, caller: Caller): Promise<UnstakeReturnType> {
+  refuseInChainMode(deps.config, 'send requestUnstake(amount)');
   const owner = deps.access.ownerActor(caller);
   return deps.economy.unstake(input.prover_id, owner, parseAmount(input.amount, 'amount'));
 }

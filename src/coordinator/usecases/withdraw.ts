@@ -1,5 +1,6 @@
 import { parseAmount } from '../../domain/money.ts';
 import type { Caller, MarketDeps } from './deps.ts';
+import { refuseInChainMode } from './support.ts';
 import type { AccountView } from './ledger-queries.ts';
 import { namedParticipant } from './callers.ts';
 
@@ -29,7 +30,8 @@ export type WithdrawErrorCode =
   | 'signature_missing';
 
 /** Money out of the caller's balance, or out of the earnings of a prover the caller owns. */
-export async function withdraw(deps: Pick<MarketDeps, 'access' | 'economy'>, input: WithdrawParameters, caller: Caller): Promise<WithdrawReturnType> {
+export async function withdraw(deps: Pick<MarketDeps, 'access' | 'economy' | 'config'>, input: WithdrawParameters, caller: Caller): Promise<WithdrawReturnType> {
+  refuseInChainMode(deps.config, 'send withdraw(amount)');
   const who = deps.access.actor(caller, namedParticipant(input.address), 'address');
   await deps.economy.withdraw(who, parseAmount(input.amount, 'amount'), input.prover_id, caller.signer);
   return deps.economy.account(who);
