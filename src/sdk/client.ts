@@ -1,3 +1,4 @@
+import { ABORTED, untilAborted } from './abort.ts';
 import type * as T from '../api/index.ts';
 import { fetchExchange, httpRequest, type Exchange, type FetchLike, type HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
@@ -387,23 +388,6 @@ const FINAL_REQUEST_STATUSES: ReadonlySet<string> = new Set(['completed', 'faile
 
 /** What `follow` reports a change of. */
 const stateOf = (v: T.RequestView) => JSON.stringify([v.status, v.round, v.price, v.assigned_prover]);
-
-const ABORTED = Symbol('aborted');
-
-/** `promise`'s value, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
-function untilAborted<V>(promise: Promise<V>, signal: AbortSignal | undefined): Promise<V | typeof ABORTED> {
-  if (!signal) return promise;
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.resolve(ABORTED);
-  }
-  let onAbort!: () => void;
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-  return Promise.race([promise, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
-}
 
 /** `?a=1&b=x` from the defined fields (empty when none). */
 function query(params: object): string {

@@ -260,7 +260,7 @@ export class Engine {
     const v = { prover_id: p.id, proof: EMPTY, pass, verify_ms: 0, expected_ms: p.medianProofMs };
     const plan = kernel.verdictReached(l.rec, v, { escrowed, lock: this.store.lockOf(l.rec.task_id), subscription: null }, KERNEL, this.date());
     // counted before applying: a request handed back may be expired at once by the re-offer (onRequestMove)
-    if (plan.next.status === 'failed') this.metrics.fail('max_attempts', this.now);
+    if (plan.next.status === 'failed') this.metrics.recordFailure('max_attempts', this.now);
     this.apply(l, plan, 'verdict');
     if (!pass) return;
     const m = this.metrics;
@@ -289,12 +289,12 @@ export class Engine {
     const before = this.store.slashes;
     this.apply(l, kernel.deadlinePassed(l.rec, { escrowed: this.escrowOf(l), lock: this.store.lockOf(l.rec.task_id) }, KERNEL, this.date()), 'deadline');
     if (holder !== null && this.store.slashes > before) this.metrics.slashedProvers.add(this.proverOf(holder).idx);
-    this.metrics.fail('deadline', this.now);
+    this.metrics.recordFailure('deadline', this.now);
   }
 
   /** No winner and no further round (the kernel's `noWinner`): failed, refunded at once. */
   expire(l: Live, reason: string): void {
     this.apply(l, kernel.noWinner(l.rec, { escrowed: this.escrowOf(l), reason }, this.date()), 'no_winner');
-    this.metrics.fail(reason, this.now);
+    this.metrics.recordFailure(reason, this.now);
   }
 }

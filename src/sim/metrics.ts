@@ -41,7 +41,7 @@ export class Metrics {
     this.txByKind.set(kind, (this.txByKind.get(kind) ?? 0) + 1);
   }
 
-  fail(reason: string, now: number): void {
+  recordFailure(reason: string, now: number): void {
     this.failed.set(reason, (this.failed.get(reason) ?? 0) + 1);
     this.refunds.add(Math.floor(now / 60_000));
   }
