@@ -9,7 +9,7 @@
  *
  * A new code is one line here; a code missing here is a tsc error where it is thrown.
  */
-export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 416 | 500 | 503;
 
 export interface ErrorSpec {
   readonly status: ErrorStatus;
@@ -45,6 +45,9 @@ export const ERRORS = {
   unknown_encoding: { status: 400, hint: 'use an encoding the message lists' },
   faucet_closed: { status: 400, hint: 'the faucet is for dev mode (serve --open) only: deposit instead' },
   faucet_limit: { status: 400, hint: 'ask the faucet for less' },
+  invalid_cid: { status: 400, hint: 'a CID is a CIDv1 (bafk…/bafy…: raw or dag-pb, sha2-256), as `ipfs add --cid-version 1` prints it' },
+  content_sha256_missing: { status: 400, hint: 'a signed upload declares its body\'s sha256 in x-pm-content-sha256 (64 hex), and signs that (the SDK does)' },
+  content_sha256_mismatch: { status: 400, hint: 'the body sent is not the one signed: x-pm-content-sha256 must be the sha256 of the bytes sent' },
 
   // 401: the call is not (validly) signed
   signature_missing: { status: 401, hint: 'sign the call: pass a key (--key, or the SDK\'s privateKeySigner)' },
@@ -76,6 +79,7 @@ export const ERRORS = {
   auction_not_found: { status: 404, hint: 'check the request id and round; fixed-price requests have no auction' },
   subscription_not_found: { status: 404, hint: 'check the subscription id' },
   slash_not_found: { status: 404, hint: 'check the slash id (proofmarket slashes lists them)' },
+  cid_not_found: { status: 404, hint: 'no artifact with that CID is stored here: check the CID, or upload it (proofmarket artifact put)' },
   submitter_not_found: { status: 404, hint: 'that address is not a submitter of this prover (proofmarket submitters list)' },
 
   // 409: the state of the market forbids it now
@@ -117,11 +121,15 @@ export const ERRORS = {
 
   // 413, 415: the body
   payload_too_large: { status: 413, hint: 'send a smaller body (the coordinator\'s bodyLimit)' },
-  unsupported_media_type: { status: 415, hint: 'send JSON with content-type: application/json' },
+  artifact_too_large: { status: 413, hint: 'the artifact is over the coordinator\'s size cap (serve --artifact-max-bytes); nothing was stored' },
+  unsupported_media_type: { status: 415, hint: 'send JSON with content-type: application/json (artifact uploads: application/octet-stream)' },
+  range_not_satisfiable: { status: 416, hint: 'ask for a byte range inside the artifact (its size is in Content-Range: bytes */SIZE)' },
 
   // 5xx
   internal: { status: 500, hint: 'a bug in the coordinator: report it with the request that caused it' },
   events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },
+  artifact_corrupt: { status: 503, hint: 'the stored copy does not hash to its CID and is refused: the operator must restore it (upload the same bytes again)' },
+  artifact_store_unavailable: { status: 503, hint: 'the artifact store (disk or S3 bucket) did not answer; retry, or check the coordinator\'s --artifacts' },
   program_missing: { status: 503, hint: 'install the built-in program on the coordinator (its artifacts are missing)' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -12,6 +12,7 @@ const KIND_STATUS = {
   conflict: 409, // the state of the market forbids it
   too_large: 413,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   internal: 500,
   unavailable: 503, // a dependency is down; retrying may help
 } as const satisfies Record<string, ErrorStatus>;
