@@ -12,3 +12,4 @@ export * from './submitters.ts';
 export * from './stats.ts';
 export * from './system.ts';
 export * from './events.ts';
+export * from './artifacts.ts';

@@ -13,7 +13,7 @@ import type { BlobDriver, OpenedBlob } from './drivers/driver.ts';
 export const DEFAULT_ARTIFACT_MAX_BYTES = 1 << 30;
 
 /** What `put` takes: bytes, or any stream of them (a Node Readable, a file's stream, a request body). */
-export type ArtifactSource = Uint8Array | AsyncIterable<Uint8Array>;
+export type ArtifactSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 export interface PutOptions {
   /** Refuse (413 artifact_too_large) past this many bytes; default the store's cap. */

@@ -50,6 +50,12 @@ export interface CoordinatorConfig {
   open: boolean;
   /** How far a signed call's `x-pm-timestamp` may be from the coordinator's clock, either way. */
   authWindowMs: number;
+  /** `--artifacts`: a directory or `s3://bucket?endpoint=…`; default `<dataDir>/artifacts` (src/artifacts/open.ts). */
+  artifacts?: string;
+  /** The largest artifact accepted (uploads stop there, mid-stream). */
+  artifactMaxBytes: number;
+  /** S3 credentials given in code (tests); a served coordinator takes them from the AWS SDK's environment. */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export const DEFAULT_CONFIG: CoordinatorConfig = {
@@ -72,6 +78,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   economics: DEFAULT_ECONOMICS,
   open: false,
   authWindowMs: DEFAULT_AUTH_WINDOW_MS,
+  artifactMaxBytes: 1 << 30,
 };
 
 /**

@@ -16,6 +16,7 @@ import { installAuth } from './auth.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
 import type { EventStream } from './events/stream.ts';
 
 /** Fastify's own client errors, by code, as our stable codes. */
@@ -102,6 +103,7 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   economyRoutes(app, market);
   submitterRoutes(app, market);
   statsRoutes(app, market);
+  artifactRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
   return app;
 }

@@ -87,6 +87,9 @@ export const ENDPOINTS = {
   // analytics and system
   stats: get<T.MarketStats, T.StatsQuery>('/v1/stats'),
   health: get<T.Health>('/healthz'),
+  // the artifact store: raw bytes both ways (src/sdk/artifacts.ts sends and reads them)
+  putArtifact: post<T.StoredArtifact>('/v1/artifacts'),
+  getArtifact: get<Uint8Array>('/v1/artifacts/{cid}'),
   // the event stream: Server-Sent Events (text/event-stream), read by src/sdk/events.ts
   events: get<string, T.EventsQuery>('/v1/events'),
 } as const;

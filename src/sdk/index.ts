@@ -21,3 +21,6 @@ export type * from '../api/index.ts';
 export { sealedCommitment, type SealedBid } from '../domain/market/sealed.ts';
 /** Signed requests: a Signer gives the x-pm-* headers; pass one to ProofMarketClient({ signer }). */
 export { privateKeySigner, type Signer, type SignableRequest } from './signer.ts';
+/** Content ids as `ipfs add --cid-version 1` computes them, to check what a coordinator serves. */
+export { cidOfBytes, cidOfStream } from '../artifacts/cid.ts';
+export type { ArtifactUpload } from './artifacts.ts';

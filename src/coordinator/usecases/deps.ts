@@ -1,3 +1,4 @@
+import type { ArtifactStore } from '../../artifacts/store.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { KernelConfig } from '../../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../../proofs/backends/registry.ts';
@@ -30,6 +31,8 @@ export interface MarketDeps {
   handedOut: HandedOut;
   economy: Economy;
   auctions: AuctionHouse;
+  /** The content-addressed artifact store (src/artifacts): uploads, downloads, audit records. */
+  artifacts: ArtifactStore;
 }
 
 export type { Caller } from '../access.ts';

@@ -29,3 +29,6 @@ export { listSubmitters, type SubmitterRecord } from './submitter-queries.ts';
 export { marketStats } from './stats.ts';
 export { health, metricsText, type HealthReport } from './health.ts';
 export type { MarketDeps, Caller } from './deps.ts';
+export { putArtifact, type PutArtifactParameters } from './put-artifact.ts';
+export { getArtifact } from './get-artifact.ts';
+export { recordAudit } from './record-audit.ts';
