@@ -1,6 +1,5 @@
 // The content-addressed artifact store (GET/POST /v1/artifacts) and the audit record a settled request leaves there.
-import { Type, type Static } from '@sinclair/typebox';
-import { Nullable } from './common.ts';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 /** Loose on purpose: the use case says what is wrong with a CID (400 invalid_cid) better than a pattern could. */
 export const CidParams = Type.Object({ cid: Type.String({ minLength: 1, maxLength: 200, description: 'A CIDv1 (bafk…, bafy…), as `ipfs add --cid-version 1` prints it' }) });
@@ -20,6 +19,8 @@ export const AUDIT_FORMAT = 'proofmarket/audit/v1';
 
 const Cid = () => Type.String({ minLength: 1, maxLength: 200 });
 const Hex64 = () => Type.String({ pattern: '^[0-9a-f]{64}$' });
+/** Checked with TypeBox's Value (the audit), not by a route: a plain union with null. */
+const OrNull = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
 /**
  * What a settled request leaves in the artifact store: everything needed to re-check its proof from content ids
@@ -50,9 +51,9 @@ export const AuditRecord = Type.Object(
     proof_cid: Cid(),
     verdict: Type.Object({ result: Type.Literal('Pass'), verified_at: Type.String(), verify_ms: Type.Number(), quality_score: Type.Number() }),
     /** The settlement: the outbox event `request.proof_verified` and the ledger movement that paid (null if nothing moved). */
-    settlement: Type.Object({ event_id: Nullable(Type.String()), movement_id: Nullable(Type.String()), price: Nullable(Type.String()) }),
+    settlement: Type.Object({ event_id: OrNull(Type.String()), movement_id: OrNull(Type.String()), price: OrNull(Type.String()) }),
     /** zkML (ezkl) requests: the model's id and weight commitment; null for circuits. */
-    model: Nullable(Type.Object({ id: Type.String(), commitment: Type.String() }, { additionalProperties: true })),
+    model: OrNull(Type.Object({ id: Type.String(), commitment: Type.String() }, { additionalProperties: true })),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ import { DEFAULT_ECONOMICS, type EconomicsConfig } from '../../domain/ledger.ts'
 import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { onShutdown } from '../shutdown.ts';
+import { parseS3Spec } from '../../artifacts/open.ts';
 
 export const help = `proofmarket serve — run the coordinator (REST API, scheduler, verifier pool)
 
@@ -33,6 +34,10 @@ Options:
   --open                      accept unsigned mutating calls (the seed API's behaviour); only with a
                               loopback --host (127.0.0.1, ::1, localhost). Signed calls are still verified
   --auth-window SECS          how far a signed call's timestamp may be from this clock (default 300)
+  --artifacts DIR|S3URL       the content-addressed artifact store: a directory (default <data-dir>/artifacts)
+                              or s3://BUCKET[/PREFIX]?endpoint=URL[&region=R] for S3-compatible storage (Akave
+                              O3, Filecoin gateways, MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)
+  --artifact-max-bytes N      the largest artifact an upload may store (default 1073741824 = 1 GiB)
 
 Example:
   proofmarket serve --port 8080 --database-url postgres://pm@127.0.0.1:5432/proofmarket`;
@@ -58,6 +63,8 @@ export const serveOptions = {
   'unstake-delay': { type: 'string' },
   'backends-file': { type: 'string', multiple: true },
   open: { type: 'boolean' },
+  artifacts: { type: 'string' },
+  'artifact-max-bytes': { type: 'string' },
   'auth-window': { type: 'string' },
 } as const;
 
@@ -132,6 +139,18 @@ export function configFromFlags(v: Record<string, string | boolean | string[] | 
     backendFiles: Array.isArray(v['backends-file']) ? v['backends-file'] : undefined,
     open: v.open === true ? true : undefined,
     authWindowMs: secs('auth-window', 86_400),
+    artifacts: (() => {
+      const a = str('artifacts');
+      if (a !== undefined && a.startsWith('s3://')) {
+        try {
+          parseS3Spec(a);
+        } catch (err) {
+          throw usage((err as Error).message);
+        }
+      }
+      return a;
+    })(),
+    artifactMaxBytes: intOption(str('artifact-max-bytes'), 'artifact-max-bytes', 1, Number.MAX_SAFE_INTEGER),
   };
   const host = config.host ?? DEFAULT_CONFIG.host;
   if (config.open && !isLoopbackHost(host)) {
