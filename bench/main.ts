@@ -3,14 +3,17 @@
 import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
 import { lifecycleBench } from './lifecycle.ts';
+import { artifactsBench } from './artifacts.ts';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   api: apiBench,
   lifecycle: lifecycleBench,
   auction: auctionBench,
+  artifacts: artifactsBench,
 };
 
-const wanted = process.argv.slice(2);
+// flags (--json) are read by the benchmarks themselves
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const unknown = wanted.filter((w) => !BENCHES[w]);
 if (unknown.length) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);

@@ -117,7 +117,7 @@ test('records forged with every hash right are caught by the consistency checks 
 
   // the record's signals alone changed: the pieces disagree
   r = await auditByCid(await forge({ public_signals: signals }), sources(honest));
-  assert.deepEqual(failed(r), ['public signals']);
+  assert.deepEqual(failed(r), ['signals agree']);
 
   // another verification key (the same circuit's plonk key): not the program's, so the program id breaks
   const plonkVk = (await pm.putArtifact(utf8(canonicalJson(JSON.parse(readFileSync(builtinArtifactUrl('data-commitment', 'plonk', 'vkey'), 'utf8')))))).cid;

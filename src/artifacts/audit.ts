@@ -107,7 +107,7 @@ async function checkProof(r: AuditRecord, src: AuditSources, piece: Piece, note:
     stored = undefined;
   }
   const agree = Array.isArray(stored) && sameSignals(stored as string[], r.public_signals) && sameSignals(envelope.public_signals, r.public_signals);
-  return note('public signals', agree, agree ? `${r.public_signals.length} signals: the record's, the stored ones and the proof's agree` : 'the record, the stored public signals and the proof disagree') ? envelope : undefined;
+  return note('signals agree', agree, agree ? `${r.public_signals.length} signals: the record's, the stored ones and the proof's agree` : 'the record, the stored public signals and the proof disagree') ? envelope : undefined;
 }
 
 async function reverify(r: AuditRecord, artifacts: Map<string, Uint8Array>, envelope: ProofEnvelope, src: AuditSources, note: Note): Promise<void> {

@@ -3,9 +3,7 @@ import { open, rm, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { randomUUID } from 'node:crypto';
-import { sha256 } from '@noble/hashes/sha256';
-import { bytesToHex } from '@noble/hashes/utils';
+import { createHash, randomUUID } from 'node:crypto';
 import { MarketError, invalid, notFound } from '../domain/errors.ts';
 import { canonicalCid, cidOfStream, cidProblem } from './cid.ts';
 import type { BlobDriver, OpenedBlob } from './drivers/driver.ts';
@@ -59,8 +57,11 @@ export class ArtifactStore {
   async put(source: ArtifactSource, opts: PutOptions = {}): Promise<Stored> {
     const max = opts.maxBytes ?? this.maxBytes;
     const spool = join(this.driver.spoolDir, `up-${randomUUID()}`);
-    const file = createWriteStream(spool);
-    const hash = sha256.create();
+    const file = createWriteStream(spool, { highWaterMark: 4 << 20 });
+    // A write that fails (disk full), or is dropped when a refused upload destroys the file, is reported here once.
+    let writeError: Error | undefined;
+    file.on('error', (err) => (writeError ??= err));
+    const hash = createHash('sha256');
     try {
       const input = source instanceof Uint8Array ? [source] : source;
       let size = 0;
@@ -76,7 +77,8 @@ export class ArtifactStore {
       const { cid } = await cidOfStream(teed());
       file.end();
       await once(file, 'close');
-      const digest = bytesToHex(hash.digest());
+      if (writeError) throw writeError;
+      const digest = hash.digest('hex');
       if (opts.sha256 !== undefined && opts.sha256.toLowerCase() !== digest) {
         throw invalid('content_sha256_mismatch', `the bytes received hash to sha256 ${digest}, not ${opts.sha256} as declared (and signed)`);
       }
@@ -120,7 +122,7 @@ export class ArtifactStore {
   async #checkFile(cid: string, blob: Extract<OpenedBlob, { kind: 'file' }>): Promise<VerifiedBlob> {
     const { handle, size } = blob;
     try {
-      await refuseUnlessHashes(cid, handle.createReadStream({ start: 0, autoClose: false }));
+      await refuseUnlessHashes(cid, handle.createReadStream({ start: 0, autoClose: false, highWaterMark: 1 << 20 }));
     } catch (err) {
       await handle.close();
       throw err;
@@ -131,7 +133,9 @@ export class ArtifactStore {
   /** A remote blob is spooled to a local file while it is hashed, then served from there (never streamed unchecked). */
   async #checkStream(cid: string, blob: Extract<OpenedBlob, { kind: 'stream' }>): Promise<VerifiedBlob> {
     const spool = join(this.driver.spoolDir, `down-${randomUUID()}`);
-    const file = createWriteStream(spool);
+    const file = createWriteStream(spool, { highWaterMark: 4 << 20 });
+    let writeError: Error | undefined;
+    file.on('error', (err) => (writeError ??= err));
     try {
       async function* teed() {
         for await (const chunk of blob.stream as AsyncIterable<Uint8Array>) {
@@ -142,6 +146,7 @@ export class ArtifactStore {
       await refuseUnlessHashes(cid, teed());
       file.end();
       await once(file, 'close');
+      if (writeError) throw new MarketError('unavailable', 'artifact_store_unavailable', `cannot spool ${cid} for serving: ${writeError.message}`);
     } catch (err) {
       file.destroy();
       blob.stream.destroy();
@@ -157,7 +162,7 @@ export class ArtifactStore {
     return {
       cid,
       size,
-      stream: (range) => handle.createReadStream({ start: range?.start ?? 0, end: range?.end ?? Math.max(0, size - 1), autoClose: true }),
+      stream: (range) => handle.createReadStream({ start: range?.start ?? 0, end: range?.end ?? Math.max(0, size - 1), autoClose: true, highWaterMark: 1 << 20 }),
       close: () => handle.close(),
     };
   }
