@@ -11,6 +11,7 @@ import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
 import { jobsBench } from './jobs.ts';
 import { zkmlBench } from './zkml.ts';
+import { artifactsBench } from './artifacts.ts';
 
 // A bench may return its figures: with --json, they are printed as one JSON object on the bench's last line.
 const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
@@ -25,6 +26,7 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   jobs: jobsBench,
   clearing: clearingBench,
   zkml: zkmlBench,
+  artifacts: artifactsBench,
 };
 // Run only when named: they take minutes, or need services.
 const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs']);

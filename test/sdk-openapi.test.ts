@@ -36,6 +36,7 @@ const NOT_IN_SDK: Record<string, string> = {
  */
 const FREE_FORM: Record<string, string> = {
   'GET /programs/{program_id}/artifacts/{kind}': 'binary (wasm, zkey) or the vkey JSON as stored: no JSON schema by design',
+  'GET /v1/artifacts/{cid}': 'the artifact\'s bytes (application/octet-stream): no JSON schema by design',
   'POST /v1/accounts/deposit': 'economy routes answer `{type: object, additionalProperties: true}` (SDK: AccountView)',
   'POST /v1/accounts/faucet': 'as deposit (SDK: AccountView)',
   'POST /v1/accounts/withdraw': 'as deposit (SDK: AccountView)',

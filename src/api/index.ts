@@ -13,3 +13,4 @@ export * from './stats.ts';
 export * from './system.ts';
 export * from './events.ts';
 export * from './jobs.ts';
+export * from './artifacts.ts';

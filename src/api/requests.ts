@@ -119,6 +119,8 @@ export const RequestView = Type.Object(
     created_at: Type.String(),
     auction: NullableFreeForm(AuctionView),
     history: Type.Array(FreeForm(TaskHistoryEntry)),
+    /** The CID of the audit record written when the request settled (GET /v1/artifacts/{cid}; `proofmarket audit`); null before. */
+    audit_cid: Nullable(Type.String()),
   },
   { additionalProperties: true },
 );

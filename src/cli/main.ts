@@ -39,6 +39,8 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   accept: () => import('./commands/accept.ts'),
   jobs: () => import('./commands/jobs.ts'),
   chain: () => import('./commands/chain.ts'),
+  artifact: () => import('./commands/artifact.ts'),
+  audit: () => import('./commands/audit.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -58,6 +60,8 @@ Commands:
   status     a request's status and history; --watch follows it live
   proof      download the verified proof of a completed request
   verify     check a proof offline against the program's verification key
+  artifact   put a file into the coordinator's content-addressed store (by CID), or get one out, hash-checked
+  audit      re-check a settled request from content ids alone: every hash, and the proof verified again
   programs   list, show and register programs (circuits)
   tasks      list tasks and requests
   bid        bid for a request by hand (fixed, weighted, sealed commit/reveal, rising lock)

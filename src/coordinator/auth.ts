@@ -3,7 +3,8 @@ import * as ecc from 'tiny-secp256k1';
 import { hashMessage, keccak256 } from 'viem';
 import { checkTimestamp, bodySha256, isMutating, parseAuthHeaders, signingMessage, type AuthProblem, type SignedHeaders } from '../domain/auth.ts';
 import type { Clock } from '../domain/clock.ts';
-import { MarketError } from '../domain/errors.ts';
+import { MarketError, invalid } from '../domain/errors.ts';
+import { CONTENT_SHA256_HEADER } from '../api/artifacts.ts';
 import type { Queryable } from '../store/db.ts';
 import { useNonce } from '../store/auth.ts';
 
@@ -78,7 +79,7 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     const h = req[PENDING];
     if (!h) return;
     req[PENDING] = undefined;
-    const message = signingMessage({ method: req.method, host: req.headers.host ?? '', path: req.raw.url ?? req.url, bodySha256: bodySha256(req.rawBody), timestamp: h.timestamp, nonce: h.nonce });
+    const message = signingMessage({ method: req.method, host: req.headers.host ?? '', path: req.raw.url ?? req.url, bodySha256: streamedBodySha256(req) ?? bodySha256(req.rawBody), timestamp: h.timestamp, nonce: h.nonce });
     let recovered: string;
     try {
       recovered = recoverSigner(message, h.signature);
@@ -100,6 +101,19 @@ export function installAuth(app: FastifyInstance, opts: AuthOptions): void {
     }
     req.signer = h.address;
   });
+}
+
+/**
+ * A streamed body (an artifact upload) cannot be hashed before its route runs: its signature covers the sha256
+ * the caller declares in x-pm-content-sha256 instead, and the route refuses a body that does not hash to it.
+ */
+function streamedBodySha256(req: FastifyRequest): string | undefined {
+  if (!(req.routeOptions.config as { streamedBody?: boolean }).streamedBody) return undefined;
+  const declared = req.headers[CONTENT_SHA256_HEADER];
+  if (typeof declared !== 'string' || !/^[0-9a-fA-F]{64}$/.test(declared)) {
+    throw invalid('content_sha256_missing', `a signed upload declares the sha256 of its body in ${CONTENT_SHA256_HEADER} (64 hex digits), and signs that`);
+  }
+  return declared.toLowerCase();
 }
 
 /** Half the secp256k1 group order: a canonical (EIP-2, low-s) signature has s ≤ this. */

@@ -63,6 +63,12 @@ export interface CoordinatorConfig {
    * (src/chain/indexer.ts); the off-chain money routes refuse with 409 chain_mode.
    */
   chain?: ChainConfig;
+  /** `--artifacts`: a directory or `s3://bucket?endpoint=…`; default `<dataDir>/artifacts` (src/artifacts/open.ts). */
+  artifacts?: string;
+  /** The largest artifact accepted (uploads stop there, mid-stream). */
+  artifactMaxBytes: number;
+  /** S3 credentials given in code (tests); a served coordinator takes them from the AWS SDK's environment. */
+  s3Credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface ChainConfig {
@@ -99,6 +105,7 @@ export const DEFAULT_CONFIG: CoordinatorConfig = {
   open: false,
   authWindowMs: DEFAULT_AUTH_WINDOW_MS,
   rateLimit: { max: 3_000, windowMs: 10_000, limitLoopback: false },
+  artifactMaxBytes: 1 << 30,
 };
 
 /**

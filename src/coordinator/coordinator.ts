@@ -10,6 +10,7 @@ import { Market } from './market.ts';
 import { createMetrics } from './metrics.ts';
 import { buildApp } from './server.ts';
 import { EventStream, type EventStreamOptions } from './events/stream.ts';
+import { openArtifactStore } from '../artifacts/open.ts';
 
 export interface Coordinator {
   app: FastifyInstance;
@@ -39,6 +40,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   // one registry of proof systems for the verifier and the market (the shipped definitions plus any files given)
   const verifier = new Verifier({ threads: config.verifierThreads, backends: loadBackends({ files: config.backendFiles }), batching: { delayMs: config.verifyBatchDelayMs } });
+  const artifacts = openArtifactStore({ artifacts: config.artifacts, dataDir: config.dataDir, maxBytes: config.artifactMaxBytes, s3Credentials: config.s3Credentials });
   let app: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let auctionTimer: NodeJS.Timeout | undefined;
@@ -46,7 +48,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   let indexer: ChainIndexer | undefined;
   try {
     await migrate(db);
-    const market = new Market(db, clock, verifier, config, createMetrics(db));
+    const market = new Market(db, clock, verifier, config, createMetrics(db), artifacts);
     await market.init();
     indexer = market.chain = startIndexer(db, config.chain);
     events = new EventStream(db, opts.events, (err) => app?.log.error({ err }, 'event stream failed'));
@@ -99,6 +101,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
         await theEvents.stop(); // ends the open streams, which would keep the server from closing
         await theApp.close();
         await verifier.close();
+        await artifacts.close();
         if (!opts.db) await db.close();
       },
     };
@@ -109,6 +112,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
     await events?.stop();
     await app?.close().catch(() => undefined);
     await verifier.close();
+    await artifacts.close();
     if (!opts.db) await db.close().catch(() => undefined);
     throw err;
   }

@@ -101,7 +101,7 @@ function fixedTakeExplanation(task: TaskRecord): FixedTakeExplanation | null {
   return { outcome: { kind: 'won', prover_id: taker, price: (task.price ?? task.max_price).toString(), why } };
 }
 
-export function requestView(task: TaskRecord, auction: AuctionRecord | undefined, history: TaskEvent[], now: Date): RequestView {
+export function requestView(task: TaskRecord, auction: AuctionRecord | undefined, history: TaskEvent[], now: Date, auditCid: string | null = null): RequestView {
   return {
     request_id: task.task_id,
     requester: task.requester,
@@ -122,6 +122,7 @@ export function requestView(task: TaskRecord, auction: AuctionRecord | undefined
     created_at: task.created_at.toISOString(),
     auction: task.mechanism === 'subscription' ? null : auctionView(task, auction, now),
     history: history.map(historyEntryView),
+    audit_cid: auditCid,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ChainIndexer } from '../chain/indexer.ts';
+import type { ArtifactStore } from '../artifacts/store.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { KernelConfig } from '../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../proofs/backends/registry.ts';
@@ -49,6 +50,7 @@ export class Market implements MarketDeps {
     readonly verifier: Verifier,
     readonly config: CoordinatorConfig,
     readonly metrics: Metrics,
+    readonly artifacts: ArtifactStore,
   ) {
     this.kernel = { economics: config.economics, maxAttempts: config.maxAttempts, proofTimeoutMs: config.proofTimeoutMs };
     this.backends = verifier.backends;

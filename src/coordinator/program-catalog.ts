@@ -6,6 +6,9 @@ import type { Db } from '../store/db.ts';
 import { builtinProgramFor, getProgram, latestProgramNamed, getStoredArtifact, insertProgram, type ArtifactKind, type ProgramRecord } from '../store/programs.ts';
 import type { CoordinatorConfig } from './config.ts';
 import { EZKL_BACKEND } from '../proofs/ezkl/model-key.ts';
+import type { ArtifactStore } from '../artifacts/store.ts';
+import { canonicalJson } from '../proofs/canonical.ts';
+import { getProgramCids, setProgramCids, type ProgramCids } from '../store/artifact-refs.ts';
 
 /**
  * The programs the market proves: built-ins registered at start, uploads from the store, each cached once
@@ -16,6 +19,8 @@ export class ProgramCatalog {
   readonly #programs = new Map<string, ProgramRecord>();
   /** Built-in program per privacy route ("name/system"); the routes are fixed for the process's life. */
   readonly #routes = new Map<string, ProgramRecord>();
+  /** Programs whose artifacts this process has seen in the artifact store. */
+  readonly #inStore = new Set<string>();
 
   constructor(
     readonly db: Db,
@@ -54,6 +59,28 @@ export class ProgramCatalog {
     const programId = await latestProgramNamed(this.db, name, EZKL_BACKEND);
     if (!programId) throw notFound('model_not_found', `no model named "${name}" (GET /v1/programs lists the ezkl programs)`);
     return this.get(programId);
+  }
+
+  /**
+   * The CIDs of a program's artifacts in the store (the vkey as canonical JSON, so that its sha256 is the one in
+   * the program id), put there the first time; checked present once per process, so a new store is filled again.
+   */
+  async artifactCids(programId: string, store: ArtifactStore): Promise<ProgramCids> {
+    const known = await getProgramCids(this.db, programId);
+    if (known && (this.#inStore.has(programId) || (await Promise.all(Object.values(known).map((c) => store.has(c)))).every(Boolean))) {
+      this.#inStore.add(programId);
+      return known;
+    }
+    const program = await this.get(programId);
+    const put = async (bytes: Uint8Array) => (await store.put(bytes)).cid;
+    const cids: ProgramCids = {
+      vkey: await put(new TextEncoder().encode(canonicalJson(program.vkey))),
+      wasm: await put(await this.artifact(programId, 'wasm')),
+      zkey: await put(await this.artifact(programId, 'zkey')),
+    };
+    await setProgramCids(this.db, programId, cids);
+    this.#inStore.add(programId);
+    return cids;
   }
 
   /** The built-in program that serves a seed task of this privacy level. */

@@ -19,6 +19,7 @@ import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { artifactRoutes } from './routes/artifacts.ts';
 import type { EventStream } from './events/stream.ts';
 import type { CoordinatorConfig } from './config.ts';
 
@@ -120,6 +121,7 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   submitterRoutes(app, market);
   statsRoutes(app, market);
   jobRoutes(app, market);
+  artifactRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
   return app;
 }

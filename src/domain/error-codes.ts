@@ -9,7 +9,7 @@
  *
  * A new code is one line here; a code missing here is a tsc error where it is thrown.
  */
-export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503;
+export type ErrorStatus = 400 | 401 | 402 | 403 | 404 | 409 | 413 | 415 | 416 | 429 | 500 | 503;
 
 export interface ErrorSpec {
   readonly status: ErrorStatus;
@@ -51,6 +51,9 @@ export const ERRORS = {
   invalid_ether_amount: { status: 400, hint: 'an ether amount is decimal ether as a string, at most 18 decimals, e.g. "0.01"' },
   invalid_job_spec: { status: 400, hint: 'fix the job field the message names (cmd, outputs under /out, verifier hash-only or redundant:N)' },
   funding_rejected: { status: 400, hint: 'send the escrow deposit for this job first and name its transaction (txHash)' },
+  invalid_cid: { status: 400, hint: 'a CID is a CIDv1 (bafk…/bafy…: raw or dag-pb, sha2-256), as `ipfs add --cid-version 1` prints it' },
+  content_sha256_missing: { status: 400, hint: 'a signed upload declares its body\'s sha256 in x-pm-content-sha256 (64 hex), and signs that (the SDK does)' },
+  content_sha256_mismatch: { status: 400, hint: 'the body sent is not the one signed: x-pm-content-sha256 must be the sha256 of the bytes sent' },
 
   // 401: the call is not (validly) signed
   signature_missing: { status: 401, hint: 'sign the call: pass a key (--key, or the SDK\'s privateKeySigner)' },
@@ -86,6 +89,7 @@ export const ERRORS = {
   bid_not_found: { status: 404, hint: 'check the bid id: proofmarket bids <request> lists the bids of its current round' },
   subscription_not_found: { status: 404, hint: 'check the subscription id' },
   slash_not_found: { status: 404, hint: 'check the slash id (proofmarket slashes lists them)' },
+  cid_not_found: { status: 404, hint: 'no artifact with that CID is stored here: check the CID, or upload it (proofmarket artifact put)' },
   submitter_not_found: { status: 404, hint: 'that address is not a submitter of this prover (proofmarket submitters list)' },
   job_not_found: { status: 404, hint: 'check the job id (proofmarket jobs lists them)' },
 
@@ -134,7 +138,9 @@ export const ERRORS = {
 
   // 413, 415: the body
   payload_too_large: { status: 413, hint: 'send a smaller body (the coordinator\'s bodyLimit)' },
-  unsupported_media_type: { status: 415, hint: 'send JSON with content-type: application/json' },
+  artifact_too_large: { status: 413, hint: 'the artifact is over the coordinator\'s size cap (serve --artifact-max-bytes); nothing was stored' },
+  unsupported_media_type: { status: 415, hint: 'send JSON with content-type: application/json (artifact uploads: application/octet-stream)' },
+  range_not_satisfiable: { status: 416, hint: 'ask for a byte range inside the artifact (its size is in Content-Range: bytes */SIZE)' },
 
   // 429: slow down
   rate_limited: { status: 429, hint: 'this client address sent too many calls in the window: wait for the retry-after header\'s seconds (the limit is serve --rate-limit)' },
@@ -142,6 +148,8 @@ export const ERRORS = {
   internal: { status: 500, hint: 'a bug in the coordinator: report it with the request that caused it' },
   database_unavailable: { status: 503, hint: 'the coordinator lost its database for a moment (a restart or failover): retry the call; an unanswered write was not acknowledged' },
   events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },
+  artifact_corrupt: { status: 503, hint: 'the stored copy does not hash to its CID and is refused: the operator must restore it (upload the same bytes again)' },
+  artifact_store_unavailable: { status: 503, hint: 'the artifact store (disk or S3 bucket) did not answer; retry, or check the coordinator\'s --artifacts' },
   program_missing: { status: 503, hint: 'install the built-in program on the coordinator (its artifacts are missing)' },
 } as const satisfies Record<string, ErrorSpec>;
 

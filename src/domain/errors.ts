@@ -13,6 +13,7 @@ const KIND_STATUS = {
   too_large: 413,
   too_many_requests: 429, // the caller sent too much too fast
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   internal: 500,
   unavailable: 503, // a dependency is down; retrying may help
 } as const satisfies Record<string, ErrorStatus>;

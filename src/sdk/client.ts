@@ -7,6 +7,7 @@ import { ConnectionError, errorFromResponse as toError } from './errors.ts';
 
 export { ConnectionError, ProofMarketError } from './errors.ts';
 import { streamEvents, type EventFilter, type EventsOptions, type MarketEvent } from './events.ts';
+import { downloadArtifact, streamArtifact, uploadArtifact, type ArtifactUpload } from './artifacts.ts';
 
 export type { EventFilter, EventsOptions, MarketEvent } from './events.ts';
 
@@ -351,6 +352,19 @@ export class ProofMarketClient {
   acceptJob(jobId: string, body: T.AcceptJobRequest = {}): Promise<T.AcceptedJob> { return this.#call(E.acceptJob, { params: [jobId], body }); }
   cancelJob(jobId: string): Promise<T.CanceledJob> { return this.#call(E.cancelJob, { params: [jobId] }); }
   advertiseProvider(body: T.AdvertiseProviderRequest): Promise<T.ProviderAdvert> { return this.#call(E.advertiseProvider, { body }); }
+  // artifacts (content-addressed)
+  /** Stores bytes (or a stream with its sha256) in the coordinator's artifact store; answers their CIDv1. */
+  putArtifact(data: Uint8Array | ArtifactUpload): Promise<T.StoredArtifact> {
+    return uploadArtifact({ baseUrl: this.baseUrl, signer: this.#signer, timeoutMs: this.#timeoutMs }, E.putArtifact.path, data);
+  }
+  /** An artifact's bytes, checked against `cid` here (a coordinator is trusted for availability only). */
+  getArtifact(cid: string): Promise<Uint8Array> {
+    return downloadArtifact({ baseUrl: this.baseUrl, timeoutMs: this.#timeoutMs }, fillPath(E.getArtifact.path, [cid]), cid);
+  }
+  /** An artifact as a stream, unchecked: check the CID of what you read (cidOfStream). */
+  streamArtifact(cid: string): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
+    return streamArtifact({ baseUrl: this.baseUrl, timeoutMs: this.#timeoutMs }, fillPath('/v1/artifacts/{cid}', [cid]));
+  }
 
   // system
   health(): Promise<T.Health> {

@@ -102,6 +102,9 @@ export const ENDPOINTS = {
   acceptJob: post<T.AcceptedJob, T.AcceptJobRequest>('/jobs/{jobId}/accept'),
   cancelJob: post<T.CanceledJob>('/jobs/{jobId}/cancel'),
   advertiseProvider: post<T.ProviderAdvert, T.AdvertiseProviderRequest>('/v1/job-providers'),
+  // the artifact store: raw bytes both ways (src/sdk/artifacts.ts sends and reads them)
+  putArtifact: post<T.StoredArtifact>('/v1/artifacts'),
+  getArtifact: get<Uint8Array>('/v1/artifacts/{cid}'),
   // the event stream: Server-Sent Events (text/event-stream), read by src/sdk/events.ts
   events: get<string, T.EventsQuery>('/v1/events'),
 } as const;

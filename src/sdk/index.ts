@@ -23,3 +23,6 @@ export { sealedCommitment, type SealedBid } from '../domain/market/sealed.ts';
 export { privateKeySigner, type Signer, type SignableRequest } from './signer.ts';
 /** Container jobs: helpers around the client's job calls (a provider's poll, failed results, waiting). */
 export { FINAL_JOB_STATUSES, matchedJobs, failedResults, waitForJob, type JobFailure } from './jobs.ts';
+/** Content ids as `ipfs add --cid-version 1` computes them, to check what a coordinator serves. */
+export { cidOfBytes, cidOfStream } from '../artifacts/cid.ts';
+export type { ArtifactUpload } from './artifacts.ts';

@@ -13,6 +13,8 @@ export interface SignableRequest {
   path: string;
   /** The bytes sent (a string is taken as its UTF-8 bytes); empty for no body. */
   body?: Uint8Array | string;
+  /** A streamed body (an artifact upload): its sha256 (hex), signed in place of `body`'s and sent as x-pm-content-sha256. */
+  bodySha256?: string;
 }
 
 /**
@@ -51,7 +53,7 @@ export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptio
     async sign(req) {
       const timestamp = now();
       const n = nonce();
-      const message = signingMessage({ method: req.method, host: req.host, path: req.path, bodySha256: bodySha256(req.body), timestamp, nonce: n });
+      const message = signingMessage({ method: req.method, host: req.host, path: req.path, bodySha256: req.bodySha256 ?? bodySha256(req.body), timestamp, nonce: n });
       const signature = await personalSign(message, key);
       return {
         [AUTH_HEADERS.address]: account.address,

@@ -6,6 +6,7 @@ import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { onShutdown } from '../shutdown.ts';
 import { chainFromFlags, chainHelp, chainOptions } from '../chain-flags.ts';
+import { parseS3Spec } from '../../artifacts/open.ts';
 
 export const help = `proofmarket serve — run the coordinator (REST API, scheduler, verifier pool)
 
@@ -40,6 +41,10 @@ Options:
   --rate-limit-loopback       apply the rate limit to loopback clients too (exempt by default)
 
 ${chainHelp}
+  --artifacts DIR|S3URL       the content-addressed artifact store: a directory (default <data-dir>/artifacts)
+                              or s3://BUCKET[/PREFIX]?endpoint=URL[&region=R] for S3-compatible storage (Akave
+                              O3, Filecoin gateways, MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)
+  --artifact-max-bytes N      the largest artifact an upload may store (default 1073741824 = 1 GiB)
 
 Example:
   proofmarket serve --port 8080 --database-url postgres://pm@127.0.0.1:5432/proofmarket`;
@@ -66,6 +71,8 @@ export const serveOptions = {
   'unstake-delay': { type: 'string' },
   'backends-file': { type: 'string', multiple: true },
   open: { type: 'boolean' },
+  artifacts: { type: 'string' },
+  'artifact-max-bytes': { type: 'string' },
   'auth-window': { type: 'string' },
   'rate-limit': { type: 'string' },
   'rate-limit-loopback': { type: 'boolean' },
@@ -154,6 +161,18 @@ export function configFromFlags(v: Record<string, string | boolean | string[] | 
     open: v.open === true ? true : undefined,
     authWindowMs: secs('auth-window', 86_400),
     rateLimit: rateLimitFromFlags(str('rate-limit'), v['rate-limit-loopback'] === true),
+    artifacts: (() => {
+      const a = str('artifacts');
+      if (a !== undefined && a.startsWith('s3://')) {
+        try {
+          parseS3Spec(a);
+        } catch (err) {
+          throw usage((err as Error).message);
+        }
+      }
+      return a;
+    })(),
+    artifactMaxBytes: intOption(str('artifact-max-bytes'), 'artifact-max-bytes', 1, Number.MAX_SAFE_INTEGER),
   };
   const host = config.host ?? DEFAULT_CONFIG.host;
   if (config.open && !isLoopbackHost(host)) {

@@ -1,4 +1,5 @@
 import type { ChainIndexer } from '../../chain/indexer.ts';
+import type { ArtifactStore } from '../../artifacts/store.ts';
 import type { Clock } from '../../domain/clock.ts';
 import type { KernelConfig } from '../../domain/kernel/transitions.ts';
 import type { BackendRegistry } from '../../proofs/backends/registry.ts';
@@ -35,6 +36,8 @@ export interface MarketDeps {
   auctions: AuctionHouse;
   /** With --chain-rpc: the indexer mirroring the contracts into the ledger. */
   chain?: ChainIndexer;
+  /** The content-addressed artifact store (src/artifacts): uploads, downloads, audit records. */
+  artifacts: ArtifactStore;
 }
 
 export type { Caller } from '../access.ts';

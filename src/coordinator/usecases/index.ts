@@ -41,3 +41,6 @@ export { acceptJob, type AcceptJobParameters } from './accept-job.ts';
 export { cancelJob } from './cancel-job.ts';
 export { advertiseProvider, type AdvertiseProviderParameters } from './advertise-provider.ts';
 export { getJob, listJobs } from './job-queries.ts';
+export { putArtifact, type PutArtifactParameters } from './put-artifact.ts';
+export { getArtifact } from './get-artifact.ts';
+export { recordAudit } from './record-audit.ts';

@@ -1,4 +1,5 @@
 /** The market's read-only use cases: provers, requests, auctions, the order book, subscriptions. */
+import { getAuditCid } from '../../store/artifact-refs.ts';
 import { notFound } from '../../domain/errors.ts';
 import { effectiveStars, orderBook as bookOf, suggestedPrice } from '../../domain/market/index.ts';
 import * as auctionStore from '../../store/auctions.ts';
@@ -67,8 +68,8 @@ export async function getTaskStatus(deps: Deps, taskId: string) {
 export async function getRequest(deps: Deps, requestId: string) {
   const t = await tasks.getTask(deps.db, requestId);
   if (!t) throw notFound('request_not_found', `no request with id "${requestId}"`);
-  const [auction, history] = await Promise.all([auctionStore.getAuction(deps.db, requestId), tasks.listTaskEvents(deps.db, requestId)]);
-  return { task: t, auction, history, now: deps.clock.now() };
+  const [auction, history, auditCid] = await Promise.all([auctionStore.getAuction(deps.db, requestId), tasks.listTaskEvents(deps.db, requestId), getAuditCid(deps.db, requestId)]);
+  return { task: t, auction, history, auditCid, now: deps.clock.now() };
 }
 
 /** One round of a request's auction (the latest by default). */

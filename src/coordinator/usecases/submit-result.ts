@@ -3,6 +3,7 @@ import { applyPlan } from '../../store/plans.ts';
 import { applyLocked, verdictContext } from '../transitions.ts';
 import type { Caller, MarketDeps } from './deps.ts';
 import { heldBy } from './held-request.ts';
+import { recordAudit } from './record-audit.ts';
 
 export interface SubmitResultParameters {
   task_id: string;
@@ -52,5 +53,11 @@ export async function submitResult(deps: MarketDeps, input: SubmitResultParamete
   if (seen.mechanism === 'rising' && verdict.pass) await deps.auctions.closeOnDelivery(seen.task_id, now);
   deps.metrics.results.inc({ result: verdict.pass ? 'Pass' : 'Fail' });
   const { quality_score } = plan.proof!;
+  // The audit record is written once the settlement is committed; failing to write it does not undo the settlement.
+  if (plan.next.status === 'completed') {
+    await recordAudit(deps, input.task_id, proof, { verified_at: now, verify_ms: verdict.ms, quality_score }).catch((err: unknown) => {
+      console.error(`proofmarket: the audit record of ${input.task_id} was not written: ${(err as Error).message}`);
+    });
+  }
   return verdict.pass ? { accepted: true, verification_result: 'Pass', quality_score } : { accepted: false, verification_result: 'Fail', quality_score: 0, reason: verdict.reason };
 }
