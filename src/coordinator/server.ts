@@ -16,6 +16,7 @@ import { installAuth } from './auth.ts';
 import { submitterRoutes } from './routes/submitters.ts';
 import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import type { EventStream } from './events/stream.ts';
 
 /** Fastify's own client errors, by code, as our stable codes. */
@@ -103,5 +104,6 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   submitterRoutes(app, market);
   statsRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
+  dashboardRoutes(app);
   return app;
 }

@@ -183,6 +183,10 @@ export class ProofMarketClient {
   getRequest(requestId: string): Promise<T.RequestView> {
     return this.#call(E.getRequest, { params: [requestId] });
   }
+  /** The request history, newest first: filters combine, `offset`/`limit` page it; `total` counts every match. */
+  listRequests(filter: T.RequestListFilter = {}): Promise<T.RequestList> {
+    return this.#call(E.listRequests, { query: filter });
+  }
   /** Open auctions come oldest first. */
   listAuctions(filter: T.AuctionFilter = {}): Promise<T.AuctionView[]> {
     return this.#call(E.listAuctions, { query: filter });
@@ -316,6 +320,11 @@ export class ProofMarketClient {
   /** Market analytics over a period (default 24h): requests, success rate, prices, waits, provers, money, series. */
   stats(period?: T.StatsPeriod): Promise<T.MarketStats> {
     return this.#call(E.stats, { query: { period } });
+  }
+
+  /** The dashboard's charts over a period: requests by status, prices per backend, time to proof, verdicts. */
+  statsSeries(period?: T.StatsPeriod): Promise<T.MarketSeries> {
+    return this.#call(E.statsSeries, { query: { period } });
   }
 
   // system

@@ -29,3 +29,4 @@ export { listSubmitters, type SubmitterRecord } from './submitter-queries.ts';
 export { marketStats } from './stats.ts';
 export { health, metricsText, type HealthReport } from './health.ts';
 export type { MarketDeps, Caller } from './deps.ts';
+export * from './dashboard-queries.ts';

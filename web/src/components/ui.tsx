@@ -1,0 +1,68 @@
+import type { ComponentChildren } from 'preact';
+import { errorText } from '../api.ts';
+
+export function Badge({ status }: { status: string }) {
+  return <span class={`badge s-${status}`}>{status.replace('_', ' ')}</span>;
+}
+
+export function Stat({ label, value, hint }: { label: string; value: ComponentChildren; hint?: string }) {
+  return (
+    <div class="stat">
+      <div class="stat-label">{label}</div>
+      <div class="stat-value">{value}</div>
+      {hint && <div class="stat-hint">{hint}</div>}
+    </div>
+  );
+}
+
+export function Card({ title, children, actions, id }: { title: string; children: ComponentChildren; actions?: ComponentChildren; id?: string }) {
+  const heading = id ?? `h-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return (
+    <section class="card" aria-labelledby={heading}>
+      <div class="card-head">
+        <h2 id={heading}>{title}</h2>
+        {actions}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      {errorText(error)}
+    </p>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="muted" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** A labelled form control: the label wraps the control, so clicking it focuses it. */
+export function Field({ label, hint, children }: { label: string; hint?: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <label class="field">
+      <span class="field-label">{label}</span>
+      {children}
+      {hint && <span class="field-hint">{hint}</span>}
+    </label>
+  );
+}
+
+/** A wide table that scrolls sideways on a phone, as a focusable region (so the keyboard can scroll it). */
+export function TableWrap({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
+      <table>{children}</table>
+    </div>
+  );
+}
+
+export const link = (path: string) => `#${path}`;
