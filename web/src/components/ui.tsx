@@ -1,4 +1,5 @@
-import type { ComponentChildren } from 'preact';
+import { cloneElement, type ComponentChildren, type VNode } from 'preact';
+import { useId } from 'preact/hooks';
 import { errorText } from '../api.ts';
 
 export function Badge({ status }: { status: string }) {
@@ -45,14 +46,15 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
-/** A labelled form control: the label wraps the control, so clicking it focuses it. */
-export function Field({ label, hint, children }: { label: string; hint?: ComponentChildren; children: ComponentChildren }) {
+/** A labelled form control: the label names it (for/id), the hint describes it (aria-describedby). */
+export function Field({ label, hint, children }: { label: string; hint?: ComponentChildren; children: VNode<Record<string, unknown>> }) {
+  const id = useId();
   return (
-    <label class="field">
-      <span class="field-label">{label}</span>
-      {children}
-      {hint && <span class="field-hint">{hint}</span>}
-    </label>
+    <div class="field">
+      <label class="field-label" for={id}>{label}</label>
+      {cloneElement(children, { id, 'aria-describedby': hint ? `${id}-hint` : undefined })}
+      {hint && <span class="field-hint" id={`${id}-hint`}>{hint}</span>}
+    </div>
   );
 }
 

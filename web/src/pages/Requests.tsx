@@ -127,7 +127,7 @@ function VirtualRequests({ filters, names }: { filters: Filters; names: Map<stri
     <section class="card list-card" aria-labelledby="h-request-list">
       <div class="card-head">
         <h2 id="h-request-list" aria-live="polite" data-total={total}>
-          {total === undefined ? 'Loading requests…' : `${count(total)} requests`}
+          {total === undefined ? 'Loading requests…' : `${count(total)} request${total === 1 ? '' : 's'}`}
         </h2>
         <span class="muted">newest first · live</span>
       </div>
@@ -135,7 +135,7 @@ function VirtualRequests({ filters, names }: { filters: Filters; names: Map<stri
       <div class="list-head" aria-hidden="true">
         <span>Request</span><span>Status</span><span>Program</span><span>Requester</span><span>Prover</span><span class="num">Price</span><span class="num">Created</span>
       </div>
-      <div class="vlist" ref={box} onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })} role="list" aria-label="Requests" aria-rowcount={total} tabIndex={0}>
+      <div class="vlist" ref={box} onScroll={(e) => setView({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })} role="list" aria-label="Requests" tabIndex={0}>
         <div style={{ height: `${(total ?? 0) * ROW}px`, position: 'relative' }}>{rows}</div>
       </div>
     </section>
