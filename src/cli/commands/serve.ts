@@ -145,7 +145,7 @@ export async function run(argv: string[]): Promise<void> {
   if (values.help) return void console.log(help);
   const config = configFromFlags(values);
   const coordinator = await startCoordinator(config);
-  console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs`);
+  console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs; dashboard at ${coordinator.url}/`);
   if (config.open) console.error('proofmarket coordinator: --open: unsigned calls are accepted (loopback only)');
   // Build the Poseidon hasher for task commitments now (0.6-0.9 s of CPU, once per process), not inside the first
   // request that needs it, which would wait for it with every request queued behind it.
