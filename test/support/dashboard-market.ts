@@ -18,7 +18,7 @@ export interface LiveMarket {
   close(): Promise<void>;
 }
 
-export async function liveMarket(opts: { requests?: number; proverName?: string } = {}): Promise<LiveMarket> {
+export async function liveMarket(opts: { requests?: number; proverName?: string; mechanisms?: Array<'fixed' | 'weighted'> } = {}): Promise<LiveMarket> {
   const dir = mkdtempSync(join(tmpdir(), 'pm-dashboard-'));
   const procs: CliProcess[] = [];
   const close = async () => {
@@ -41,7 +41,9 @@ export async function liveMarket(opts: { requests?: number; proverName?: string 
     const commitment = programs.find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16')!;
     const done: RequestView[] = [];
     for (let i = 0; i < (opts.requests ?? 2); i++) {
-      const r = await requester.submitRequest({ program_id: commitment.program_id, backend: 'groth16', input: btoa(`dashboard ${i}`), max_price: String(500 + i * 100) });
+      const mechanism = opts.mechanisms?.[i % opts.mechanisms.length] ?? 'fixed';
+      const auction = mechanism === 'weighted' ? { mechanism, bid_window_ms: 3000 } : { mechanism };
+      const r = await requester.submitRequest({ program_id: commitment.program_id, backend: 'groth16', input: btoa(`dashboard ${i}`), max_price: mechanism === 'weighted' ? String(20_000 + i * 1000) : String(500 + i * 100), auction });
       let last = r;
       for await (const v of requester.follow(r.request_id, { signal: AbortSignal.timeout(180_000) })) last = v;
       done.push(last);

@@ -36,3 +36,6 @@ export function ago(iso: string, now = Date.now()): string {
 export const short = (id: string | null | undefined, n = 8) => (!id ? '—' : id.length > n + 1 ? `${id.slice(0, n)}…` : id);
 
 export const stars = (r: number | null | undefined) => (r === null || r === undefined ? 'new' : `${r.toFixed(2)} ★`);
+
+/** The time of day only (the full date is in the title). */
+export const clock = (iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });

@@ -7,10 +7,12 @@ export function Badge({ status }: { status: string }) {
 }
 
 export function Stat({ label, value, hint }: { label: string; value: ComponentChildren; hint?: string }) {
+  // words (a status, a program's name) are set smaller than figures, so they fit a narrow tile unbroken
+  const wordy = typeof value !== 'string' || /[a-z]{4}/i.test(value);
   return (
     <div class="stat">
       <div class="stat-label">{label}</div>
-      <div class="stat-value">{value}</div>
+      <div class={wordy ? 'stat-value text' : 'stat-value'}>{value}</div>
       {hint && <div class="stat-hint">{hint}</div>}
     </div>
   );

@@ -124,8 +124,8 @@ function Books({ books }: { books: Array<{ backend: Backend; book: OrderBook }> 
               {' · '}spread {money(book.spread)}
             </p>
             <div class="depth">
-              <Side title="Bids (requests waiting, by max price)" levels={book.bids.slice(0, 8)} most={most} kind="bid" />
-              <Side title="Asks (free prover capacity, by base price)" levels={book.asks.slice(0, 8)} most={most} kind="ask" />
+              <Side title="Bids" caption="requests waiting, by max price" levels={book.bids.slice(0, 8)} most={most} kind="bid" />
+              <Side title="Asks" caption="free prover capacity, by base price" levels={book.asks.slice(0, 8)} most={most} kind="ask" />
             </div>
           </div>
         );
@@ -134,10 +134,10 @@ function Books({ books }: { books: Array<{ backend: Backend; book: OrderBook }> 
   );
 }
 
-function Side({ title, levels, most, kind }: { title: string; levels: OrderBook['bids']; most: number; kind: 'bid' | 'ask' }) {
+function Side({ title, caption, levels, most, kind }: { title: string; caption: string; levels: OrderBook['bids']; most: number; kind: 'bid' | 'ask' }) {
   return (
     <div>
-      <h4>{title}</h4>
+      <h4 title={caption}>{title} <span class="muted small">({caption})</span></h4>
       {levels.length === 0 ? (
         <p class="muted">none</p>
       ) : (

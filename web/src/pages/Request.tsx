@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { pm, type AuctionExplanation, type AuctionView, type RequestLedger, type RequestView, type VerifiedProof } from '../api.ts';
 import { Badge, Card, ErrorBox, Loading, Stat, TableWrap, link } from '../components/ui.tsx';
-import { money, short, time } from '../format.ts';
+import { clock, money, short, time } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { VerifyPanel } from './Verify.tsx';
 
@@ -91,9 +91,9 @@ export function RequestPage({ id }: { id: string }) {
               <tbody>
                 {d.ledger.movements.flatMap((m) => m.entries.map((e, i) => (
                   <tr>
-                    <td>{i === 0 ? time(m.at) : ''}</td>
+                    <td>{i === 0 ? <time dateTime={m.at} title={time(m.at)}>{clock(m.at)}</time> : ''}</td>
                     <td>{i === 0 ? m.kind.replaceAll('_', ' ') : ''}</td>
-                    <td class="mono ellipsis" title={e.account}>{short(e.account, 24)}</td>
+                    <td class="mono ellipsis" title={e.account}>{short(e.account, 18)}</td>
                     <td class="num">{money(e.amount)}</td>
                   </tr>
                 )))}
