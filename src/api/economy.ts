@@ -23,6 +23,8 @@ export type LedgerEntry = Static<typeof LedgerEntry>;
 export const AccountView = Type.Object({
   address: Type.String(),
   balance: Money(),
+  /** Held in escrow by its open requests (`GET /v1/accounts/:address` only). */
+  escrow: Type.Optional(Money()),
   /** The provers this address owns, with their stake and earnings. */
   provers: Type.Array(Type.Object({ prover_id: Type.String(), stake: Money(), locked: Money(), unstaking: Money(), earnings: Money() })),
   entries: Type.Array(LedgerEntry),

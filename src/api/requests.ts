@@ -117,6 +117,8 @@ export const RequestView = Type.Object(
     deadline: Type.String(),
     allow_list: Nullable(Type.Array(Type.String())),
     created_at: Type.String(),
+    /** The public signals a correct proof of this request must carry (computed by the coordinator from the input). */
+    public_signals: Type.Optional(Type.Array(Type.String(), { description: 'The public signals a correct proof must carry' })),
     auction: NullableFreeForm(AuctionView),
     history: Type.Array(FreeForm(TaskHistoryEntry)),
     /** The CID of the audit record written when the request settled (GET /v1/artifacts/{cid}; `proofmarket audit`); null before. */
@@ -125,3 +127,53 @@ export const RequestView = Type.Object(
   { additionalProperties: true },
 );
 export type RequestView = Static<typeof RequestView>;
+
+/** `GET /v1/requests` query string: filters (combined with AND), newest first, paged by offset. */
+export const RequestListQuery = Type.Object(
+  {
+    status: Type.Optional(StringEnum(REQUEST_STATUSES)),
+    requester: Type.Optional(Id()),
+    program_id: Type.Optional(Id()),
+    backend: Type.Optional(BackendName()),
+    /** The prover holding it, or that proved it. */
+    prover: Type.Optional(Id({ description: 'The prover holding it, or that proved it' })),
+    /** Created at or after (RFC 3339). */
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or after (RFC 3339)' })),
+    /** Created at or before (RFC 3339). */
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'Created at or before (RFC 3339)' })),
+    /** Text: the start of a request id, requester, program id or prover id. */
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The start of a request id, requester, program id or prover id' })),
+    offset: Type.Optional(Type.String({ pattern: '^[0-9]{1,9}$', description: 'Rows to skip (default 0)' })),
+    limit: Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1-1000, default 100' })),
+  },
+  { additionalProperties: false },
+);
+export type RequestListQuery = Static<typeof RequestListQuery>;
+/** `GET /v1/requests` filter, as the SDK takes it. */
+export type RequestListFilter = { [K in keyof RequestListQuery]?: RequestListQuery[K] | (K extends 'offset' | 'limit' ? number : never) };
+
+/** One row of `GET /v1/requests`: a request's terms and state, without its history. */
+export const RequestSummary = Type.Object({
+  request_id: Type.String(),
+  requester: Type.String(),
+  program_id: Type.String(),
+  backend: ProofSystemName(),
+  status: StringEnum(REQUEST_STATUSES),
+  mechanism: Type.String(),
+  max_price: Money(),
+  price: Nullable(Money()),
+  assigned_prover: Nullable(Type.String()),
+  round: Type.Integer(),
+  attempts: Type.Integer(),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+export type RequestSummary = Static<typeof RequestSummary>;
+
+/** `GET /v1/requests`: one page, and how many requests match in all. */
+export const RequestList = Type.Object({
+  total: Type.Integer({ description: 'Requests matching the filters' }),
+  offset: Type.Integer(),
+  items: Type.Array(RequestSummary),
+});
+export type RequestList = Static<typeof RequestList>;

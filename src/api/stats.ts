@@ -93,3 +93,32 @@ export const MarketStats = Type.Object({
   series: Type.Array(StatsBucket),
 });
 export type MarketStats = Static<typeof MarketStats>;
+
+/** One bucket of `GET /v1/stats/series`. */
+export const SeriesBucket = Type.Object({
+  start: Timestamp(),
+  end: Timestamp(),
+  /** Requests created in the bucket, by their status now. */
+  by_status: Type.Object(Object.fromEntries(TASK_STATUSES.map((s) => [s, Type.Integer()])) as Record<(typeof TASK_STATUSES)[number], ReturnType<typeof Type.Integer>>),
+  /** Median clearing price per backend of the requests whose proof was verified in the bucket. */
+  prices: Type.Array(Type.Object({ backend: ProofSystemName(), median: money() })),
+  /** Time from creation to verified proof of those requests, nearest-rank. */
+  proof_p50_ms: Nullable(Type.Integer()),
+  proof_p99_ms: Nullable(Type.Integer()),
+  /** Proofs the verifier passed / rejected in the bucket. */
+  verified: Type.Integer(),
+  rejected: Type.Integer(),
+});
+export type SeriesBucket = Static<typeof SeriesBucket>;
+
+/** `GET /v1/stats/series`: the dashboard's charts over a period (the buckets of `GET /v1/stats`). */
+export const MarketSeries = Type.Object({
+  period: StatsPeriod,
+  from: Timestamp(),
+  to: Timestamp(),
+  bucket_ms: Type.Integer(),
+  /** Every backend with a price in some bucket. */
+  backends: Type.Array(ProofSystemName()),
+  buckets: Type.Array(SeriesBucket),
+});
+export type MarketSeries = Static<typeof MarketSeries>;

@@ -63,29 +63,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     }
-    if (opts.scheduler !== false) {
-      let running = false;
-      timer = setInterval(() => {
-        if (running) return;
-        running = true;
-        market
-          .sweep()
-          .then(() => db.maintain())
-          .catch((err: unknown) => app?.log.error({ err }, 'sweep failed'))
-          .finally(() => (running = false));
-      }, config.sweepIntervalMs);
-      timer.unref();
-      let ticking = false;
-      auctionTimer = setInterval(() => {
-        if (ticking) return;
-        ticking = true;
-        market
-          .tick()
-          .catch((err: unknown) => app?.log.error({ err }, 'auction tick failed'))
-          .finally(() => (ticking = false));
-      }, config.auctionTickMs);
-      auctionTimer.unref();
-    }
+    if (opts.scheduler !== false) [timer, auctionTimer] = startLoops(market, db, config, (err, what) => app?.log.error({ err }, `${what} failed`));
     const theApp = app;
     const theEvents = events;
     return {
@@ -116,6 +94,26 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
     if (!opts.db) await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The scheduler's two loops: the sweep (then the store's upkeep) every `sweepIntervalMs`, the auction tick every
+ * `auctionTickMs`; a run never overlaps the previous one.
+ */
+function startLoops(market: Market, db: Db, config: CoordinatorConfig, onError: (err: unknown, what: string) => void): [NodeJS.Timeout, NodeJS.Timeout] {
+  const every = (ms: number, what: string, run: () => Promise<unknown>) => {
+    let running = false;
+    const t = setInterval(() => {
+      if (running) return;
+      running = true;
+      run()
+        .catch((err: unknown) => onError(err, what))
+        .finally(() => (running = false));
+    }, ms);
+    t.unref();
+    return t;
+  };
+  return [every(config.sweepIntervalMs, 'sweep', () => market.sweep().then(() => db.maintain())), every(config.auctionTickMs, 'auction tick', () => market.tick())];
 }
 
 /** With --chain-rpc: the indexer that mirrors the contracts into the ledger, running. */

@@ -120,6 +120,7 @@ export function requestView(task: TaskRecord, auction: AuctionRecord | undefined
     price: task.price?.toString() ?? null,
     round: task.round,
     created_at: task.created_at.toISOString(),
+    public_signals: task.expected_public_signals,
     auction: task.mechanism === 'subscription' ? null : auctionView(task, auction, now),
     history: history.map(historyEntryView),
     audit_cid: auditCid,

@@ -20,6 +20,7 @@ import { statsRoutes } from './routes/stats.ts';
 import { eventRoutes } from './routes/events.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import type { EventStream } from './events/stream.ts';
 import type { CoordinatorConfig } from './config.ts';
 
@@ -110,6 +111,12 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  allRoutes(app, market, opts);
+  return app;
+}
+
+/** Every resource's routes, one file each under routes/. */
+function allRoutes(app: FastifyInstance, market: Market, opts: AppOptions): void {
   taskRoutes(app, market);
   proverRoutes(app, market);
   programRoutes(app, market);
@@ -123,7 +130,7 @@ export async function buildApp(market: Market, opts: AppOptions): Promise<Fastif
   jobRoutes(app, market);
   artifactRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
-  return app;
+  dashboardRoutes(app);
 }
 
 /** Per client address, before anything else runs; loopback is exempt unless asked (see CoordinatorConfig). */

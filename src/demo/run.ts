@@ -70,6 +70,7 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
   };
   try {
     print(`coordinator   ${url}  (store: ${coordinator.db.kind}, ${join(o.dataDir, 'db')}; API docs at ${url}/docs)`);
+    print(`dashboard     ${url}/`);
     print(`              dev mode (--open, loopback only): unsigned seed calls are accepted; the demo's parties all sign theirs`);
     const { names, rejected } = await startProvers(o, url, provers, print);
     const work = await submitWorkload(o, url, print);

@@ -1,4 +1,4 @@
-import { ABORTED, untilAborted } from './abort.ts';
+import { followRequest } from './follow.ts';
 import type * as T from '../api/index.ts';
 import { fetchExchange, httpRequest, type Exchange, type FetchLike, type HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
@@ -122,21 +122,8 @@ export class ProofMarketClient {
    *   console.log(r.status, r.assigned_prover ?? '', r.price ?? '');
    * }
    */
-  async *follow(requestId: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<T.RequestView, void, undefined> {
-    const { signal } = opts;
-    const first = await untilAborted(this.getRequest(requestId), signal);
-    if (first === ABORTED) return;
-    yield first;
-    if (FINAL_REQUEST_STATUSES.has(first.status)) return;
-    let last = stateOf(first);
-    // From its first event: whatever happened since the view above is replayed, so no change is missed.
-    for await (const _ of this.events({ request: requestId }, { after: '0', signal, reconnectMs: opts.intervalMs })) {
-      const view = await untilAborted(this.getRequest(requestId), signal);
-      if (view === ABORTED) return;
-      if (stateOf(view) !== last) yield view;
-      last = stateOf(view);
-      if (FINAL_REQUEST_STATUSES.has(view.status)) return;
-    }
+  follow(requestId: string, opts: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<T.RequestView, void, undefined> {
+    return followRequest(this, requestId, opts);
   }
 
   /**
@@ -189,6 +176,10 @@ export class ProofMarketClient {
   }
   getRequest(requestId: string): Promise<T.RequestView> {
     return this.#call(E.getRequest, { params: [requestId] });
+  }
+  /** The request history, newest first: filters combine, `offset`/`limit` page it; `total` counts every match. */
+  listRequests(filter: T.RequestListFilter = {}): Promise<T.RequestList> {
+    return this.#call(E.listRequests, { query: filter });
   }
   /** Open auctions come oldest first. */
   listAuctions(filter: T.AuctionFilter = {}): Promise<T.AuctionView[]> {
@@ -365,6 +356,10 @@ export class ProofMarketClient {
   streamArtifact(cid: string): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
     return streamArtifact({ baseUrl: this.baseUrl, timeoutMs: this.#timeoutMs }, fillPath('/v1/artifacts/{cid}', [cid]));
   }
+  /** The dashboard's charts over a period: requests by status, prices per backend, time to proof, verdicts. */
+  statsSeries(period?: T.StatsPeriod): Promise<T.MarketSeries> {
+    return this.#call(E.statsSeries, { query: { period } });
+  }
 
   // system
   health(): Promise<T.Health> {
@@ -396,17 +391,9 @@ export class ProofMarketClient {
     return (await res.json()) as R;
   }
 }
-
-/** The statuses after which a request changes no more (`expired` is in the wire contract; this coordinator fails them). */
-const FINAL_REQUEST_STATUSES: ReadonlySet<string> = new Set(['completed', 'failed', 'expired']);
-
-/** What `follow` reports a change of. */
-const stateOf = (v: T.RequestView) => JSON.stringify([v.status, v.round, v.price, v.assigned_prover]);
-
 /** `?a=1&b=x` from the defined fields (empty when none). */
 function query(params: object): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) q.set(k, String(v));
   return q.size ? `?${q}` : '';
 }
-

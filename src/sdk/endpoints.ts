@@ -48,6 +48,7 @@ export const ENDPOINTS = {
   // requests and auctions
   submitRequest: post<T.RequestView, T.SubmitRequestInput>('/v1/requests'),
   getRequest: get<T.RequestView>('/v1/requests/{request_id}'),
+  listRequests: get<T.RequestList, T.RequestListFilter>('/v1/requests'),
   listAuctions: get<T.AuctionView[], T.AuctionFilter>('/v1/auctions'),
   getAuction: get<T.AuctionView, T.QueryInput<T.AuctionRoundQuery>>('/v1/auctions/{request_id}'),
   bid: post<T.AuctionActionResult, T.BidInput>('/v1/auctions/{request_id}/bids'),
@@ -90,6 +91,7 @@ export const ENDPOINTS = {
   ledgerAudit: get<T.LedgerAudit>('/v1/ledger/audit'),
   // analytics and system
   stats: get<T.MarketStats, T.StatsQuery>('/v1/stats'),
+  statsSeries: get<T.MarketSeries, T.StatsQuery>('/v1/stats/series'),
   health: get<T.Health>('/healthz'),
   // container jobs (seed 004): its paths word for word; src/sdk/jobs.ts has the helpers around them
   createJob: post<T.CreatedJob, T.CreateJobRequest>('/jobs'),

@@ -1,4 +1,4 @@
-export { ProofMarketClient, type ClientOptions } from './client.ts';
+export { ProofMarketClient, type ClientOptions, type EventFilter, type EventsOptions, type MarketEvent } from './client.ts';
 /** Errors: ProofMarketError (the coordinator refused; `code`, `status`, `hint`) by family, and ConnectionError. */
 export {
   ProofMarketError,
@@ -20,9 +20,9 @@ export type * from '../api/index.ts';
 /** The commitment a sealed bid sends: sha256 of JSON ["proofmarket/sealed-bid/v1", request_id, prover_id, fee, nonce]. */
 export { sealedCommitment, type SealedBid } from '../domain/market/sealed.ts';
 /** Signed requests: a Signer gives the x-pm-* headers; pass one to ProofMarketClient({ signer }). */
-export { privateKeySigner, type Signer, type SignableRequest } from './signer.ts';
 /** Container jobs: helpers around the client's job calls (a provider's poll, failed results, waiting). */
 export { FINAL_JOB_STATUSES, matchedJobs, failedResults, waitForJob, type JobFailure } from './jobs.ts';
 /** Content ids as `ipfs add --cid-version 1` computes them, to check what a coordinator serves. */
 export { cidOfBytes, cidOfStream } from '../artifacts/cid.ts';
 export type { ArtifactUpload } from './artifacts.ts';
+export { privateKeySigner, messageSigner, type Signer, type SignableRequest } from './signer.ts';

@@ -108,3 +108,15 @@ test('ProofMarketClient({ signer }) signs mutating calls and the poll, not other
   await unsigned.heartbeat({ prover_id: 'p-1' });
   assert.equal(srv.seen[4]!.headers[AUTH_HEADERS.signature], undefined);
 });
+
+test('messageSigner: the headers of privateKeySigner, with the signature from the callback (a wallet)', async () => {
+  const { messageSigner, privateKeySigner, personalSign } = await import('./signer.ts');
+  const key = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80';
+  const fixed = { now: () => 1_700_000_000_000, nonce: () => 'n0nce' };
+  const local = privateKeySigner(key, fixed);
+  const bytes = Uint8Array.from(Buffer.from(key.slice(2), 'hex'));
+  const wallet = messageSigner('0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', (m) => personalSign(m, bytes), fixed);
+  const req = { method: 'POST', host: '127.0.0.1:1', path: '/v1/requests', body: '{"a":1}' };
+  assert.equal(wallet.address, local.address);
+  assert.deepEqual(await wallet.sign(req), await local.sign(req));
+});

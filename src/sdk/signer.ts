@@ -65,6 +65,35 @@ export function privateKeySigner(privateKey: string, opts: PrivateKeySignerOptio
   };
 }
 
+/**
+ * A Signer whose signatures come from elsewhere: `personalSign(message)` answers the EIP-191 personal-sign of the
+ * message by `address` (in a browser, an injected wallet's `personal_sign`). The coordinator recovers the address
+ * from the signature, so a wallet that signs with another key is refused (401 signature_invalid).
+ *
+ * @example
+ * const [address] = await ethereum.request({ method: 'eth_requestAccounts' });
+ * const signer = messageSigner(address, (m) => ethereum.request({ method: 'personal_sign', params: [toHex(m), address] }));
+ */
+export function messageSigner(address: string, personalSign: (message: string) => Promise<string>, opts: PrivateKeySignerOptions = {}): Signer {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new Error('an address is 0x followed by 40 hex digits');
+  const now = opts.now ?? Date.now;
+  const nonce = opts.nonce ?? newNonce;
+  return {
+    address: address.toLowerCase(),
+    async sign(req) {
+      const timestamp = now();
+      const n = nonce();
+      const message = signingMessage({ method: req.method, host: req.host, path: req.path, bodySha256: bodySha256(req.body), timestamp, nonce: n });
+      return {
+        [AUTH_HEADERS.address]: address,
+        [AUTH_HEADERS.timestamp]: String(timestamp),
+        [AUTH_HEADERS.nonce]: n,
+        [AUTH_HEADERS.signature]: await personalSign(message),
+      };
+    },
+  };
+}
+
 /** 16 random bytes (Web Crypto), base64url: 22 characters of [A-Za-z0-9_-]. */
 export function newNonce(): string {
   return base64url(randomBytes(16));

@@ -70,7 +70,7 @@ export async function run(argv: string[]): Promise<void> {
   }
   // The demo's provers leave, so tasks submitted by hand now wait for the user's own prover (README walkthrough).
   await demo.stopProvers();
-  console.log(`\nThe demo's provers have gone offline; the coordinator keeps serving: API at ${demo.url}, docs at ${demo.url}/docs.`);
+  console.log(`\nThe demo's provers have gone offline; the coordinator keeps serving: API at ${demo.url}, dashboard at ${demo.url}/, docs at ${demo.url}/docs.`);
   console.log(`Try the README walkthrough, or start a prover: npx proofmarket prover --coordinator-url ${demo.url}`);
   console.log('Press Ctrl-C to stop.');
   await onShutdown(demo.stop);

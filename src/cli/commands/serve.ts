@@ -188,8 +188,8 @@ export async function run(argv: string[]): Promise<void> {
   const chain = chainFromFlags(values);
   if (chain) config.chain = chain;
   const coordinator = await startCoordinator(config);
-  console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs`);
   if (chain) console.error(`proofmarket coordinator: settling on chain: ProofMarket ${chain.proofMarket} at ${chain.rpcUrl}, ${chain.confirmations} confirmation(s); balances and stakes come only from its events`);
+  console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs; dashboard at ${coordinator.url}/`);
   if (config.open) console.error('proofmarket coordinator: --open: unsigned calls are accepted (loopback only)');
   // Build the Poseidon hasher for task commitments now (0.6-0.9 s of CPU, once per process), not inside the first
   // request that needs it, which would wait for it with every request queued behind it.

@@ -88,7 +88,7 @@ function accountRoutes(app: FastifyInstance, market: Market): void {
         response: { 200: AccountAnswer, ...errors },
       },
     },
-    async (req) => uc.getAccount(market, req.params.address),
+    async (req) => ({ ...(await uc.getAccount(market, req.params.address)), escrow: (await uc.escrowOf(market, req.params.address)).toString() }),
   );
 }
 

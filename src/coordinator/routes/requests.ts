@@ -5,7 +5,8 @@ import { parseAmount } from '../../domain/money.ts';
 import type { Market } from '../market.ts';
 import type { SubmitRequestParameters as MarketRequestInput } from '../usecases/submit-request.ts';
 import { requestView } from '../market-views.ts';
-import { errorResponses as errors, PRIORITIES, RequestIdParams, RequestView, SubmitRequestInput } from '../../api/index.ts';
+import { errorResponses as errors, PRIORITIES, RequestIdParams, RequestList, RequestListQuery, RequestView, SubmitRequestInput } from '../../api/index.ts';
+import type { RequestSummaryRow } from '../usecases/index.ts';
 
 /** Strict base64: the alphabet, padded to a multiple of 4 (so a typo is an error, not silently other bytes). */
 function decodeBase64(text: string): Uint8Array {
@@ -66,4 +67,52 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
       return requestView(r.task, r.auction, r.history, r.now, r.auditCid);
     },
   );
+
+  app.get<{ Querystring: RequestListQuery }>(
+    '/v1/requests',
+    {
+      schema: {
+        summary: 'The request history: filtered (status, requester, program, backend, prover, time, text), newest first, paged',
+        tags: ['requests'],
+        querystring: RequestListQuery,
+        response: { 200: RequestList, ...errors },
+      },
+    },
+    async (req): Promise<RequestList> => {
+      const { q, offset, limit, from, to, ...filters } = req.query;
+      const page = await uc.listRequests(market, {
+        ...filters,
+        text: q,
+        from: from === undefined ? undefined : instant(from, 'from'),
+        to: to === undefined ? undefined : instant(to, 'to'),
+        offset: offset === undefined ? 0 : Number(offset),
+        limit: limit === undefined ? undefined : Number(limit),
+      });
+      return { total: page.total, offset: offset === undefined ? 0 : Number(offset), items: page.rows.map(summaryView) };
+    },
+  );
+}
+
+function instant(text: string, name: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw invalid('invalid_request', `querystring.${name} must be an RFC 3339 time`);
+  return d;
+}
+
+function summaryView(r: RequestSummaryRow): RequestList['items'][number] {
+  return {
+    request_id: r.task_id,
+    requester: r.requester,
+    program_id: r.program_id,
+    backend: r.backend,
+    status: r.status,
+    mechanism: r.mechanism,
+    max_price: r.max_price.toString(),
+    price: r.price === null ? null : r.price.toString(),
+    assigned_prover: r.assigned_prover,
+    round: r.round,
+    attempts: r.attempts,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
 }

@@ -44,3 +44,4 @@ export { getJob, listJobs } from './job-queries.ts';
 export { putArtifact, type PutArtifactParameters } from './put-artifact.ts';
 export { getArtifact } from './get-artifact.ts';
 export { recordAudit } from './record-audit.ts';
+export * from './dashboard-queries.ts';

@@ -1,0 +1,6 @@
+# Sourced by .ci/run: Debian's Chromium for the dashboard's browser tests (test/dashboard*.test.ts drive it with
+# playwright-core; `npx playwright install` cannot download here). Installed when absent; quiet when present.
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+"${CHROMIUM_PATH:-/usr/bin/chromium}" --version

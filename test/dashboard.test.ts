@@ -1,0 +1,150 @@
+// The dashboard in a real browser (Chromium through playwright-core) against a live market: `proofmarket serve`
+// and a real prover node. Every page loads with no console error and no failed request and passes axe-core
+// (no serious or critical violation), in light and dark, at 1280 px and at 360 px without sideways overflow; a
+// request submitted from the form, signed by a key generated in the browser, reaches `completed` live on its
+// page; the proof verifies in the browser (Pass), a tampered copy does not (Fail). A failing step leaves a
+// screenshot in test-results/dashboard/.
+import { after, before, test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { axe, chromiumInstalled, launch, newPage, overflowX, shoot, watch, type WatchedPage } from './support/browser.ts';
+import { liveMarket, type LiveMarket } from './support/dashboard-market.ts';
+import { requireService } from './support/services.ts';
+import { buildDashboard } from '../web/build.ts';
+
+let market: LiveMarket | undefined;
+let browser: Browser | undefined;
+
+before(async () => {
+  if (!chromiumInstalled()) return;
+  await buildDashboard(); // the sources as they are now (a coordinator builds web/dist only when it is missing)
+  [market, browser] = await Promise.all([liveMarket({ requests: 1 }), launch()]);
+});
+after(async () => {
+  await browser?.close();
+  await market?.close();
+});
+
+/** Runs `body`; on failure saves a screenshot of the page first. */
+async function step<T>(w: WatchedPage, name: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (err) {
+    const path = await shoot(w.page, name);
+    throw Object.assign(err as Error, { message: `${(err as Error).message}\n(screenshot: ${path})` });
+  }
+}
+
+const pages = (m: LiveMarket) => {
+  const r = m.done[0]!;
+  return [
+    { name: 'market', hash: '#/', ready: '.stats .stat-value' },
+    { name: 'provers', hash: '#/provers', ready: 'tbody tr' },
+    { name: 'prover', hash: `#/provers/${encodeURIComponent(r.assigned_prover!)}`, ready: '.components li' },
+    { name: 'requests', hash: '#/requests', ready: '.vrow[data-index="0"]' },
+    { name: 'request', hash: `#/requests/${r.request_id}`, ready: '.verify' },
+    { name: 'submit', hash: '#/submit', ready: 'form.form' },
+    { name: 'account', hash: '#/account', ready: '.identity' },
+  ];
+};
+
+async function visit(w: WatchedPage, url: string, name: string, ready: string): Promise<void> {
+  await w.page.goto(url);
+  await w.page.waitForSelector(ready, { timeout: 30_000 });
+  await w.page.waitForLoadState('networkidle').catch(() => undefined); // SSE keeps one request open
+  await w.page.waitForTimeout(300);
+}
+
+test('every page loads with no console error, no failed request and no serious axe violation, light and dark, 1280 and 360 px', { timeout: 300_000 }, async (t) => {
+  if (!requireService(t, 'Chromium', chromiumInstalled(), 'apt-get install -y chromium, as .ci/chromium.sh does')) return;
+  for (const view of [{ width: 1280, scheme: 'light' as const }, { width: 360, scheme: 'dark' as const }]) {
+    const { context, w } = await newPage(browser!, { width: view.width, height: 800, scheme: view.scheme });
+    for (const p of pages(market!)) {
+      const label = `${p.name}-${view.width}-${view.scheme}`;
+      await step(w, label, async () => {
+        await visit(w, `${market!.url}/${p.hash}`, p.name, p.ready);
+        assert.deepEqual(w.take(), [], `${label}: console errors or failed requests`);
+        assert.deepEqual(await axe(w.page), [], `${label}: axe-core serious/critical violations`);
+        assert.ok((await overflowX(w.page)) <= 0, `${label}: the page is wider than the ${view.width} px viewport`);
+      });
+    }
+    await context.close();
+  }
+});
+
+test('the Market page loads under 250 KB of compressed JavaScript, without snarkjs', async (t) => {
+  if (!requireService(t, 'Chromium', chromiumInstalled(), 'apt-get install -y chromium, as .ci/chromium.sh does')) return;
+  const { context, w } = await newPage(browser!);
+  const scripts: Array<{ url: string; bytes: number; encoded: number }> = [];
+  w.page.on('response', async (r) => {
+    if (r.request().resourceType() !== 'script') return;
+    const body = await r.body();
+    const headers = await r.allHeaders();
+    scripts.push({ url: r.url(), bytes: body.length, encoded: Number(headers['content-length'] ?? gzipSync(body).length) });
+  });
+  await visit(w, `${market!.url}/#/`, 'market', '.stats .stat-value');
+  await w.page.waitForTimeout(500);
+  const encoded = scripts.reduce((n, s) => n + s.encoded, 0);
+  t.diagnostic(`Market page JavaScript: ${scripts.length} file(s), ${(scripts.reduce((n, s) => n + s.bytes, 0) / 1024).toFixed(1)} kB, ${(encoded / 1024).toFixed(1)} kB as sent (compressed)`);
+  assert.ok(scripts.length > 0);
+  assert.ok(encoded < 250 * 1024, `${encoded} bytes of compressed JavaScript`);
+  assert.ok(!scripts.some((s) => /verify-/.test(s.url)), 'the verifier (snarkjs) is not loaded before verifying');
+  await context.close();
+});
+
+test('submit from the form with a browser key, watch it reach completed live, verify its proof here (Pass) and a tampered copy (Fail)', { timeout: 400_000 }, async (t) => {
+  if (!requireService(t, 'Chromium', chromiumInstalled(), 'apt-get install -y chromium, as .ci/chromium.sh does')) return;
+  const { context, w } = await newPage(browser!);
+  const page = w.page;
+  await step(w, 'account-deposit', async () => {
+    await visit(w, `${market!.url}/#/account`, 'account', '.identity');
+    await page.getByRole('button', { name: 'Generate a browser key' }).click();
+    await page.getByText('key generated and kept in this browser').waitFor();
+    await page.getByLabel('Amount (base units)', { exact: true }).fill('250000');
+    await page.getByRole('button', { name: 'Deposit', exact: true }).click();
+    await page.getByText('Deposited 250,000').waitFor();
+  });
+  const requestId = await step(w, 'submit', async () => {
+    await page.getByRole('link', { name: 'Submit' }).click();
+    await page.getByLabel('Program', { exact: true }).selectOption({ label: 'data-commitment (groth16)' });
+    await page.getByLabel('Input', { exact: true }).fill('proved for the browser test');
+    await page.getByLabel('Max price (base units)', { exact: true }).fill('2000');
+    await page.getByRole('button', { name: 'Sign and submit' }).click();
+    await page.waitForURL(/#\/requests\/[^/]+$/);
+    return decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+  });
+  const started = Date.now();
+  await step(w, 'request-live', async () => {
+    // follow() on the event stream: the page updates itself, nothing reloads it
+    await page.locator('[data-status="completed"]').waitFor({ timeout: 300_000 });
+  });
+  t.diagnostic(`request ${requestId} reached completed on the page ${((Date.now() - started) / 1000).toFixed(1)} s after submitting`);
+  const view = await market!.requester.getRequest(requestId);
+  assert.equal(view.status, 'completed');
+  assert.equal(view.max_price, '2000');
+
+  await step(w, 'verify-pass', async () => {
+    const verdict = page.locator('.verdict');
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await verdict.waitFor({ timeout: 120_000 });
+    assert.equal(await verdict.getAttribute('data-verdict'), 'Pass', await verdict.innerText());
+  });
+  await step(w, 'verify-fail', async () => {
+    const proof = await market!.requester.getProof(requestId);
+    const tampered = structuredClone(proof.proof) as { pi_a: string[] };
+    tampered.pi_a[0] = (BigInt(tampered.pi_a[0]!) + 1n).toString(); // no longer a point of the proof
+    const file = join(mkdtempSync(join(tmpdir(), 'pm-tampered-')), 'tampered.proof.json');
+    writeFileSync(file, JSON.stringify({ ...proof, proof: tampered }));
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.locator('.verdict[data-verdict="Fail"]').waitFor({ timeout: 120_000 });
+    t.diagnostic(`tampered proof: ${await page.locator('.verdict').innerText()}`);
+  });
+  assert.deepEqual(w.take(), [], 'console errors or failed requests during submit and verify');
+  await context.close();
+});
+
+export type { Page };
