@@ -126,6 +126,8 @@ export const ERRORS = {
   internal: { status: 500, hint: 'a bug in the coordinator: report it with the request that caused it' },
   database_unavailable: { status: 503, hint: 'the coordinator lost its database for a moment (a restart or failover): retry the call; an unanswered write was not acknowledged' },
   events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },
+  replica_unavailable: { status: 503, hint: 'the cluster proxy found no coordinator replica accepting connections: retry in a second (one is restarting)' },
+  replica_lost: { status: 503, hint: 'the replica serving the call died mid-call; it may have been applied: retry it (a task id or a signed nonce makes that safe)' },
   program_missing: { status: 503, hint: 'install the built-in program on the coordinator (its artifacts are missing)' },
 } as const satisfies Record<string, ErrorSpec>;
 
