@@ -4,6 +4,8 @@ import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
 import { fuzzBench } from './fuzz.ts';
 import { chainBench } from './chain.ts';
+import { chaosBench } from './chaos.ts';
+import { proversBench } from './provers.ts';
 import { jobsContainerBench } from './jobs-container.ts';
 import { lifecycleBench } from './lifecycle.ts';
 import { verifyBench } from './verify.ts';
@@ -17,9 +19,11 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   verify: verifyBench,
   chain: chainBench,
   'jobs-container': jobsContainerBench,
+  chaos: chaosBench,
+  provers: proversBench,
 };
 // Run only when named: they take minutes, or need services.
-const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container']);
+const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'chaos', 'provers']);
 
 // --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');
