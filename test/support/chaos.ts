@@ -147,7 +147,7 @@ async function countOutcome(db: Db, url: string, acked: string[], log: (line: st
   const completions = await db.query<{ task_id: string; n: string }>(`SELECT task_id, count(*)::text AS n FROM events WHERE to_status = 'completed' GROUP BY task_id`);
   // Each task's events form one chain: every transition starts from the state the previous one ended in. A
   // second assignment of a held task (or any transition lost or applied twice) breaks the chain.
-  const events = await db.query<{ id: string; task_id: string; kind: string; from_status: string | null; to_status: string }>(`SELECT id::text, task_id, kind, from_status, to_status FROM events ORDER BY id`);
+  const events = await db.query<{ id: string; task_id: string; kind: string; from_status: string | null; to_status: string }>(`SELECT id::text, task_id, kind, from_status, to_status FROM events ORDER BY events.id`);
   let doubleAssign = 0;
   const state = new Map<string, string>();
   for (const e of events) {
