@@ -88,21 +88,7 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
     up.end(body);
   };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > maxBody) {
-        fail(res, 'payload_too_large', `request body over ${maxBody} bytes`);
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (size <= maxBody) forward(req, res, Buffer.concat(chunks), order());
-    });
-    req.on('error', () => res.destroy());
-  });
+  const server = createServer((req, res) => collectBody(req, res, maxBody, (body) => forward(req, res, body, order())));
   // Streams (SSE) stay open for as long as the client listens.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 5_000;
@@ -121,6 +107,23 @@ export async function startProxy(opts: ProxyOptions): Promise<Proxy> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** Buffers a request's body (so that it can be resent to another replica), refusing one over `maxBody`. */
+function collectBody(req: IncomingMessage, res: ServerResponse, maxBody: number, then: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  req.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > maxBody) {
+      fail(res, 'payload_too_large', `request body over ${maxBody} bytes`);
+      req.destroy();
+    } else chunks.push(c);
+  });
+  req.on('end', () => {
+    if (size <= maxBody) then(Buffer.concat(chunks));
+  });
+  req.on('error', () => res.destroy());
 }
 
 function fail(res: ServerResponse, code: ErrorCode, message: string): void {
