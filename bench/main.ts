@@ -4,6 +4,8 @@ import { apiBench } from './api.ts';
 import { auctionBench } from './auction.ts';
 import { fuzzBench } from './fuzz.ts';
 import { chainBench } from './chain.ts';
+import { chaosBench } from './chaos.ts';
+import { proversBench } from './provers.ts';
 import { jobsContainerBench } from './jobs-container.ts';
 import { latencyBench } from './latency.ts';
 import { clearingBench } from './clearing.ts';
@@ -27,9 +29,11 @@ const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
   clearing: clearingBench,
   zkml: zkmlBench,
   artifacts: artifactsBench,
+  chaos: chaosBench,
+  provers: proversBench,
 };
 // Run only when named: they take minutes, or need services.
-const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs']);
+const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs', 'zkml', 'chaos', 'provers']);
 
 // --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');

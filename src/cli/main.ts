@@ -3,6 +3,7 @@ import { CliError, refusalHint } from './errors.ts';
 /** `proofmarket <command> …`: each command is a module with `run(argv)` and a `help` text. */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void>; help: string }>> = {
   serve: () => import('./commands/serve.ts'),
+  cluster: () => import('./commands/cluster.ts'),
   prover: () => import('./commands/prover.ts'),
   demo: () => import('./commands/demo.ts'),
   prove: () => import('./commands/prove.ts'),
@@ -50,6 +51,7 @@ Usage: proofmarket <command> [options]    (proofmarket <command> --help for deta
 Commands:
   demo       the whole market on one machine, with real proofs (what npm start runs)
   serve      run the coordinator (REST API, scheduler, verifier pool)
+  cluster    coordinator replicas on one PostgreSQL behind one round-robin port (try scale-out by hand)
   prover     run a prover node (registers, takes tasks, proves them in worker threads)
   prove      prove one assigned task by hand; prints the body for POST /tasks/result
   keys       your key (new, show, import): its address is your id in the market, it signs your calls

@@ -1,7 +1,7 @@
 import { reputationOf, type ProverProfile, type Reputation } from '../domain/market/index.ts';
 import type { Queryable } from '../store/db.ts';
 import { getProver, listProvers, updateReputationCache, type ProverWithLoad } from '../store/provers.ts';
-import { listReputationEvents, type ReputationEventRecord } from '../store/reputation.ts';
+import { listReputationEvents, markReputationRefreshed, staleReputations, type ReputationEventRecord } from '../store/reputation.ts';
 
 /** How fast old work fades: a week-old proof counts half as much as one delivered now. */
 export const REPUTATION_HALF_LIFE_MS = 7 * 24 * 3_600_000;
@@ -60,38 +60,44 @@ export async function profilesOf(q: Queryable, ids: string[]): Promise<Map<strin
 
 /** How often at most a prover's cached reputation is recomputed (see `ReputationTracker.refresh`). */
 const REPUTATION_REFRESH_MS = 1_000;
+/** How many stale provers one scheduler pass refreshes at most (the rest wait for the next pass). */
+const REFRESH_BATCH = 200;
 
 /**
- * Keeps provers' cached stars (read by the pull query and the auctions) current: a plan with a reputation
- * observation marks its prover stale, and the scheduler refreshes stale provers at most once a second each.
+ * Keeps provers' cached stars (read by the pull query and the auctions) current. Which provers are stale is
+ * known to the database, not to this process (migration 007: every observation bumps its prover's count in
+ * its own transaction), so any replica's scheduler refreshes a prover whose observation another replica
+ * applied, even one that died since. A busy prover is recomputed at most once a second, with everything since
+ * folded in. `markStale` only tells this process to look at once rather than at its next periodic look.
  * Also remembers how long each prover's proofs should take (its registration does not change).
  */
 export class ReputationTracker {
-  /** Provers whose reputation cache is stale (a result or a timeout since). */
-  readonly #stale = new Set<string>();
-  /** When each prover's cache was last refreshed (market clock, ms). */
-  readonly #refreshedAt = new Map<string, number>();
+  /** Whether this process applied an observation since it last looked (a hint: the database decides). */
+  #hinted = false;
+  /** When this process last looked for stale provers (market clock, ms). */
+  #lookedAt = -Infinity;
   readonly #expectedMs = new Map<string, number>();
 
   constructor(readonly proofTimeoutMs: number) {}
 
-  markStale(proverId: string): void {
-    this.#stale.add(proverId);
+  markStale(_proverId: string): void {
+    this.#hinted = true;
   }
 
   /**
-   * Recomputes the stale provers' stars. A busy prover delivers many proofs a second: its stars are
-   * recomputed (two queries over its recent history) at most once a second, with everything since folded in.
+   * Recomputes the stale provers' stars: at once after an observation of this process, and at least once a
+   * second anyway (for observations other replicas applied). Two replicas refreshing one prover at once
+   * compute the same value; the recorded count never moves back.
    */
   async refresh(q: Queryable, now: Date): Promise<void> {
-    for (const id of this.#stale) {
-      if (now.getTime() - (this.#refreshedAt.get(id) ?? -Infinity) < REPUTATION_REFRESH_MS) continue;
-      this.#stale.delete(id);
-      this.#refreshedAt.set(id, now.getTime());
+    if (!this.#hinted && now.getTime() - this.#lookedAt < REPUTATION_REFRESH_MS) return;
+    this.#hinted = false;
+    this.#lookedAt = now.getTime();
+    for (const { prover_id: id, observed } of await staleReputations(q, now, REPUTATION_REFRESH_MS, REFRESH_BATCH)) {
       const p = await getProver(q, id);
       if (p) await refreshReputation(q, id, p.seeded_reputation, now);
+      await markReputationRefreshed(q, id, observed, now);
     }
-    if (this.#refreshedAt.size > 10_000) this.#refreshedAt.clear();
   }
 
   /**

@@ -150,6 +150,8 @@ export const ERRORS = {
   events_unavailable: { status: 503, hint: 'the coordinator is shutting down; reconnect to another replica or after it restarts, with Last-Event-ID' },
   artifact_corrupt: { status: 503, hint: 'the stored copy does not hash to its CID and is refused: the operator must restore it (upload the same bytes again)' },
   artifact_store_unavailable: { status: 503, hint: 'the artifact store (disk or S3 bucket) did not answer; retry, or check the coordinator\'s --artifacts' },
+  replica_unavailable: { status: 503, hint: 'the cluster proxy found no coordinator replica accepting connections: retry in a second (one is restarting)' },
+  replica_lost: { status: 503, hint: 'the replica serving the call died mid-call; it may have been applied: retry it (a task id or a signed nonce makes that safe)' },
   program_missing: { status: 503, hint: 'install the built-in program on the coordinator (its artifacts are missing)' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -20,3 +20,21 @@ export async function listReputationEvents(q: Queryable, proverId: string, limit
     [proverId, limit],
   );
 }
+
+/**
+ * Provers whose cached stars miss observations (migration 007), not refreshed within `minAgeMs` of `now`,
+ * stalest first, with the observation count to record once refreshed. Read before the observations.
+ */
+export async function staleReputations(q: Queryable, now: Date, minAgeMs: number, limit: number): Promise<{ prover_id: string; observed: string }[]> {
+  return q.query<{ prover_id: string; observed: string }>(
+    `SELECT prover_id, observed::text FROM reputation_marks
+     WHERE observed > refreshed AND (refreshed_at IS NULL OR refreshed_at <= $1)
+     ORDER BY refreshed_at NULLS FIRST LIMIT $2`,
+    [new Date(now.getTime() - minAgeMs), limit],
+  );
+}
+
+/** Records that a prover's cache now folds in its first `observed` observations (never moving back). */
+export async function markReputationRefreshed(q: Queryable, proverId: string, observed: string, now: Date): Promise<void> {
+  await q.query(`UPDATE reputation_marks SET refreshed = GREATEST(refreshed, $2::bigint), refreshed_at = $3 WHERE prover_id = $1`, [proverId, observed, now]);
+}
