@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invalid } from '../domain/errors.ts';
 import { LocalDriver } from './drivers/local.ts';
-import { S3Driver, type S3Options } from './drivers/s3.ts';
+import type { S3Options } from './drivers/s3.ts';
 import { ArtifactStore } from './store.ts';
 
 export interface ArtifactStoreConfig {
@@ -35,10 +35,16 @@ export function parseS3Spec(spec: string): S3Options {
   return { bucket: url.hostname, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix, endpoint, region: url.searchParams.get('region') ?? undefined };
 }
 
-/** The store the coordinator serves and writes audit records to; `close` also removes a temporary folder. */
-export function openArtifactStore(c: ArtifactStoreConfig): ArtifactStore {
+/**
+ * The store the coordinator serves and writes audit records to; `close` also removes a temporary folder. The S3
+ * driver (and the AWS SDK, a third of a second to load) is imported only when an s3:// store is asked for.
+ */
+export async function openArtifactStore(c: ArtifactStoreConfig): Promise<ArtifactStore> {
   const opts = { maxBytes: c.maxBytes };
-  if (c.artifacts?.startsWith('s3://')) return new ArtifactStore(new S3Driver({ ...parseS3Spec(c.artifacts), credentials: c.s3Credentials }), opts);
+  if (c.artifacts?.startsWith('s3://')) {
+    const { S3Driver } = await import('./drivers/s3.ts');
+    return new ArtifactStore(new S3Driver({ ...parseS3Spec(c.artifacts), credentials: c.s3Credentials }), opts);
+  }
   if (c.artifacts) return new ArtifactStore(new LocalDriver(c.artifacts), opts);
   if (!c.dataDir.startsWith('memory://')) return new ArtifactStore(new LocalDriver(join(c.dataDir, 'artifacts')), opts);
   const temporary = mkdtempSync(join(tmpdir(), 'pm-artifacts-'));

@@ -40,7 +40,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   const db = opts.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   // one registry of proof systems for the verifier and the market (the shipped definitions plus any files given)
   const verifier = new Verifier({ threads: config.verifierThreads, backends: loadBackends({ files: config.backendFiles }), batching: { delayMs: config.verifyBatchDelayMs } });
-  const artifacts = openArtifactStore({ artifacts: config.artifacts, dataDir: config.dataDir, maxBytes: config.artifactMaxBytes, s3Credentials: config.s3Credentials });
+  const artifacts = await openArtifactStore({ artifacts: config.artifacts, dataDir: config.dataDir, maxBytes: config.artifactMaxBytes, s3Credentials: config.s3Credentials });
   let app: FastifyInstance | undefined;
   let timer: NodeJS.Timeout | undefined;
   let auctionTimer: NodeJS.Timeout | undefined;

@@ -4,7 +4,6 @@ import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex } from '@noble/hashes/utils';
 import type { StoredArtifact } from '../api/artifacts.ts';
 import { CONTENT_SHA256_HEADER } from '../api/artifacts.ts';
-import { cidOfBytes } from '../artifacts/cid.ts';
 import { ConnectionError, errorFromResponse } from './errors.ts';
 import { HttpResponse } from './http.ts';
 import type { Signer } from './signer.ts';
@@ -36,6 +35,8 @@ export async function uploadArtifact(t: ArtifactTransport, path: string, data: U
 export async function downloadArtifact(t: ArtifactTransport, path: string, cid: string): Promise<Uint8Array> {
   const res = await answer(await send(t, new URL(path, t.baseUrl), { method: 'GET' }));
   const bytes = res.body;
+  // loaded on first use: the importer is most of the SDK's weight, and most clients never download an artifact
+  const { cidOfBytes } = await import('../artifacts/cid.ts');
   const actual = await cidOfBytes(bytes);
   if (actual !== cid) throw new Error(`the coordinator served bytes for ${cid} that hash to ${actual}: refused`);
   return bytes;
