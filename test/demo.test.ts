@@ -6,7 +6,7 @@ import { once } from 'node:events';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-test('npm start -- --exit --requests 10 completes 10 tasks with verified proofs and exits 0', async () => {
+test('npm start -- --exit --requests 10 completes its 10 tasks and 2 zkML requests with verified proofs and exits 0', async () => {
   const proc = spawn('npm', ['start', '--', '--exit', '--requests', '10'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout.on('data', (d) => (out += d));
@@ -15,8 +15,11 @@ test('npm start -- --exit --requests 10 completes 10 tasks with verified proofs 
   const [code] = await once(proc, 'exit');
   clearTimeout(timer);
   assert.equal(code, 0, out);
-  assert.match(out, /tasks completed\s+10 of 10\n/, out);
-  assert.match(out, /proofs verified\s+10 \(Pass\)/);
+  // The 10 circuit requests asked for, plus the demo's 2 zkML model requests (--model-requests, default 2).
+  assert.match(out, /tasks completed\s+12 of 12\n/, out);
+  assert.match(out, /proofs verified\s+12 \(Pass\)/);
+  assert.match(out, /zkML\s+2\/2 model inferences proved with ezkl/, out);
+  assert.doesNotMatch(out, /was not written/, 'every settled request has its audit record');
 
   // One prover is faulty by default: every rejected proof is its own, and each task it spoiled was re-proved.
   const rejected = Number(/proofs rejected\s+(\d+)/.exec(out)?.[1]);

@@ -23,7 +23,7 @@ export async function recordAudit(deps: Pick<MarketDeps, 'db' | 'programs' | 'ar
   const task = await getTask(deps.db, requestId);
   if (!task || task.status !== 'completed' || !task.assigned_prover) throw new Error(`request ${requestId} is not settled with a verified proof`);
   const program = await deps.programs.get(task.program_id);
-  const decoded = decodeProof(proof, deps.backends.names());
+  const decoded = decodeProof(proof, deps.backends.proofSystems());
   if (!decoded.ok) throw new Error(`the settled proof of ${requestId} does not decode: ${decoded.reason}`);
   const signals = decoded.envelope.public_signals;
   const artifacts = await deps.programs.artifactCids(program.program_id, deps.artifacts);
