@@ -162,15 +162,10 @@ test('an unknown route is 404 before any signature check', async () => {
   assert.deepEqual([r.status, code(r)], [404, 'route_not_found']);
 });
 
-test('measure: verifying a signed call (recover + nonce insert) costs a few ms', async () => {
+// Speed is the benches' business (timings are noisy on a shared machine); this checks that many fresh
+// signatures in a row each pass, so a nonce store that wrongly collides would show here.
+test('100 signed calls in a row, each with a fresh nonce, all pass', async () => {
   const n = 100;
   const calls = await Promise.all(Array.from({ length: n }, () => a.sign({ host: INJECT_HOST, method: 'POST', path: '/test/echo', body: '{}' })));
-  const t0 = performance.now();
   for (const h of calls) assert.equal((await send(closed, 'POST', '/test/echo', '{}', h)).status, 200);
-  const signedMs = (performance.now() - t0) / n;
-  const t1 = performance.now();
-  for (let i = 0; i < n; i++) await send(open, 'POST', '/test/echo', '{}', {});
-  const unsignedMs = (performance.now() - t1) / n;
-  console.log(`signed call ${signedMs.toFixed(2)} ms, unsigned ${unsignedMs.toFixed(2)} ms (inject, echo route): verification ≈ ${(signedMs - unsignedMs).toFixed(2)} ms`);
-  assert.ok(signedMs < 50, `a signed call took ${signedMs} ms`);
 });

@@ -51,8 +51,10 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     dataDir: join(o.dataDir, 'db'),
     privacyRoutes: DEMO_ROUTES,
     logLevel: 'warn',
-    // The demo's provers heartbeat every second; a crashed one is noticed within seconds, not minutes.
-    heartbeatTimeoutMs: 10_000,
+    // The demo's provers heartbeat every second; a crashed one is noticed within half a minute, not the
+    // minutes of a real market. Not less: on a loaded 2-core machine a heartbeat can wait several seconds
+    // behind proving, and a live prover marked offline loses its task.
+    heartbeatTimeoutMs: 30_000,
     // Every party of the demo signs its calls with its own key. The coordinator is also --open (loopback
     // only), so that the README's seed walkthrough with curl works against it unsigned, as a seed client would.
     open: true,
