@@ -42,8 +42,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   const verifier = new Verifier({ threads: config.verifierThreads, backends: loadBackends({ files: config.backendFiles }), batching: { delayMs: config.verifyBatchDelayMs } });
   const artifacts = await openArtifactStore({ artifacts: config.artifacts, dataDir: config.dataDir, maxBytes: config.artifactMaxBytes, s3Credentials: config.s3Credentials });
   let app: FastifyInstance | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let auctionTimer: NodeJS.Timeout | undefined;
+  let loops: Loops | undefined;
   let events: EventStream | undefined;
   let indexer: ChainIndexer | undefined;
   try {
@@ -63,7 +62,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     }
-    if (opts.scheduler !== false) [timer, auctionTimer] = startLoops(market, db, config, (err, what) => app?.log.error({ err }, `${what} failed`));
+    if (opts.scheduler !== false) loops = startLoops(market, db, config, (err, what) => app?.log.error({ err }, `${what} failed`));
     const theApp = app;
     const theEvents = events;
     return {
@@ -72,20 +71,19 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       db,
       url,
       async close() {
-        if (timer) clearInterval(timer);
-        if (auctionTimer) clearInterval(auctionTimer);
+        const stopping = loops?.stop();
         market.work.close(); // answers the waiting long-polls
         await indexer?.stop();
         await theEvents.stop(); // ends the open streams, which would keep the server from closing
         await theApp.close();
+        await stopping;
         await verifier.close();
         await artifacts.close();
         if (!opts.db) await db.close();
       },
     };
   } catch (err) {
-    if (timer) clearInterval(timer);
-    if (auctionTimer) clearInterval(auctionTimer);
+    await loops?.stop();
     await indexer?.stop();
     await events?.stop();
     await app?.close().catch(() => undefined);
@@ -100,20 +98,40 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
  * The scheduler's two loops: the sweep (then the store's upkeep) every `sweepIntervalMs`, the auction tick every
  * `auctionTickMs`; a run never overlaps the previous one.
  */
-function startLoops(market: Market, db: Db, config: CoordinatorConfig, onError: (err: unknown, what: string) => void): [NodeJS.Timeout, NodeJS.Timeout] {
+function startLoops(market: Market, db: Db, config: CoordinatorConfig, onError: (err: unknown, what: string) => void): Loops {
+  const timers: NodeJS.Timeout[] = [];
+  const inFlight = new Set<Promise<unknown>>();
   const every = (ms: number, what: string, run: () => Promise<unknown>) => {
     let running = false;
     const t = setInterval(() => {
       if (running) return;
       running = true;
-      run()
+      const p = run()
         .catch((err: unknown) => onError(err, what))
-        .finally(() => (running = false));
+        .finally(() => {
+          running = false;
+          inFlight.delete(p);
+        });
+      inFlight.add(p);
     }, ms);
     t.unref();
-    return t;
+    timers.push(t);
   };
-  return [every(config.sweepIntervalMs, 'sweep', () => market.sweep().then(() => db.maintain())), every(config.auctionTickMs, 'auction tick', () => market.tick())];
+  every(config.sweepIntervalMs, 'sweep', () => market.sweep().then(() => db.maintain()));
+  every(config.auctionTickMs, 'auction tick', () => market.tick());
+  return {
+    // A run under way finishes before the store closes: closing under it failed it ("Cannot use a pool after
+    // calling end") and logged that at every shutdown.
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+interface Loops {
+  /** Stops the loops and waits for a run under way. */
+  stop(): Promise<void>;
 }
 
 /** With --chain-rpc: the indexer that mirrors the contracts into the ledger, running. */
