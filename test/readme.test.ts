@@ -125,12 +125,14 @@ test('README: the seed API by hand and the Command line walkthrough, typed in or
   assert.equal(afterReal.status, 'completed');
   assert.deepEqual(afterReal.history.map((h: { cause: string }) => h.cause), ['submitted', 'assigned', 'proof_rejected', 'assigned', 'proof_verified']);
 
-  // Following a request prints each of its transitions once (issue #20: `status --watch` printed them twice).
+  // Following a request prints each of its transitions once (issue #20: `status --watch` printed them twice: as
+  // lines while watching and again in the final summary), in its lines and its summary together.
   const follows = ran.filter((r) => / --(watch|wait)\b/.test(r.typed));
   assert.ok(follows.length >= 3);
   for (const f of follows) {
-    const transitions = f.stderr.split('\n').filter((l) => / → /.test(l));
-    assert.ok(transitions.some((l) => /→ completed\s+proof_verified/.test(l)), `${f.typed}\n${f.stderr}`);
-    assert.equal(new Set(transitions).size, transitions.length, `each transition once:\n${f.stderr}`);
+    // `<id>  12:00:01  pending → assigned  …` while watching, `    12:00:01  pending → assigned  …` in a history
+    const transitions = `${f.stdout}\n${f.stderr}`.split('\n').filter((l) => / → /.test(l)).map((l) => l.slice(Math.max(0, l.search(/\d\d:\d\d:\d\d /))));
+    assert.equal(transitions.filter((l) => / → completed\s+proof_verified/.test(l)).length, 1, `${f.typed}\n${f.stdout}${f.stderr}`);
+    assert.equal(new Set(transitions).size, transitions.length, `each transition once:\n${f.stdout}${f.stderr}`);
   }
 });

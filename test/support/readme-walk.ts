@@ -28,7 +28,7 @@ export function walkthrough(readme: string, sections: string[]): WalkBlock[] {
     if (start < 0) throw new Error(`the README has no section "${section}"`);
     const end = readme.indexOf('\n## ', start + 4);
     const body = readme.slice(start, end === -1 ? undefined : end);
-    const firstLine = readme.slice(0, start).split('\n').length + 1;
+    const firstLine = readme.slice(0, start).split('\n').length; // the line just above the heading
     for (const m of body.matchAll(/```sh\n([\s\S]*?)```\n(?:\s*\n)*(?:```\n([\s\S]*?)```)?/g)) {
       const line = firstLine + body.slice(0, m.index).split('\n').length;
       blocks.push({
