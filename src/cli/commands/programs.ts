@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Program, RegisterProgramRequest } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { usage } from '../errors.ts';
-import { backendOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, oneOf, openContext, positionalArgs, required, table } from '../context.ts';
+import { backendOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, note, oneOf, openContext, positionalArgs, required, table } from '../context.ts';
 
 export const help = `proofmarket programs — the programs (circuits) requests can name
 
@@ -12,7 +12,9 @@ export const help = `proofmarket programs — the programs (circuits) requests c
                                             upload a program (POST /programs); prints its id
 
 A program's id is the hash of its artifacts (sha256(sha256(wasm) ‖ sha256(zkey) ‖ sha256(canonical vkey))),
-so registering the same files again gives the same id.
+so registering the same files again gives the same id, and the program as first registered: files that are
+already registered (a built-in program's, or an earlier upload) keep their name, input encoding and
+description, and a note on stderr says which of --name, --input-encoding, --description were not used.
 
 Options of register:
   --name NAME               lower case letters, digits, - and _ (e.g. my-circuit)
@@ -65,6 +67,8 @@ export async function run(argv: string[]): Promise<void> {
       const body = registerBody(v);
       const ctx = await openContext(v);
       const p = await guard(() => ctx.client.registerProgram(body));
+      const unused = unusedSettingsNote(body, p);
+      if (unused) note(ctx, unused);
       return emit(ctx, p, () => (ctx.quiet ? p.program_id : `registered program ${p.program_id}\n  ${p.name} · ${p.proof_system} · input ${p.input_encoding} · ${p.n_public} public signals`));
     }
     case undefined:
@@ -102,6 +106,21 @@ function registerBody(v: { name?: string; system?: string; wasm?: string; zkey?:
   if (encoding) body.input_encoding = encoding;
   if (v.description !== undefined) body.description = v.description;
   return body;
+}
+
+/**
+ * A program's id is the hash of its files, so files already registered (a built-in program's, or someone's
+ * upload) give back the program as it was registered: the name, input encoding and description sent are not
+ * used. Says so, rather than let a user believe the program is now called by the new name.
+ */
+export function unusedSettingsNote(sent: RegisterProgramRequest, p: Program): string | undefined {
+  const unused: string[] = [];
+  if (sent.name !== p.name) unused.push(`--name ${sent.name}`);
+  if (sent.input_encoding !== undefined && sent.input_encoding !== p.input_encoding) unused.push(`--input-encoding ${sent.input_encoding}`);
+  if (sent.description !== undefined && sent.description !== p.description) unused.push('--description');
+  if (unused.length === 0) return undefined;
+  const what = p.builtin ? `the built-in program "${p.name}"` : `program "${p.name}", registered already`;
+  return `note: these files are ${what} (${p.proof_system}, input ${p.input_encoding}); it keeps its settings, so ${unused.join(', ')} ${unused.length === 1 ? 'was' : 'were'} not used`;
 }
 
 function programsTable(list: Program[]): string {

@@ -23,7 +23,7 @@ Options:
 
 Example:
   curl -s http://localhost:8080/tasks/assign/my_prover > task.json
-  proofmarket prove task.json --prover-id my_prover > result.json
+  proofmarket prove task.json --prover-id my_prover --coordinator http://localhost:8080 > result.json
   curl -X POST http://localhost:8080/tasks/result -H "Content-Type: application/json" -d @result.json`;
 
 export async function run(argv: string[]): Promise<void> {
