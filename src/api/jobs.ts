@@ -87,6 +87,7 @@ export const SubmitJobResultsRequest = Type.Object(
     runtimeSec: Type.Number({ minimum: 0 }),
     exitCode: Type.Integer({ minimum: -1, maximum: 255 }),
     failure: Type.Optional(StringEnum(JOB_FAILURES, { description: 'The container failed: killed for memory (oom), for time (timeout), or otherwise (error)' })),
+    reason: Type.Optional(Type.String({ maxLength: 1024, description: 'Why it failed, in one line (e.g. image_not_found: alpine is not present on this provider)' })),
     providerAddr: Type.Optional(Address({ description: 'Who sends the results: must be the matched provider (a signed call: the signer)' })),
   },
   { additionalProperties: false },
@@ -145,6 +146,7 @@ export const JobResultView = Type.Object({
   runtimeSec: Type.Number(),
   exitCode: Type.Integer(),
   failure: Type.Optional(StringEnum(JOB_FAILURES)),
+  reason: Type.Optional(Type.String()),
 });
 export type JobResultView = Static<typeof JobResultView>;
 

@@ -12,6 +12,7 @@ export interface SubmitJobResultsParameters {
   runtimeSec: number;
   exitCode: number;
   failure?: JobFailure;
+  reason?: string;
   /** Unsigned calls (--open) only: who sends them (a signed call: the signer). */
   providerAddr?: string;
 }
@@ -32,6 +33,7 @@ export async function submitJobResults(deps: JobDeps, input: SubmitJobResultsPar
       runtimeSec: input.runtimeSec,
       exitCode: input.exitCode,
       ...(input.failure ? { failure: input.failure } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
     };
     return applyJob(q, resultsSubmitted(job, result, await jobEscrowOf(q, job.job_id), deps.clock.now()));
   });

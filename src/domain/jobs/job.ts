@@ -76,6 +76,8 @@ export interface JobResult {
   runtimeSec: number;
   exitCode: number;
   failure?: JobFailure;
+  /** The agent's one line on why the run failed. */
+  reason?: string;
 }
 
 export interface JobRecord {
