@@ -38,6 +38,7 @@ export const CreateJobRequest = Type.Object(
     resources: Type.Optional(JobResources),
     inputs: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 256 })),
     maxPriceEth: Ether(),
+    minStakeEth: Type.Optional(Ether({ description: 'Stake each provider locks behind its run, in decimal ether (default 0: none); slashed if it misses the timeout or is outvoted (redundant:N)' })),
     timeoutSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 604_800 })),
     verifier: Type.Optional(Type.String({ maxLength: 32, description: 'hash-only (the requester accepts) or redundant:N' })),
     outputs: Type.Optional(Type.Array(OutputSpec, { maxItems: 256 })),
@@ -87,6 +88,7 @@ export const SubmitJobResultsRequest = Type.Object(
     runtimeSec: Type.Number({ minimum: 0 }),
     exitCode: Type.Integer({ minimum: -1, maximum: 255 }),
     failure: Type.Optional(StringEnum(JOB_FAILURES, { description: 'The container failed: killed for memory (oom), for time (timeout), or otherwise (error)' })),
+    reason: Type.Optional(Type.String({ maxLength: 1024, description: 'Why it failed, in one line (e.g. image_not_found: alpine is not present on this provider)' })),
     providerAddr: Type.Optional(Address({ description: 'Who sends the results: must be the matched provider (a signed call: the signer)' })),
   },
   { additionalProperties: false },
@@ -145,6 +147,7 @@ export const JobResultView = Type.Object({
   runtimeSec: Type.Number(),
   exitCode: Type.Integer(),
   failure: Type.Optional(StringEnum(JOB_FAILURES)),
+  reason: Type.Optional(Type.String()),
 });
 export type JobResultView = Static<typeof JobResultView>;
 
@@ -165,6 +168,7 @@ export const JobView = Type.Object({
   requesterAddr: Type.String(),
   priceEth: Type.String(),
   priceWei: Type.String(),
+  minStakeEth: Type.Optional(Type.String({ description: 'The stake each provider locks behind its run (decimal ether)' })),
   createdAt: Timestamp(),
   updatedAt: Timestamp(),
   providerAddr: Nullable(Type.String()),

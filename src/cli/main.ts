@@ -37,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   'post-job': () => import('./commands/post-job.ts'),
   fund: () => import('./commands/fund.ts'),
   match: () => import('./commands/match.ts'),
+  provider: () => import('./commands/provider.ts'),
   accept: () => import('./commands/accept.ts'),
   jobs: () => import('./commands/jobs.ts'),
   chain: () => import('./commands/chain.ts'),
@@ -91,6 +92,7 @@ Container jobs (seed 004):
   match      match a funded job to a provider by hand (--job, --provider)
   accept     accept a job's results and pay its provider (--job, --provider)
   jobs       list jobs (--status, --provider, --requester)
+  provider   run the provider agent: jobs matched to you run in hardened containers on Docker
   (status --job and cancel --job work on jobs too)
 
 Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),

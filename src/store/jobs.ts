@@ -3,12 +3,14 @@ import type { JobPlan } from '../domain/jobs/plan.ts';
 import type { Queryable } from './db.ts';
 import { applyMovement } from './ledger.ts';
 import { insertReputationEvent } from './reputation.ts';
+import { applyJobStake } from './job-stake.ts';
 
 interface JobRow {
   job_id: string;
   requester: string;
   spec: JobSpec;
   price: string;
+  min_stake: string;
   status: JobStatus;
   provider: string | null;
   fund_tx: string | null;
@@ -20,8 +22,8 @@ interface JobRow {
   assigned_at: Date | null;
 }
 
-const COLUMNS = 'job_id, requester, spec, price::text AS price, status, provider, fund_tx, result, failure, created_at, updated_at, funded_at, assigned_at';
-const toRecord = (r: JobRow): JobRecord => ({ ...r, price: BigInt(r.price) });
+const COLUMNS = 'job_id, requester, spec, price::text AS price, min_stake::text AS min_stake, status, provider, fund_tx, result, failure, created_at, updated_at, funded_at, assigned_at';
+const toRecord = (r: JobRow): JobRecord => ({ ...r, price: BigInt(r.price), min_stake: BigInt(r.min_stake) });
 
 /**
  * Applies a job's plan in the caller's transaction: the row and its event in one statement, then the ledger
@@ -32,6 +34,7 @@ export async function applyJobPlan(q: Queryable, plan: JobPlan): Promise<boolean
   const written = plan.op === 'insert' ? await insertJob(q, plan) : await moveJob(q, plan);
   if (!written) return false;
   for (const m of plan.ledger) await applyMovement(q, m, plan.event.at);
+  await applyJobStake(q, plan.job.job_id, plan.stake, plan.event.at);
   if (plan.observation) await insertReputationEvent(q, plan.observation);
   return true;
 }
@@ -42,14 +45,14 @@ async function insertJob(q: Queryable, plan: JobPlan): Promise<boolean> {
   const j = plan.next;
   const rows = await q.query(
     `WITH job AS (
-       INSERT INTO jobs (job_id, requester, spec, price, status, created_at, updated_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6, $6)
+       INSERT INTO jobs (job_id, requester, spec, price, status, created_at, updated_at, min_stake) VALUES ($1, $2, $3::jsonb, $4, $5, $6, $6, $14)
        ON CONFLICT (job_id) DO NOTHING RETURNING job_id
      ), event AS (
        INSERT INTO events (kind, job_id, at, from_status, to_status, cause, prover_id, detail)
        SELECT $7::text, job_id, $8, $9::text, $10::text, $11::text, $12::text, $13::jsonb FROM job
      )
      SELECT job_id FROM job`,
-    [j.job_id, j.requester, JSON.stringify(j.spec), j.price.toString(), j.status, j.created_at, ...eventParams(plan)],
+    [j.job_id, j.requester, JSON.stringify(j.spec), j.price.toString(), j.status, j.created_at, ...eventParams(plan), j.min_stake.toString()],
   );
   return rows.length === 1;
 }

@@ -154,6 +154,12 @@ export async function audit(q: Queryable): Promise<LedgerAudit> {
        LEFT JOIN accounts a ON a.account = 'locked:' || p.prover_id
        WHERE COALESCE(l.s, 0) <> COALESCE(a.balance, 0)) x`,
   );
+  // a job's locks (migration 011) live while the job is matched or running, and back every such job that asks stake
+  const [jobLocks] = await q.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM stake_locks l JOIN jobs j ON j.job_id = l.job_id WHERE l.state = 'locked' AND j.status NOT IN ('MATCHED', 'RUNNING'))
+          + (SELECT count(*) FROM jobs j WHERE j.status IN ('MATCHED', 'RUNNING') AND j.min_stake > 0 AND j.provider IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM stake_locks l WHERE l.job_id = j.job_id AND l.prover_id = j.provider AND l.state = 'locked')) AS n`,
+  );
   const deposits = BigInt(flows!.deposits);
   const withdrawals = BigInt(flows!.withdrawals);
   const total = BigInt(totals!.total);
@@ -165,6 +171,7 @@ export async function audit(q: Queryable): Promise<LedgerAudit> {
   if (drift!.n > 0) problems.push(`${drift!.n} balance(s) differ from the sum of their entries`);
   if (orphanLocks!.n > 0) problems.push(`${orphanLocks!.n} stake lock(s) without a live assignment`);
   if (unbacked!.n > 0) problems.push(`${unbacked!.n} assignment(s) whose stake is not locked`);
+  if (Number(jobLocks!.n) > 0) problems.push(`${jobLocks!.n} job stake lock(s) without a live job, or matched job(s) whose stake is not locked`);
   if (lockSums!.n > 0) problems.push(`${lockSums!.n} prover(s) whose locked account differs from their open locks`);
   return { ok: problems.length === 0, problems, total: total.toString(), deposits: deposits.toString(), withdrawals: withdrawals.toString(), accounts: totals!.accounts };
 }
@@ -210,7 +217,7 @@ export async function closeLock(q: Queryable, lockId: string, state: 'released' 
 
 export async function openLocksOf(q: Queryable, proverId: string): Promise<StakeLock[]> {
   const rows = await q.query<LockRow>(
-    `SELECT lock_id::text, task_id, prover_id, amount::text, locked_at, state FROM stake_locks WHERE prover_id = $1 AND state = 'locked' ORDER BY lock_id`,
+    `SELECT lock_id::text, COALESCE(task_id, job_id) AS task_id, prover_id, amount::text, locked_at, state FROM stake_locks WHERE prover_id = $1 AND state = 'locked' ORDER BY lock_id`,
     [proverId],
   );
   return rows.map(lockOf);

@@ -18,6 +18,7 @@ export function jobView(j: JobRecord, history: StoredEntry[]): JobView {
     requesterAddr: j.requester,
     priceEth: formatEther(j.price),
     priceWei: j.price.toString(),
+    ...(j.min_stake > 0n ? { minStakeEth: formatEther(j.min_stake) } : {}),
     createdAt: j.created_at.toISOString(),
     updatedAt: j.updated_at.toISOString(),
     providerAddr: j.provider,

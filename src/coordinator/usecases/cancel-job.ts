@@ -1,6 +1,7 @@
 import { cancelled, requireRequester } from '../../domain/jobs/transitions.ts';
 import type { JobRecord } from '../../domain/jobs/job.ts';
 import { applyJob, jobActor, jobEscrowOf, withJob, type JobDeps } from './job-support.ts';
+import { openJobLock } from '../../store/job-stake.ts';
 import type { Caller } from './deps.ts';
 
 export interface CancelJobReturnType {
@@ -11,12 +12,14 @@ export type CancelJobErrorCode = 'invalid_job_id' | 'job_not_found' | 'not_job_r
 
 /**
  * The requester cancels a job and gets its escrow back: before a provider is matched, or once matched after the
- * job's timeout passed without a result; never after results.
+ * job's timeout passed without a result; never after results. A provider that missed the timeout has a failure
+ * on its record and its stake lock slashed.
  */
 export async function cancelJob(deps: JobDeps, jobId: string, caller: Caller): Promise<CancelJobReturnType> {
   return withJob(deps, jobId, async (q, job) => {
     requireRequester(job, jobActor(deps, caller, undefined, 'requester'), 'cancel');
     const refunded = await jobEscrowOf(q, job.job_id);
-    return { job: await applyJob(q, cancelled(job, refunded, deps.clock.now())), refunded };
+    const lock = job.provider === null ? null : await openJobLock(q, job.job_id, job.provider);
+    return { job: await applyJob(q, cancelled(job, refunded, deps.clock.now(), { lock, economics: deps.config.economics })), refunded };
   });
 }

@@ -9,6 +9,8 @@ import type { Caller } from './deps.ts';
 export interface CreateJobParameters extends JobSpecInput {
   /** Decimal ether, parsed exactly into wei. */
   maxPriceEth: string | number;
+  /** Decimal ether: the stake each provider's run locks (default 0: none). */
+  minStakeEth?: string | number;
   /** Unsigned calls (--open) only: the seed's `x-requester-addr` header, or the body's `requester`. */
   requester?: string;
 }
@@ -24,10 +26,11 @@ export async function createJob(deps: JobDeps, input: CreateJobParameters, calle
   const requester = jobActor(deps, caller, input.requester, 'x-requester-addr');
   if (requester === undefined) throw invalid('invalid_request', 'an unsigned job names its requester: send the header x-requester-addr (or sign the call)');
   const price = parseEther(input.maxPriceEth, 'maxPriceEth');
+  const minStake = input.minStakeEth === undefined ? 0n : parseEther(input.minStakeEth, 'minStakeEth');
   const spec = normalizeSpec(input);
   const now = deps.clock.now();
   const job: JobRecord = {
-    job_id: newJobId(), requester, spec, price, status: 'CREATED', provider: null, fund_tx: null, result: null, failure: null,
+    job_id: newJobId(), requester, spec, price, min_stake: minStake, status: 'CREATED', provider: null, fund_tx: null, result: null, failure: null,
     created_at: now, updated_at: now, funded_at: null, assigned_at: null,
   };
   return deps.db.transaction((tx) => applyJob(tx, created(job, now)));

@@ -7,6 +7,8 @@ import type { Queryable } from '../../store/db.ts';
 import { getJob } from '../../store/jobs.ts';
 import { balance } from '../../store/ledger.ts';
 import { applyPlan } from '../../store/plans.ts';
+import type { StakeContext } from '../../domain/jobs/stake.ts';
+import { stakeOf } from '../transitions.ts';
 import type { JobServices } from '../jobs/seams.ts';
 import type { Caller, MarketDeps } from './deps.ts';
 
@@ -30,6 +32,11 @@ export async function applyJob(q: Queryable, plan: JobPlan): Promise<JobRecord> 
 }
 
 export const jobEscrowOf = (q: Queryable, jobId: string): Promise<bigint> => balance(q, accounts.jobEscrow(jobId));
+
+/** What matching `provider` needs to know of its stake (free, locked) and the market's stake rules. */
+export async function stakeContext(q: Queryable, deps: Pick<JobDeps, 'config'>, provider: string): Promise<StakeContext> {
+  return { stake: await stakeOf(q, provider), economics: deps.config.economics };
+}
 
 /**
  * Who a job call acts as: the signer (an address the call names must be the signer: 403 signer_mismatch), or,

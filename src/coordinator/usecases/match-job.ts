@@ -1,7 +1,7 @@
 import { forbidden } from '../../domain/errors.ts';
 import { matched } from '../../domain/jobs/transitions.ts';
 import type { JobRecord } from '../../domain/jobs/job.ts';
-import { applyJob, jobActor, withJob, type JobDeps } from './job-support.ts';
+import { applyJob, jobActor, stakeContext, withJob, type JobDeps } from './job-support.ts';
 import type { Caller } from './deps.ts';
 
 export interface MatchJobParameters {
@@ -9,11 +9,12 @@ export interface MatchJobParameters {
   providerAddr: string;
 }
 export type MatchJobReturnType = JobRecord;
-export type MatchJobErrorCode = 'invalid_job_id' | 'job_not_found' | 'not_job_requester' | 'job_wrong_status' | 'image_not_found' | 'signature_missing';
+export type MatchJobErrorCode = 'invalid_job_id' | 'job_not_found' | 'not_job_requester' | 'job_wrong_status' | 'image_not_found' | 'stake_below_minimum' | 'stake_insufficient' | 'signature_missing';
 
 /**
  * Manual matching (the seed's `POST /match`): the requester (or the market operator) assigns a FUNDED job to a
- * provider, whose advertised images must include the job's (ImageAvailability).
+ * provider, whose advertised images must include the job's (ImageAvailability) and whose stake must back the
+ * job's `min_stake`, which is locked (src/domain/jobs/stake.ts).
  */
 export async function matchJob(deps: JobDeps, input: MatchJobParameters, caller: Caller): Promise<MatchJobReturnType> {
   const provider = input.providerAddr.toLowerCase();
@@ -22,7 +23,7 @@ export async function matchJob(deps: JobDeps, input: MatchJobParameters, caller:
     if (actor !== undefined && actor !== job.requester && !deps.access.isOperator(caller)) {
       throw forbidden('not_job_requester', `only the requester of job ${job.job_id} (${job.requester}) or the market operator may match it, not ${actor}`);
     }
-    const plan = matched(job, provider, deps.clock.now());
+    const plan = matched(job, provider, deps.clock.now(), 'matched', null, await stakeContext(q, deps, provider));
     await deps.jobs.images.check(q, job.spec.image, provider);
     return applyJob(q, plan);
   });

@@ -1,6 +1,7 @@
 import { requireProvider, resultsSubmitted } from '../../domain/jobs/transitions.ts';
 import type { JobArtifact, JobFailure, JobRecord } from '../../domain/jobs/job.ts';
 import { applyJob, jobActor, jobEscrowOf, withJob, type JobDeps } from './job-support.ts';
+import { openJobLock } from '../../store/job-stake.ts';
 import type { Caller } from './deps.ts';
 
 /** `POST /results`, after schema validation: the seed's body, and `failure` for a container that failed. */
@@ -12,6 +13,7 @@ export interface SubmitJobResultsParameters {
   runtimeSec: number;
   exitCode: number;
   failure?: JobFailure;
+  reason?: string;
   /** Unsigned calls (--open) only: who sends them (a signed call: the signer). */
   providerAddr?: string;
 }
@@ -32,7 +34,9 @@ export async function submitJobResults(deps: JobDeps, input: SubmitJobResultsPar
       runtimeSec: input.runtimeSec,
       exitCode: input.exitCode,
       ...(input.failure ? { failure: input.failure } : {}),
+      ...(input.reason ? { reason: input.reason } : {}),
     };
-    return applyJob(q, resultsSubmitted(job, result, await jobEscrowOf(q, job.job_id), deps.clock.now()));
+    const lock = await openJobLock(q, job.job_id, job.provider!);
+    return applyJob(q, resultsSubmitted(job, result, await jobEscrowOf(q, job.job_id), deps.clock.now(), lock));
   });
 }

@@ -33,7 +33,7 @@ export async function sweep(deps: MarketDeps): Promise<SweepReturnType> {
       await applyLocked(tx, deadlinePassed(task, { escrowed: await escrowOf(tx, task.task_id), lock: await lockOf(tx, task) }, deps.kernel, now));
     }
     await expireJobs(tx, now);
-    await autoMatchJobs(tx, now);
+    await autoMatchJobs(tx, now, config.economics);
     await deps.economy.payDueUnstakes(tx, now);
     for (const sub of await subscriptions.lockEndedWithEscrow(tx, now)) await deps.economy.closeSubscription(tx, sub, now);
     await pruneNonces(tx, new Date(now.getTime() - 2 * config.authWindowMs));

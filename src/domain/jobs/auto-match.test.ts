@@ -5,7 +5,7 @@ import { normalizeSpec, type JobRecord } from './job.ts';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const job = (image: string, cpu = 1): JobRecord => ({
-  job_id: `0x${'2'.repeat(64)}`, requester: '0xaa', spec: normalizeSpec({ image, cmd: ['true'], resources: { cpu } }), price: 100n, status: 'FUNDED',
+  job_id: `0x${'2'.repeat(64)}`, requester: '0xaa', spec: normalizeSpec({ image, cmd: ['true'], resources: { cpu } }), price: 100n, min_stake: 0n, status: 'FUNDED',
   provider: null, fund_tx: null, result: null, failure: null, created_at: now, updated_at: now, funded_at: now, assigned_at: null,
 });
 const free = { cpu: 0, ramGB: 0, gpu: 0, storageGB: 0 };

@@ -7,7 +7,9 @@
  * covers the jobs it holds now plus this one.
  */
 import { DEFAULT_WEIGHTS, pickFixed, pickWeighted, type Candidate } from '../market/index.ts';
+import type { EconomicsConfig } from '../ledger.ts';
 import type { JobRecord, JobResources } from './job.ts';
+import { jobStakeProblem } from './stake.ts';
 
 /** How long a funded job waits for its requester to match it by hand before the market matches it. */
 export const AUTO_MATCH_GRACE_MS = 60_000;
@@ -20,6 +22,8 @@ export interface JobProvider {
   used: JobResources;
   /** 0..5 stars, or null without history. */
   reputation: number | null;
+  /** Its stake now (free, locked): checked against the job's min_stake when the economics are given. */
+  stake?: { free: bigint; locked: bigint };
 }
 
 const KEYS = ['cpu', 'ramGB', 'gpu', 'storageGB'] as const;
@@ -40,10 +44,14 @@ export interface AutoMatch {
   candidates: string[];
 }
 
-/** The provider the market matches `job` to, or null when no advertising provider may run it. */
-export function autoMatch(job: JobRecord, providers: readonly JobProvider[], mechanism: 'fixed' | 'weighted', now: Date): AutoMatch | null {
+/**
+ * The provider the market matches `job` to, or null when no advertising provider may run it. With `economics`,
+ * a provider must also pass the stake rules for the job's `min_stake` (its lock is taken by the match).
+ */
+export function autoMatch(job: JobRecord, providers: readonly JobProvider[], mechanism: 'fixed' | 'weighted', now: Date, economics?: EconomicsConfig): AutoMatch | null {
+  const staked = (p: JobProvider) => !economics || jobStakeProblem(job, { stake: p.stake ?? { free: 0n, locked: 0n }, economics }) === null;
   const eligible = providers
-    .filter((p) => mayRun(p, job))
+    .filter((p) => mayRun(p, job) && staked(p))
     .sort((a, b) => headroom(b, job.spec.resources) - headroom(a, job.spec.resources) || (a.provider < b.provider ? -1 : 1));
   const candidates: Candidate[] = eligible.map((p, seq) => ({
     prover_id: p.provider,

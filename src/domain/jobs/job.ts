@@ -76,6 +76,8 @@ export interface JobResult {
   runtimeSec: number;
   exitCode: number;
   failure?: JobFailure;
+  /** The agent's one line on why the run failed. */
+  reason?: string;
 }
 
 export interface JobRecord {
@@ -84,6 +86,8 @@ export interface JobRecord {
   spec: JobSpec;
   /** The most the requester pays, in wei (`maxPriceEth`): escrowed when funded. */
   price: bigint;
+  /** Stake locked behind each provider's run (`minStakeEth`), in wei; 0 asks none. See stake.ts. */
+  min_stake: bigint;
   status: JobStatus;
   provider: string | null;
   /** The funding transaction as the requester named it (checked on chain only; see FundingCheck). */

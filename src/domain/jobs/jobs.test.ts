@@ -70,7 +70,7 @@ const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (s: number) => new Date(T0.getTime() + s * 1000);
 const PRICE = 10n ** 16n;
 const job = (over: Partial<JobRecord> = {}): JobRecord => ({
-  job_id: `0x${'1'.repeat(64)}`, requester: '0xaa', spec: normalizeSpec({ image: 'alpine', cmd: ['true'], timeoutSec: 60 }), price: PRICE, status: 'CREATED',
+  job_id: `0x${'1'.repeat(64)}`, requester: '0xaa', spec: normalizeSpec({ image: 'alpine', cmd: ['true'], timeoutSec: 60 }), price: PRICE, min_stake: 0n, status: 'CREATED',
   provider: null, fund_tx: null, result: null, failure: null, created_at: T0, updated_at: T0, funded_at: null, assigned_at: null, ...over,
 });
 const ok = { artifacts: [], stdoutTail: '', stderrTail: '', runtimeSec: 1, exitCode: 0 };

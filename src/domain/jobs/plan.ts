@@ -1,6 +1,7 @@
 import type { Movement } from '../ledger.ts';
 import type { ReputationObservation } from '../request.ts';
 import type { JobCause, JobRecord, JobStatus } from './job.ts';
+import type { JobStakeStep } from './stake.ts';
 
 /**
  * Everything one move of a container job does, decided before anything is written: the job's row as it will
@@ -19,6 +20,8 @@ export interface JobPlan {
   ledger: Movement[];
   /** The provider's reputation observation: a success when its results are accepted, a failure when it failed. */
   observation: ReputationObservation | null;
+  /** Stake locked, released or slashed by this move (src/domain/jobs/stake.ts). */
+  stake: JobStakeStep[];
   event: JobEvent;
 }
 

@@ -8,6 +8,9 @@ import { forbidden, conflict } from '../errors.ts';
 import { plan as ledger, type Movement } from '../ledger.ts';
 import { assertJobMove, failureOf, jobDeadline, type JobCause, type JobRecord, type JobResult, type JobStatus } from './job.ts';
 import type { JobPlan } from './plan.ts';
+import type { StakeLock } from '../request.ts';
+import { lockFor, release, slashOrRelease, type JobStakeStep, type StakeContext } from './stake.ts';
+import type { EconomicsConfig } from '../ledger.ts';
 
 interface MoveParts {
   to: JobStatus;
@@ -16,6 +19,7 @@ interface MoveParts {
   changes?: Partial<JobRecord>;
   ledger?: Movement[];
   observation?: JobPlan['observation'];
+  stake?: JobStakeStep[];
   detail?: Record<string, unknown> | null;
 }
 
@@ -30,6 +34,7 @@ function move(job: JobRecord, now: Date, p: MoveParts): JobPlan {
     cause: p.cause,
     ledger: p.ledger ?? [],
     observation: p.observation ?? null,
+    stake: p.stake ?? [],
     event: { kind: `job.${p.cause}`, job_id: job.job_id, at: now, from_status: job.status, to_status: p.to, cause: p.cause, prover_id: next.provider, detail: p.detail ?? null },
   };
 }
@@ -56,6 +61,7 @@ export function created(job: JobRecord, now: Date): JobPlan {
     cause: 'created',
     ledger: [],
     observation: null,
+    stake: [],
     event: { kind: 'job.created', job_id: job.job_id, at: now, from_status: null, to_status: 'CREATED', cause: 'created', prover_id: null, detail: { image: job.spec.image, priceWei: job.price.toString() } },
   };
 }
@@ -76,9 +82,14 @@ export function funded(job: JobRecord, s: { tx: string | null; faucet: Movement 
   });
 }
 
-/** Matched to a provider: by hand (the seed's `POST /match`) or by the market's auction (`auto_matched`). */
-export function matched(job: JobRecord, provider: string, now: Date, cause: 'matched' | 'auto_matched' = 'matched', detail: Record<string, unknown> | null = null): JobPlan {
-  return move(job, now, { to: 'MATCHED', cause, what: 'matched', changes: { provider, assigned_at: now }, detail });
+/**
+ * Matched to a provider: by hand (the seed's `POST /match`) or by the market's auction (`auto_matched`). With
+ * `stake` (the use cases always pass it) the provider's stake is checked and the job's `min_stake` locked.
+ */
+export function matched(job: JobRecord, provider: string, now: Date, cause: 'matched' | 'auto_matched' = 'matched', detail: Record<string, unknown> | null = null, stake?: StakeContext): JobPlan {
+  assertJobMove(job.job_id, job.status, 'MATCHED', 'matched');
+  const lock = stake ? lockFor(job, provider, stake) : null;
+  return move(job, now, { to: 'MATCHED', cause, what: 'matched', changes: { provider, assigned_at: now }, stake: lock ? [lock] : [], detail: lock?.kind === 'lock' ? { ...detail, stakeLockedWei: lock.amount.toString() } : detail });
 }
 
 /** The provider's agent started the container. */
@@ -90,8 +101,9 @@ export function started(job: JobRecord, now: Date): JobPlan {
  * The provider's results. A run that failed (a failure reason, or a non-zero exit code) ends the job FAILED
  * and refunds the requester in full; a successful one waits for the requester's acceptance (hash-only).
  */
-export function resultsSubmitted(job: JobRecord, result: JobResult, escrowed: bigint, now: Date): JobPlan {
+export function resultsSubmitted(job: JobRecord, result: JobResult, escrowed: bigint, now: Date, lock: StakeLock | null = null): JobPlan {
   const failure = failureOf(result);
+  const stake = release(lock); // answered within its timeout: the lock did its work, a failed run included
   if (failure !== null) {
     return move(job, now, {
       to: 'FAILED',
@@ -100,10 +112,11 @@ export function resultsSubmitted(job: JobRecord, result: JobResult, escrowed: bi
       changes: { result, failure },
       ledger: escrowed > 0n ? [ledger.jobRefund(job.job_id, job.requester, escrowed)] : [],
       observation: observed(job, result, false, now),
+      stake,
       detail: { failure, exitCode: result.exitCode, refundedWei: escrowed.toString() },
     });
   }
-  return move(job, now, { to: 'RESULT_SUBMITTED', cause: 'results_submitted', what: 'given results', changes: { result }, detail: { artifacts: result.artifacts.length, exitCode: result.exitCode } });
+  return move(job, now, { to: 'RESULT_SUBMITTED', cause: 'results_submitted', what: 'given results', changes: { result }, stake, detail: { artifacts: result.artifacts.length, exitCode: result.exitCode } });
 }
 
 /**
@@ -129,14 +142,29 @@ function observed(job: JobRecord, r: JobResult, success: boolean, now: Date): Jo
  * The requester cancels: any time before a provider is matched; once matched, only after the job's timeout
  * has passed without a result (the provider is given the time the job asked for); never after results.
  */
-export function cancelled(job: JobRecord, escrowed: bigint, now: Date): JobPlan {
+export function cancelled(job: JobRecord, escrowed: bigint, now: Date, missed?: { lock: StakeLock | null; economics: EconomicsConfig }): JobPlan {
+  let stake: JobStakeStep[] = [];
+  let observation: JobPlan['observation'] = null;
   if (job.status === 'MATCHED' || job.status === 'RUNNING') {
     const deadline = jobDeadline(job)!;
     if (now < deadline) throw conflict('job_not_cancellable', `job ${job.job_id} is ${job.status} with ${job.provider}: it may be cancelled once its timeout passes without a result, at ${deadline.toISOString()}`);
+    // the provider missed the job's timeout: a failure on its record, and its lock slashed as a missed deadline
+    if (missed) stake = slashOrRelease(job, missed.lock, deadline, missed.economics, now);
+    const ms = now.getTime() - (job.assigned_at ?? now).getTime();
+    if (job.provider !== null) observation = { prover_id: job.provider, task_id: job.job_id, at: now, success: false, quality: 0, expected_ms: job.spec.timeoutSec * 1000, actual_ms: ms, cause: 'job_missed' };
   } else if (job.status !== 'CREATED' && job.status !== 'FUNDED') {
     throw conflict('job_not_cancellable', `job ${job.job_id} is ${job.status}: only a job without results may be cancelled`);
   }
-  return move(job, now, { to: 'CANCELED', cause: 'canceled', what: 'cancelled', ledger: escrowed > 0n ? [ledger.jobRefund(job.job_id, job.requester, escrowed)] : [], detail: { refundedWei: escrowed.toString() } });
+  const slashed = stake.find((s) => s.kind === 'slash');
+  return move(job, now, {
+    to: 'CANCELED',
+    cause: 'canceled',
+    what: 'cancelled',
+    ledger: escrowed > 0n ? [ledger.jobRefund(job.job_id, job.requester, escrowed)] : [],
+    observation,
+    stake,
+    detail: { refundedWei: escrowed.toString(), ...(slashed?.kind === 'slash' ? { slashedWei: slashed.amount.toString(), toRequesterWei: slashed.to_requester.toString() } : {}) },
+  });
 }
 
 /** A funded job nobody took before its timeout: refunded in full (the sweep). */
