@@ -116,6 +116,21 @@ def digits_cnn(path):
 EXAMPLES = {'iris-mlp': iris_mlp, 'digits-cnn': digits_cnn}
 
 
+def tiny_linear(out):
+    """The smallest model worth proving (tests of `proofmarket model add`): y = xW + b, 2 -> 2, fixed weights."""
+    os.makedirs(out, exist_ok=True)
+    w = np.array([[0.5, -0.25], [0.75, 0.125]], dtype=np.float32)
+    b = np.array([0.0625, -0.5], dtype=np.float32)
+    g = helper.make_graph([helper.make_node('Gemm', ['x', 'W', 'b'], ['y'])], 'tiny_linear',
+                          [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 2])],
+                          [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, 2])],
+                          [numpy_helper.from_array(w, 'W'), numpy_helper.from_array(b, 'b')])
+    save(helper.make_model(g, opset_imports=[helper.make_opsetid('', 13)]), os.path.join(out, 'tiny.onnx'))
+    with open(os.path.join(out, 'input.json'), 'w') as f:
+        json.dump({'input_data': [[1.0, 2.0]]}, f)
+    print(json.dumps({'onnx': os.path.join(out, 'tiny.onnx'), 'sample': os.path.join(out, 'input.json')}))
+
+
 def run(value):
     """ezkl 21's calibrate_settings and gen_witness are coroutines that need a running loop."""
     async def wait():
@@ -200,7 +215,10 @@ def main():
     ap.add_argument('--name', help='with --model: the model name (default: the file name)')
     ap.add_argument('--visibility', help='input=public|hashed|private,output=…,params=fixed|hashed (default input=public,output=public,params=hashed)')
     ap.add_argument('--srs', help='a real SRS file to use instead of a local development one')
+    ap.add_argument('--make-tiny', metavar='DIR', help='only write a tiny ONNX model (DIR/tiny.onnx) and a sample (DIR/input.json), for tests')
     a = ap.parse_args()
+    if a.make_tiny:
+        return tiny_linear(a.make_tiny)
     out = []
     if a.model:
         if not a.sample:

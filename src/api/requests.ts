@@ -62,8 +62,8 @@ export const SubmitRequestInput = Type.Object(
     requester: Type.Optional(Id({ description: 'Who pays; a signed call acts for its signer (this may be omitted or must equal it)' })),
     /** The program to prove; or give `model` instead. */
     program_id: Type.Optional(Id({ description: 'The program to prove (or give model instead)' })),
-    /** zkML: a model's name (GET /v1/models): its latest version's program; the backend is then ezkl. */
-    model: Type.Optional(Id({ description: 'zkML: prove an inference of this model (its latest version) instead of naming a program_id' })),
+    /** zkML: a model version's id `name:version` (GET /v1/models), or a name (its latest version); the backend is then ezkl. */
+    model: Type.Optional(Id({ description: 'zkML: prove an inference of this model version (name:version, or a name for its latest version) instead of naming a program_id' })),
     /** base64 of the input bytes */
     input: Type.String({ maxLength: 1_400_000, description: 'The input bytes, base64' }),
     backend: BackendName(),

@@ -43,6 +43,8 @@ const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void
   chain: () => import('./commands/chain.ts'),
   artifact: () => import('./commands/artifact.ts'),
   audit: () => import('./commands/audit.ts'),
+  models: () => import('./commands/models.ts'),
+  model: () => import('./commands/model.ts'),
 };
 
 const HELP = `proofmarket — a marketplace for zero-knowledge proofs
@@ -66,6 +68,8 @@ Commands:
   artifact   put a file into the coordinator's content-addressed store (by CID), or get one out, hash-checked
   audit      re-check a settled request from content ids alone: every hash, and the proof verified again
   programs   list, show and register programs (circuits)
+  models     the zkML models (ONNX, compiled with ezkl): versions, weight commitments, price hints
+  model      model add model.onnx --sample input.json: compile with Python ezkl, upload, register (signed)
   tasks      list tasks and requests
   bid        bid for a request by hand (fixed, weighted, sealed commit/reveal, rising lock)
   bids       the bids on a requester_choice request of yours, with reputation and free stake

@@ -1,3 +1,4 @@
+import { registerBuiltinModels } from './usecases/register-builtin-models.ts';
 import type { ChainIndexer } from '../chain/indexer.ts';
 import type { ArtifactStore } from '../artifacts/store.ts';
 import type { Clock } from '../domain/clock.ts';
@@ -61,9 +62,10 @@ export class Market implements MarketDeps {
     this.auctions = new AuctionHouse(db, clock, config, this.kernel, this.economy, this.reputation);
   }
 
-  /** Registers the shipped programs (idempotent) and checks every privacy level has a program. */
-  init(): Promise<void> {
-    return this.programs.init();
+  /** Registers the shipped programs and models (idempotent) and checks every privacy level has a program. */
+  async init(): Promise<void> {
+    await this.programs.init();
+    await registerBuiltinModels(this, this.clock.now());
   }
 
   /**

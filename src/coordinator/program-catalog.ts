@@ -8,6 +8,7 @@ import type { CoordinatorConfig } from './config.ts';
 import { EZKL_BACKEND } from '../proofs/ezkl/model-key.ts';
 import type { ArtifactStore } from '../artifacts/store.ts';
 import { canonicalJson } from '../proofs/canonical.ts';
+import { getModel, latestModel } from '../store/models.ts';
 import { getProgramCids, setProgramCids, type ProgramCids } from '../store/artifact-refs.ts';
 
 /**
@@ -54,9 +55,12 @@ export class ProgramCatalog {
     return stored;
   }
 
-  /** A model's latest version (its program, proved with ezkl). */
+  /** A model version's program: `name:version` from the registry, or a name's latest version (proved with ezkl). */
   async forModel(name: string): Promise<ProgramRecord> {
-    const programId = await latestProgramNamed(this.db, name, EZKL_BACKEND);
+    const registered = name.includes(':') ? await getModel(this.db, name) : await latestModel(this.db, name);
+    if (registered) return this.get(registered.program_id);
+    // A model uploaded as a program (POST /programs, proof system ezkl) is found by its name too.
+    const programId = name.includes(':') ? undefined : await latestProgramNamed(this.db, name, EZKL_BACKEND);
     if (!programId) throw notFound('model_not_found', `no model named "${name}" (GET /v1/programs lists the ezkl programs)`);
     return this.get(programId);
   }

@@ -53,6 +53,7 @@ export const ERRORS = {
   funding_rejected: { status: 400, hint: 'send the escrow deposit for this job first and name its transaction (txHash)' },
   invalid_cid: { status: 400, hint: 'a CID is a CIDv1 (bafk…/bafy…: raw or dag-pb, sha2-256), as `ipfs add --cid-version 1` prints it' },
   content_sha256_missing: { status: 400, hint: 'a signed upload declares its body\'s sha256 in x-pm-content-sha256 (64 hex), and signs that (the SDK does)' },
+  invalid_model: { status: 400, hint: 'upload settings.json, model.compiled, vk.key and the SRS of one model compiled by Python ezkl (proofmarket model add does)' },
   content_sha256_mismatch: { status: 400, hint: 'the body sent is not the one signed: x-pm-content-sha256 must be the sha256 of the bytes sent' },
 
   // 401: the call is not (validly) signed
@@ -73,6 +74,7 @@ export const ERRORS = {
   not_assigned: { status: 403, hint: 'only the prover the task is assigned to may act on it' },
   not_your_subscription: { status: 403, hint: 'sign with the key that took the subscription' },
   signer_mismatch: { status: 403, hint: 'the id in the body must be the signer\'s address: drop it, or sign with that key' },
+  not_model_owner: { status: 403, hint: 'a new version of a model is registered by the key that registered its name: sign with it, or pick another name' },
   not_job_requester: { status: 403, hint: 'sign with the key that posted the job' },
   not_job_provider: { status: 403, hint: 'only the provider matched to the job may act on it (sign with its key)' },
 

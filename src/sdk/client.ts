@@ -4,13 +4,10 @@ import { fetchExchange, httpRequest, type Exchange, type FetchLike, type HttpRes
 import type { Signer } from './signer.ts';
 import { ENDPOINTS as E, fillPath, type Endpoint } from './endpoints.ts';
 import { ConnectionError, errorFromResponse as toError } from './errors.ts';
-
-export { ConnectionError, ProofMarketError } from './errors.ts';
 import { streamEvents, type EventFilter, type EventsOptions, type MarketEvent } from './events.ts';
 import { downloadArtifact, streamArtifact, uploadArtifact, type ArtifactUpload } from './artifacts.ts';
-
+export { ConnectionError, ProofMarketError } from './errors.ts';
 export type { EventFilter, EventsOptions, MarketEvent } from './events.ts';
-
 export type { VerifiedProof } from '../api/index.ts';
 
 export interface ClientOptions {
@@ -356,6 +353,9 @@ export class ProofMarketClient {
   streamArtifact(cid: string): Promise<{ size: number; body: ReadableStream<Uint8Array> }> {
     return streamArtifact({ baseUrl: this.baseUrl, timeoutMs: this.#timeoutMs }, fillPath('/v1/artifacts/{cid}', [cid]));
   }
+  listModels(): Promise<T.Model[]> { return this.#call(E.listModels); }
+  getModel(modelId: string): Promise<T.ModelDetail> { return this.#call(E.getModel, { params: [modelId] }); }
+  registerModel(body: T.RegisterModelRequest): Promise<T.Model> { return this.#call(E.registerModel, { body }); }
   /** The dashboard's charts over a period: requests by status, prices per backend, time to proof, verdicts. */
   statsSeries(period?: T.StatsPeriod): Promise<T.MarketSeries> {
     return this.#call(E.statsSeries, { query: { period } });

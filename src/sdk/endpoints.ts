@@ -107,6 +107,10 @@ export const ENDPOINTS = {
   // the artifact store: raw bytes both ways (src/sdk/artifacts.ts sends and reads them)
   putArtifact: post<T.StoredArtifact>('/v1/artifacts'),
   getArtifact: get<Uint8Array>('/v1/artifacts/{cid}'),
+  // zkML models (the registry): getModel takes `name:version` or a name (its newest); registerModel names uploaded artifacts (signed)
+  listModels: get<T.Model[]>('/v1/models'),
+  getModel: get<T.ModelDetail>('/v1/models/{model_id}'),
+  registerModel: post<T.Model, T.RegisterModelRequest>('/v1/models'),
   // the event stream: Server-Sent Events (text/event-stream), read by src/sdk/events.ts
   events: get<string, T.EventsQuery>('/v1/events'),
 } as const;

@@ -45,3 +45,7 @@ export { putArtifact, type PutArtifactParameters } from './put-artifact.ts';
 export { getArtifact } from './get-artifact.ts';
 export { recordAudit } from './record-audit.ts';
 export * from './dashboard-queries.ts';
+// zkML models (issue #16 §2)
+export { registerModel, type RegisterModelParameters } from './register-model.ts';
+export { registerBuiltinModels } from './register-builtin-models.ts';
+export * from './model-queries.ts';

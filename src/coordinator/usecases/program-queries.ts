@@ -9,15 +9,10 @@ export type { ArtifactKind };
 
 /**
  * Every program, built-ins and uploads, but models: zkML models (proof system ezkl) are programs too (GET
- * /programs/:id answers for them) but are listed as models (listModels), so the circuit catalogue stays as it was.
+ * /programs/:id answers for them) but are listed as models (model-queries.ts), so the circuit catalogue stays as it was.
  */
 export async function listPrograms(deps: Pick<MarketDeps, 'db'>): Promise<ProgramRecord[]> {
   return (await storedPrograms(deps.db)).filter((p) => p.proof_system !== EZKL_BACKEND);
-}
-
-/** The zkML models: every version of every model (a version is a program), newest first within a name. */
-export async function listModels(deps: Pick<MarketDeps, 'db'>): Promise<ProgramRecord[]> {
-  return (await storedPrograms(deps.db)).filter((p) => p.proof_system === EZKL_BACKEND);
 }
 
 /** One program; 404 program_not_found. */

@@ -16,7 +16,9 @@ let found: { python: string; version: string } | null | undefined;
 export function nativeEzkl(): { python: string; version: string } | null {
   if (found !== undefined) return found;
   found = null;
-  for (const python of [process.env.PROOFMARKET_PYTHON, existsSync(VENV_PYTHON) ? VENV_PYTHON : undefined, 'python3'].filter(Boolean) as string[]) {
+  // PROOFMARKET_PYTHON, when set, is the only one tried: a wrong one is reported, not silently replaced.
+  const candidates = process.env.PROOFMARKET_PYTHON ? [process.env.PROOFMARKET_PYTHON] : [existsSync(VENV_PYTHON) ? VENV_PYTHON : undefined, 'python3'];
+  for (const python of candidates.filter(Boolean) as string[]) {
     const r = spawnSync(python, ['-c', 'import ezkl; print(ezkl.__version__)'], { encoding: 'utf8', timeout: 30_000 });
     if (r.status === 0) {
       found = { python, version: r.stdout.trim() };
