@@ -14,3 +14,4 @@ export * from './system.ts';
 export * from './events.ts';
 export * from './jobs.ts';
 export * from './artifacts.ts';
+export * from './chain.ts';

@@ -21,6 +21,7 @@ import { eventRoutes } from './routes/events.ts';
 import { jobRoutes } from './routes/jobs.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { chainRoutes } from './routes/chain.ts';
 import type { EventStream } from './events/stream.ts';
 import type { CoordinatorConfig } from './config.ts';
 
@@ -129,6 +130,7 @@ function allRoutes(app: FastifyInstance, market: Market, opts: AppOptions): void
   statsRoutes(app, market);
   jobRoutes(app, market);
   artifactRoutes(app, market);
+  chainRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
   dashboardRoutes(app);
 }

@@ -45,3 +45,4 @@ export { putArtifact, type PutArtifactParameters } from './put-artifact.ts';
 export { getArtifact } from './get-artifact.ts';
 export { recordAudit } from './record-audit.ts';
 export * from './dashboard-queries.ts';
+export { chainOverview } from './chain-overview.ts';
