@@ -4,63 +4,37 @@
 // light and 360 px dark; the nav shows Chain here (and not on a coordinator off chain: test/dashboard.test.ts).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { keccak256, parseEther, toHex, type Hex } from 'viem';
-import { ProofMarket } from '../contracts/artifacts/ProofMarket.ts';
-import { startAnvil, type Anvil } from '../src/chain/anvil.ts';
-import { anvilAccount, confirmed, publicClientFor, testClientFor, walletFor } from '../src/chain/client.ts';
-import { deployMarket } from '../src/chain/devnet.ts';
-import type { DeploymentFile } from '../src/chain/deployment-file.ts';
-import { startCoordinator, type Coordinator } from '../src/coordinator/coordinator.ts';
+import { anvilAccount } from '../src/chain/client.ts';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { buildDashboard } from '../web/build.ts';
 import { anvilSkip } from './support/chain.ts';
 import { axe, chromiumInstalled, launch, newPage, overflowX, shoot } from './support/browser.ts';
 import { requireService } from './support/services.ts';
 import { testCoordinator } from './support/coordinator.ts';
+import { chainMarket, type ChainMarket } from './support/dashboard-chain-market.ts';
 
-let anvil: Anvil | undefined;
-let d: DeploymentFile;
-let live: Coordinator | undefined;
-let cancelTx: Hex;
-let requestId: Hex;
+let m: ChainMarket | undefined;
 
 before(async () => {
-  if (anvilSkip) return;
-  anvil = await startAnvil();
-  d = await deployMarket(anvil.rpcUrl, anvilAccount(0));
-  live = await startCoordinator({
-    host: '127.0.0.1', port: 0, dataDir: 'memory://', logLevel: 'silent', verifierThreads: 1,
-    chain: { rpcUrl: anvil.rpcUrl, proofMarket: d.proof_market, jobEscrow: d.job_escrow, confirmations: 1, startBlock: BigInt(d.start_block), pollMs: 50 },
-  });
-  // a request opened and cancelled on chain: its escrow comes back, the indexer records the settling transaction
-  const client = publicClientFor(anvil.rpcUrl);
-  const wallet = walletFor(anvil.rpcUrl, anvilAccount(1));
-  requestId = keccak256(toHex('dashboard-chain'));
-  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3_600);
-  await confirmed(client, await wallet.writeContract({ address: d.proof_market, abi: ProofMarket.abi, functionName: 'createRequest', args: [requestId, d.programs[0]!.program_id, 50_000n, deadline, 0n, keccak256('0x')], value: parseEther('0.00000000000005') }));
-  cancelTx = await wallet.writeContract({ address: d.proof_market, abi: ProofMarket.abi, functionName: 'cancel', args: [requestId] });
-  const receipt = await confirmed(client, cancelTx);
-  await testClientFor(anvil.rpcUrl).mine({ blocks: 1 }); // one confirmation
-  await live.market.chain!.waitForBlock(receipt.blockNumber);
+  if (!anvilSkip) m = await chainMarket();
 });
 after(async () => {
-  await live?.close();
-  await anvil?.stop();
+  await m?.close();
   await terminateCurves();
 });
 
 test('GET /v1/chain: chain id, contracts, the indexer and its cursor, the settlement with its transaction; 404 off chain', { skip: anvilSkip }, async () => {
-  const res = await fetch(`${live!.url}/v1/chain`);
+  const res = await fetch(`${m!.url}/v1/chain`);
   assert.equal(res.status, 200);
   const c = (await res.json()) as Record<string, any>;
   assert.equal(c.chain_id, 31337);
-  assert.deepEqual(c.contracts, { proof_market: d.proof_market.toLowerCase(), job_escrow: d.job_escrow.toLowerCase() });
+  assert.deepEqual(c.contracts, { proof_market: m!.deployment.proof_market.toLowerCase(), job_escrow: m!.deployment.job_escrow.toLowerCase() });
   assert.equal(c.indexer.confirmations, 1);
-  assert.ok(BigInt(c.cursor.scanned_block) >= BigInt(d.start_block), JSON.stringify(c.cursor));
+  assert.ok(BigInt(c.cursor.scanned_block) >= BigInt(m!.deployment.start_block), JSON.stringify(c.cursor));
   assert.deepEqual(c.requests, { cancelled: 1 });
   assert.equal(c.settlements.length, 1);
-  assert.deepEqual([c.settlements[0].request_id, c.settlements[0].status, c.settlements[0].settled_tx, c.settlements[0].requester], [requestId, 'cancelled', cancelTx.toLowerCase(), anvilAccount(1).address.toLowerCase()]);
-  assert.equal((await fetch(`${live!.url}/v1/chain?limit=abc`)).status, 400);
+  assert.deepEqual([c.settlements[0].request_id, c.settlements[0].status, c.settlements[0].settled_tx, c.settlements[0].requester], [m!.requestId, 'cancelled', m!.cancelTx, anvilAccount(1).address.toLowerCase()]);
+  assert.equal((await fetch(`${m!.url}/v1/chain?limit=abc`)).status, 400);
   const off = await testCoordinator();
   try {
     const r = await off.call('GET', '/v1/chain');
@@ -80,10 +54,10 @@ test('the Chain page: in the nav, contracts and the settlement\'s transaction, n
       const { context, w } = await newPage(browser, { width: view.width, height: 800, scheme: view.scheme });
       const label = `chain-${view.width}-${view.scheme}`;
       try {
-        await w.page.goto(`${live!.url}/#/`);
+        await w.page.goto(`${m!.url}/#/`);
         await w.page.getByRole('link', { name: 'Chain', exact: true }).click();
-        await w.page.locator(`[data-tx="${cancelTx.toLowerCase()}"]`).waitFor({ timeout: 30_000 });
-        assert.equal(await w.page.locator('[data-contract="proof_market"]').innerText(), d.proof_market.toLowerCase());
+        await w.page.locator(`[data-tx="${m!.cancelTx}"]`).waitFor({ timeout: 30_000 });
+        assert.equal(await w.page.locator('[data-contract="proof_market"]').innerText(), m!.deployment.proof_market.toLowerCase());
         await w.page.waitForTimeout(300);
         assert.deepEqual(w.take(), [], `${label}: console errors or failed requests`);
         assert.deepEqual(await axe(w.page), [], `${label}: axe-core serious/critical violations`);
