@@ -14,6 +14,9 @@ import type { Browser, Page } from 'playwright-core';
 import { axe, chromiumInstalled, launch, newPage, overflowX, shoot, watch, type WatchedPage } from './support/browser.ts';
 import { liveMarket, type LiveMarket } from './support/dashboard-market.ts';
 import { requireService } from './support/services.ts';
+import { postJob } from './support/dashboard-jobs.ts';
+import { ProofMarketClient, privateKeySigner } from '../src/sdk/index.ts';
+import { createHash, randomBytes } from 'node:crypto';
 import { buildDashboard } from '../web/build.ts';
 
 let market: LiveMarket | undefined;
@@ -47,6 +50,8 @@ const pages = (m: LiveMarket) => {
     { name: 'prover', hash: `#/provers/${encodeURIComponent(r.assigned_prover!)}`, ready: '.components li' },
     { name: 'requests', hash: '#/requests', ready: '.vrow[data-index="0"]' },
     { name: 'request', hash: `#/requests/${r.request_id}`, ready: '.verify' },
+    { name: 'jobs', hash: '#/jobs', ready: 'tbody tr[data-job]' },
+    { name: 'job', hash: `#/jobs/${m.jobs[0]!.jobId}`, ready: '[data-exit-code]' },
     { name: 'submit', hash: '#/submit', ready: 'form.form' },
     { name: 'account', hash: '#/account', ready: '.identity' },
   ];
@@ -144,6 +149,94 @@ test('submit from the form with a browser key, watch it reach completed live, ve
     t.diagnostic(`tampered proof: ${await page.locator('.verdict').innerText()}`);
   });
   assert.deepEqual(w.take(), [], 'console errors or failed requests during submit and verify');
+  await context.close();
+});
+
+/** A key generated in the page's browser, with a deposit made from the Account page; answers the key. */
+async function browserKey(w: WatchedPage, amount: string): Promise<string> {
+  await visit(w, `${market!.url}/#/account`, 'account', '.identity');
+  await w.page.getByRole('button', { name: 'Generate a browser key' }).click();
+  await w.page.getByLabel('Amount (base units)', { exact: true }).fill(amount);
+  await w.page.getByRole('button', { name: 'Deposit', exact: true }).click();
+  await w.page.getByText(`Deposited ${Number(amount).toLocaleString('en-US')}`).waitFor();
+  return (await w.page.evaluate(() => localStorage.getItem('proofmarket.browser-key')))!;
+}
+
+test('choose a bid on a requester_choice request: the bids with reputation and stake, the choice signed in the browser, that prover assigned at its fee', { timeout: 300_000 }, async (t) => {
+  if (!requireService(t, 'Chromium', chromiumInstalled(), 'apt-get install -y chromium, as .ci/chromium.sh does')) return;
+  const { context, w } = await newPage(browser!);
+  const page = w.page;
+  await step(w, 'choice-key', () => browserKey(w, '250000'));
+  const requestId = await step(w, 'choice-submit', async () => {
+    await page.getByRole('link', { name: 'Submit' }).click();
+    await page.getByLabel('Program', { exact: true }).selectOption({ label: 'data-commitment (groth16)' });
+    await page.getByLabel('Input', { exact: true }).fill('a request whose prover I choose');
+    await page.getByLabel('Mechanism', { exact: true }).selectOption('requester_choice');
+    await page.getByLabel('Bid window (seconds)', { exact: true }).fill('600');
+    await page.getByLabel('Choice window (seconds)', { exact: true }).fill('600');
+    await page.getByLabel('Max price (base units)', { exact: true }).fill('5000');
+    await page.getByRole('button', { name: 'Sign and submit' }).click();
+    await page.waitForURL(/#\/requests\/[^/]+$/);
+    return decodeURIComponent(new URL(page.url()).hash.split('/').pop()!);
+  });
+  // two provers of their own keys bid over HTTP (the market's prover node may bid too)
+  const provers = await Promise.all(['Cheap Choice Prover', 'Chosen Prover'].map(async (name, i) => {
+    const client = new ProofMarketClient({ baseUrl: market!.url, signer: privateKeySigner(`0x${randomBytes(32).toString('hex')}`) });
+    const id = await client.registerProver({ name, supported_levels: [1], capacity: 2, backends: ['groth16'] });
+    assert.equal((await client.bid(requestId, { prover_id: id, fee: String(1000 + i * 2000) })).accepted, true);
+    return { id, name, fee: String(1000 + i * 2000) };
+  }));
+  const chosen = provers[1]!;
+  await step(w, 'choice-choose', async () => {
+    await page.locator('tr[data-bid]', { hasText: chosen.name }).waitFor({ timeout: 30_000 }); // the panel reads the bids again by itself
+    await page.locator('tr[data-bid]', { hasText: 'Cheap Choice Prover' }).waitFor();
+    assert.deepEqual(w.take(), [], 'console errors or failed requests on the bid panel');
+    assert.deepEqual(await axe(page), [], 'axe-core serious/critical violations on the bid panel');
+    await page.getByRole('button', { name: new RegExp(`^Choose bid \\S+ of ${chosen.name} at ${chosen.fee}$`) }).click();
+    await page.locator('[data-chosen]').waitFor();
+    await page.locator('[data-status="assigned"]').waitFor({ timeout: 30_000 });
+  });
+  const view = await market!.requester.getRequest(requestId);
+  assert.deepEqual([view.status, view.assigned_prover, view.price, view.mechanism], ['assigned', chosen.id, chosen.fee, 'requester_choice']);
+  assert.match(JSON.stringify((await market!.requester.getAuction(requestId)).explanation), new RegExp(`the requester chose ${chosen.id}`));
+  assert.deepEqual(w.take(), [], 'console errors or failed requests while choosing');
+  await context.close();
+});
+
+test('jobs: find yours by status, read its result (artifact hash, link to its CID), accept it; cancel another', { timeout: 300_000 }, async (t) => {
+  if (!requireService(t, 'Chromium', chromiumInstalled(), 'apt-get install -y chromium, as .ci/chromium.sh does')) return;
+  const { context, w } = await newPage(browser!);
+  const page = w.page;
+  const key = await step(w, 'jobs-key', () => browserKey(w, '250000'));
+  const done = await postJob(market!.url, key, 'results', 'accept me');
+  const funded = await postJob(market!.url, key, 'funded');
+  await step(w, 'jobs-list', async () => {
+    await page.getByRole('link', { name: 'Jobs' }).click();
+    assert.equal(await page.getByRole('link', { name: 'Chain', exact: true }).count(), 0, 'no Chain page off chain');
+    await page.getByLabel('Status', { exact: true }).selectOption('RESULT_SUBMITTED');
+    await page.getByLabel('Only mine').check();
+    await page.locator(`tr[data-job="${done.jobId}"]`).waitFor();
+    assert.equal(await page.locator('tr[data-job]').count(), 1, 'only my job with results');
+    await page.locator(`tr[data-job="${done.jobId}"] a`).click();
+    await page.waitForURL(new RegExp(`#/jobs/${done.jobId}$`));
+  });
+  await step(w, 'jobs-accept', async () => {
+    await page.locator('[data-exit-code="0"]').waitFor();
+    const link = page.getByRole('link', { name: /^baf/ });
+    const bytes = await (await page.request.get(new URL((await link.getAttribute('href'))!, market!.url).href)).body();
+    assert.equal(bytes.toString(), 'accept me\n');
+    await page.getByText(createHash('sha256').update(bytes).digest('hex')).waitFor();
+    await page.getByRole('button', { name: 'Accept the results' }).click();
+    await page.locator('[data-status="ACCEPTED"]').waitFor({ timeout: 30_000 });
+  });
+  await step(w, 'jobs-cancel', async () => {
+    await page.goto(`${market!.url}/#/jobs/${funded.jobId}`);
+    await page.getByRole('button', { name: 'Cancel the job' }).click();
+    await page.locator('[data-status="CANCELED"]').waitFor({ timeout: 30_000 });
+  });
+  assert.equal((await market!.requester.getJob(done.jobId)).status, 'ACCEPTED');
+  assert.equal((await market!.requester.getJob(funded.jobId)).status, 'CANCELED');
+  assert.deepEqual(w.take(), [], 'console errors or failed requests on the jobs pages');
   await context.close();
 });
 

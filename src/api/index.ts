@@ -15,3 +15,4 @@ export * from './events.ts';
 export * from './jobs.ts';
 export * from './artifacts.ts';
 export * from './models.ts';
+export * from './chain.ts';

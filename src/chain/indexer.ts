@@ -59,6 +59,7 @@ export class ChainIndexer {
   private readonly o: Required<Omit<IndexerOptions, 'jobEscrow' | 'onEvent'>> & Pick<IndexerOptions, 'jobEscrow' | 'onEvent'>;
   private treasury: string | undefined;
   private state: IndexerHealth;
+  private chainIdSeen: number | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -73,6 +74,17 @@ export class ChainIndexer {
 
   health(): IndexerHealth {
     return { ...this.state };
+  }
+
+  /** The contracts it follows (lower case). */
+  contracts(): { proofMarket: string; jobEscrow: string | null } {
+    return { proofMarket: this.o.proofMarket.toLowerCase(), jobEscrow: this.o.jobEscrow?.toLowerCase() ?? null };
+  }
+
+  /** The chain's id as the RPC gives it (asked once), or null while the RPC does not answer. */
+  async chainId(): Promise<number | null> {
+    this.chainIdSeen ??= await this.client.getChainId().catch(() => undefined);
+    return this.chainIdSeen ?? null;
   }
 
   start(): void {

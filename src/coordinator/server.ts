@@ -22,6 +22,7 @@ import { jobRoutes } from './routes/jobs.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { modelRoutes } from './routes/models.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { chainRoutes } from './routes/chain.ts';
 import type { EventStream } from './events/stream.ts';
 import type { CoordinatorConfig } from './config.ts';
 
@@ -131,6 +132,7 @@ function allRoutes(app: FastifyInstance, market: Market, opts: AppOptions): void
   jobRoutes(app, market);
   artifactRoutes(app, market);
   modelRoutes(app, market);
+  chainRoutes(app, market);
   if (opts.events) eventRoutes(app, opts.events);
   dashboardRoutes(app);
 }

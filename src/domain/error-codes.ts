@@ -93,6 +93,7 @@ export const ERRORS = {
   slash_not_found: { status: 404, hint: 'check the slash id (proofmarket slashes lists them)' },
   cid_not_found: { status: 404, hint: 'no artifact with that CID is stored here: check the CID, or upload it (proofmarket artifact put)' },
   submitter_not_found: { status: 404, hint: 'that address is not a submitter of this prover (proofmarket submitters list)' },
+  chain_not_configured: { status: 404, hint: 'this coordinator does not settle on a chain: start it with serve --chain-rpc (or --chain-deployment)' },
   job_not_found: { status: 404, hint: 'check the job id (proofmarket jobs lists them)' },
 
   // 409: the state of the market forbids it now

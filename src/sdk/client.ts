@@ -362,9 +362,9 @@ export class ProofMarketClient {
   }
 
   // system
-  health(): Promise<T.Health> {
-    return this.#call(E.health);
-  }
+  health(): Promise<T.Health> { return this.#call(E.health); }
+  /** The chain a coordinator settles on (404 chain_not_configured off chain): contracts, indexer, latest settlements. */
+  chain(limit?: number): Promise<T.ChainOverview> { return this.#call(E.chain, { query: limit === undefined ? {} : { limit: String(limit) } }); }
 
   /** Signs every call but a plain GET (`signed` marks the GETs that change something) when it has a signer. */
   async #fetch(ep: Endpoint<unknown, unknown, unknown>, path: string, body?: unknown, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<HttpResponse> {

@@ -93,6 +93,7 @@ export const ENDPOINTS = {
   stats: get<T.MarketStats, T.StatsQuery>('/v1/stats'),
   statsSeries: get<T.MarketSeries, T.StatsQuery>('/v1/stats/series'),
   health: get<T.Health>('/healthz'),
+  chain: get<T.ChainOverview, T.ChainQuery>('/v1/chain'),
   // container jobs (seed 004): its paths word for word; src/sdk/jobs.ts has the helpers around them
   createJob: post<T.CreatedJob, T.CreateJobRequest>('/jobs'),
   fundJob: post<T.JobOk, T.FundJobRequest>('/jobs/{jobId}/fund'),

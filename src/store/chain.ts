@@ -106,3 +106,30 @@ export async function upsertChainJob(q: Queryable, j: { job_key: string; job_id:
 export async function listChainJobs(q: Queryable): Promise<Array<{ job_key: string; job_id: string; depositor: string; status: string }>> {
   return q.query(`SELECT job_key, job_id, depositor, status FROM chain_jobs ORDER BY job_key`);
 }
+
+export interface ChainSettlementRow {
+  request_id: string;
+  status: 'fulfilled' | 'refunded' | 'cancelled';
+  requester: string;
+  prover: string | null;
+  price: string | null;
+  max_price: string;
+  created_tx: string;
+  settled_tx: string;
+  at: Date;
+}
+
+/** The latest settled requests (a settling log seen), newest first. */
+export async function latestChainSettlements(q: Queryable, limit: number): Promise<ChainSettlementRow[]> {
+  return q.query<ChainSettlementRow>(
+    `SELECT request_id, status, requester, prover, price::text, max_price::text, created_tx, settled_tx, updated_at AS at
+     FROM chain_requests WHERE settled_tx IS NOT NULL ORDER BY updated_at DESC, request_id LIMIT $1`,
+    [limit],
+  );
+}
+
+/** How many of the contract's requests are in each status. */
+export async function countChainRequests(q: Queryable): Promise<Record<string, number>> {
+  const rows = await q.query<{ status: string; n: string }>(`SELECT status, count(*)::text AS n FROM chain_requests GROUP BY status`);
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProofMarketClient, privateKeySigner, type RequestView } from '../../src/sdk/index.ts';
 import { spawnCli, waitForOutput, type CliProcess } from './process.ts';
+import { postJob, type PostedJob } from './dashboard-jobs.ts';
 
 // anvil's / hardhat's second dev account: a public test vector, never a real key
 export const REQUESTER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
@@ -15,10 +16,12 @@ export interface LiveMarket {
   requester: ProofMarketClient;
   /** Requests submitted through the SDK, completed. */
   done: RequestView[];
+  /** Container jobs of the requester's, with reported results. */
+  jobs: PostedJob[];
   close(): Promise<void>;
 }
 
-export async function liveMarket(opts: { requests?: number; proverName?: string; mechanisms?: Array<'fixed' | 'weighted'> } = {}): Promise<LiveMarket> {
+export async function liveMarket(opts: { requests?: number; jobs?: number; proverName?: string; mechanisms?: Array<'fixed' | 'weighted'> } = {}): Promise<LiveMarket> {
   const dir = mkdtempSync(join(tmpdir(), 'pm-dashboard-'));
   const procs: CliProcess[] = [];
   const close = async () => {
@@ -48,7 +51,9 @@ export async function liveMarket(opts: { requests?: number; proverName?: string;
       for await (const v of requester.follow(r.request_id, { signal: AbortSignal.timeout(180_000) })) last = v;
       done.push(last);
     }
-    return { url: url!, requester, done, close };
+    const jobs: PostedJob[] = [];
+    for (let i = 0; i < (opts.jobs ?? 1); i++) jobs.push(await postJob(url!, REQUESTER_KEY, 'results', `dashboard job ${i}`));
+    return { url: url!, requester, done, jobs, close };
   } catch (err) {
     await close();
     throw err;

@@ -10,15 +10,33 @@ import { RequestsPage } from './pages/Requests.tsx';
 import { RequestPage } from './pages/Request.tsx';
 import { SubmitPage } from './pages/Submit.tsx';
 import { AccountPage } from './pages/Account.tsx';
+import { JobsPage } from './pages/Jobs.tsx';
+import { JobPage } from './pages/Job.tsx';
+import { ChainPage } from './pages/Chain.tsx';
+import { pm } from './api.ts';
 
-/** Pages by the hash's first segment (hash routes: the coordinator serves one page, the API keeps every path). */
-const NAV = [
+/**
+ * Pages by the hash's first segment (hash routes: the coordinator serves one page, the API keeps every path).
+ * `when`: shown only if this coordinator has the backend (no empty pages): Chain only on a chain.
+ */
+const PAGES: Array<{ path: string; label: string; when?: 'chain' }> = [
   { path: '', label: 'Market' },
   { path: 'provers', label: 'Provers' },
   { path: 'requests', label: 'Requests' },
+  { path: 'jobs', label: 'Jobs' },
+  { path: 'chain', label: 'Chain', when: 'chain' },
   { path: 'submit', label: 'Submit' },
   { path: 'account', label: 'Account' },
 ];
+
+/** What this coordinator runs besides the market (from /healthz), once known. */
+function useBackends(): Set<string> {
+  const [backends, setBackends] = useState(new Set<string>());
+  useEffect(() => {
+    pm().health().then((h) => setBackends(new Set(h.chain ? ['chain'] : [])), (err) => console.warn('healthz', err));
+  }, []);
+  return backends;
+}
 
 function route(hash: string): { section: string; id?: string } {
   const [section = '', id] = hash.replace(/^#\/?/, '').split('/');
@@ -28,6 +46,8 @@ function route(hash: string): { section: string; id?: string } {
 function Page({ section, id }: { section: string; id?: string }) {
   if (section === 'provers') return id ? <ProverPage id={id} /> : <ProversPage />;
   if (section === 'requests') return id ? <RequestPage id={id} /> : <RequestsPage />;
+  if (section === 'jobs') return id ? <JobPage id={id} /> : <JobsPage />;
+  if (section === 'chain') return <ChainPage />;
   if (section === 'submit') return <SubmitPage />;
   if (section === 'account') return <AccountPage />;
   if (section === '') return <MarketPage />;
@@ -36,6 +56,8 @@ function Page({ section, id }: { section: string; id?: string }) {
 
 function App() {
   const [where, setWhere] = useState(route(location.hash));
+  const backends = useBackends();
+  const nav = PAGES.filter((p) => !p.when || backends.has(p.when));
   useEffect(() => {
     const on = () => {
       setWhere(route(location.hash));
@@ -46,7 +68,7 @@ function App() {
     return () => removeEventListener('hashchange', on);
   }, []);
   useEffect(() => {
-    const label = NAV.find((n) => n.path === where.section)?.label ?? 'proofmarket';
+    const label = PAGES.find((n) => n.path === where.section)?.label ?? 'proofmarket';
     document.title = `${where.id ? `${where.id.slice(0, 12)} · ` : ''}${label} · proofmarket`;
   }, [where.section, where.id]);
   return (
@@ -56,7 +78,7 @@ function App() {
         <a class="brand" href="#/">proof<span>market</span></a>
         <nav aria-label="Pages">
           <ul>
-            {NAV.map((n) => (
+            {nav.map((n) => (
               <li><a href={`#/${n.path}`} aria-current={where.section === n.path ? 'page' : undefined}>{n.label}</a></li>
             ))}
           </ul>

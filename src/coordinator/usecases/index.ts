@@ -49,3 +49,4 @@ export * from './dashboard-queries.ts';
 export { registerModel, type RegisterModelParameters } from './register-model.ts';
 export { registerBuiltinModels } from './register-builtin-models.ts';
 export * from './model-queries.ts';
+export { chainOverview } from './chain-overview.ts';

@@ -4,6 +4,7 @@ import { Badge, Card, ErrorBox, Loading, Stat, TableWrap, link } from '../compon
 import { clock, money, short, time } from '../format.ts';
 import { useAsync } from '../hooks.ts';
 import { VerifyPanel } from './Verify.tsx';
+import { BidChoice } from './BidChoice.tsx';
 
 interface Detail {
   request: RequestView;
@@ -60,6 +61,11 @@ export function RequestPage({ id }: { id: string }) {
         <Stat label="Requester" value={<span class="mono">{short(request.requester, 12)}</span>} hint={`deadline ${time(request.deadline)}`} />
       </section>
       <ErrorBox error={detail.error} />
+      {request.mechanism === 'requester_choice' && (request.status === 'pending' || request.status === 'assigned') && (
+        <Card title="Choose a bid">
+          <BidChoice request={request} />
+        </Card>
+      )}
       <Card title="Proof">
         {request.status !== 'completed' ? (
           <p class="muted" aria-live="polite">No verified proof yet: the request is {request.status.replace('_', ' ')}. This page follows it live.</p>

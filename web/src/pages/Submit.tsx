@@ -51,7 +51,7 @@ function RequestForm({ programs, program, onProgram, signed }: { programs: Progr
       input: base64(new TextEncoder().encode(String(form.get('input') ?? ''))),
       max_price: text('max_price'),
       priority: text('priority') as SubmitRequestInput['priority'],
-      auction: { mechanism: text('mechanism') as 'fixed' },
+      auction: auctionTerms(text('mechanism'), num('bid_window'), num('choice_window')),
       ...(num('deadline') !== undefined ? { deadline: num('deadline') } : {}),
       ...(num('min_reputation') !== undefined ? { min_reputation: num('min_reputation') } : {}),
       ...(hasReauction ? { reauction: Object.fromEntries(Object.entries(reauction).filter(([, v]) => v !== undefined)) } : {}),
@@ -88,7 +88,14 @@ function RequestForm({ programs, program, onProgram, signed }: { programs: Progr
             <option value="weighted">weighted: best score of price and reputation</option>
             <option value="sealed">sealed: second price, commit then reveal</option>
             <option value="rising">rising: the price ramps up until a prover locks it</option>
+            <option value="requester_choice">requester choice: you pick among the bids (else the weighted rule)</option>
           </select>
+        </Field>
+        <Field label="Bid window (seconds)" hint="default: the mechanism's (requester choice: 10 s)">
+          <input name="bid_window" inputMode="numeric" pattern="[0-9]*" />
+        </Field>
+        <Field label="Choice window (seconds)" hint="requester choice only: how long you may choose after the bids close (default 60 s)">
+          <input name="choice_window" inputMode="numeric" pattern="[0-9]*" />
         </Field>
         <Field
           label="Max price (base units)"
@@ -127,6 +134,13 @@ function RequestForm({ programs, program, onProgram, signed }: { programs: Progr
       </form>
     </Card>
   );
+}
+
+/** The mechanism with the windows given (seconds on the form, milliseconds on the wire). */
+function auctionTerms(mechanism: string, bidWindowS: number | undefined, choiceWindowS: number | undefined): SubmitRequestInput['auction'] {
+  const ms = (s: number | undefined) => (s === undefined ? undefined : Math.round(s * 1000));
+  const windows = { bid_window_ms: mechanism === 'fixed' ? undefined : ms(bidWindowS), choice_window_ms: mechanism === 'requester_choice' ? ms(choiceWindowS) : undefined };
+  return { mechanism, ...Object.fromEntries(Object.entries(windows).filter(([, v]) => v !== undefined)) } as SubmitRequestInput['auction'];
 }
 
 function base64(bytes: Uint8Array): string {
