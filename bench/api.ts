@@ -11,10 +11,14 @@ import { builtinArtifactUrl } from '../src/proofs/programs.ts';
 import { terminateCurves } from '../src/cli/shutdown.ts';
 import { spawnCoordinator, spawnTs, waitForOutput } from '../test/support/process.ts';
 import { proveBuiltin } from '../test/support/proofs.ts';
-import { fmt, load, ratio, table } from './support.ts';
+import { fmt, load, ratio, round, sized, table, type Figures } from './support.ts';
 
-const PROVERS = 1_000;
-const TASKS = 100_000;
+const PROVERS = sized('API_PROVERS', 1_000);
+const TASKS = sized('API_TASKS', 100_000);
+/** Seconds of each HTTP load run. */
+const SECONDS = sized('API_SECONDS', 5);
+/** Proofs per round of the verifier pool's comparison. */
+const POOL_PROOFS = sized('API_POOL_PROOFS', 240);
 
 async function seedStore(dataDir: string): Promise<void> {
   const c = await startCoordinator({ dataDir, logLevel: 'silent', verifierThreads: 1, open: true }, { listen: false, scheduler: false });
@@ -59,7 +63,13 @@ async function verifierThroughput(threads: number, proofs: Array<{ proof: unknow
   }
 }
 
-export async function apiBench(): Promise<void> {
+export async function apiBench(): Promise<Figures> {
+  const figures = await httpFigures();
+  return { ...figures, ...(await poolFigures()) };
+}
+
+/** The coordinator's assign and submit routes under load, against bare node:http. */
+async function httpFigures(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-api-'));
   const dataDir = join(dir, 'db');
   console.log(`\n## api — ${PROVERS.toLocaleString()} provers, ${TASKS.toLocaleString()} pending tasks, embedded store (PGlite)\n`);
@@ -76,14 +86,14 @@ export async function apiBench(): Promise<void> {
     const row = (name: string, r: Awaited<ReturnType<typeof load>>, vs?: number) =>
       rows.push({ endpoint: name, 'req/s': fmt(r.rps, 0), 'p50 ms': fmt(r.p50), 'p99 ms': fmt(r.p99), 'vs baseline': vs ? ratio(r.rps, vs) : '—', 'non-2xx': String(r.non2xx + r.errors) });
 
-    const bare = await load({ url: baseUrl!, method: 'POST', path: '/', body: small, connections: 10, seconds: 5 });
+    const bare = await load({ url: baseUrl!, method: 'POST', path: '/', body: small, connections: 10, seconds: SECONDS });
     row('baseline: bare node:http POST JSON', bare);
 
     let next = 0;
     const pollAs = (req: { method: string; path: string }) => ({ ...req, path: `/tasks/assign/bench-prover-${1 + (next++ % PROVERS)}` });
     const assign: Record<number, Awaited<ReturnType<typeof load>>> = {};
     for (const connections of [1, 4, 10]) {
-      assign[connections] = await load({ url: coordinator.url, connections, seconds: 5, setupRequest: pollAs });
+      assign[connections] = await load({ url: coordinator.url, connections, seconds: SECONDS, setupRequest: pollAs });
       row(`GET /tasks/assign/:prover_id (${connections} conn${connections > 1 ? 's' : ''})`, assign[connections]!, bare.rps);
     }
 
@@ -98,24 +108,35 @@ export async function apiBench(): Promise<void> {
       path: '/tasks',
       body: submitBody,
       connections: 10,
-      seconds: 5,
+      seconds: SECONDS,
     });
     row('POST /tasks (10 conns)', submit, bare.rps);
     table(rows);
     const met = [1, 4, 10].filter((n) => assign[n]!.p99 < 10);
     console.log(`\ntarget: assign p99 < 10 ms on the embedded store → p99 ${[1, 4, 10].map((n) => `${fmt(assign[n]!.p99)} ms at ${n}`).join(', ')}: met at ${met.length ? met.join(', ') + ' connection(s)' : 'no concurrency measured'}`);
+    return {
+      provers: PROVERS,
+      pending: TASKS,
+      bare_per_s: round(bare.rps, 0),
+      ...Object.fromEntries([1, 4, 10].flatMap((n) => [[`assign_c${n}_per_s`, round(assign[n]!.rps, 0)], [`assign_c${n}_p99_ms`, assign[n]!.p99]])),
+      submit_per_s: round(submit.rps, 0),
+      submit_p99_ms: submit.p99,
+    };
   } finally {
     await coordinator.stop();
     await base.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
+/** The verifier pool against one worker thread. */
+async function poolFigures(): Promise<Figures> {
   console.log(`\n## verifier pool — groth16, ${availableParallelism()} cores\n`);
   const proofs = [];
   for (let i = 0; i < 4; i++) proofs.push(await proveBuiltin('data-commitment', 'groth16', dataCommitmentInput(new Uint8Array([i, 1, 2]))));
   const vkey = JSON.parse(readFileSync(builtinArtifactUrl('data-commitment', 'groth16', 'vkey'), 'utf8'));
   // Sizes alternate over a few rounds, so a burst of other load on the shared machine hits both alike.
-  const proofsPerRound = 240;
+  const proofsPerRound = POOL_PROOFS;
   const runs = 3;
   const rates: Record<'one' | 'pool', number[]> = { one: [], pool: [] };
   for (let r = 0; r < runs; r++) {
@@ -132,5 +153,6 @@ export async function apiBench(): Promise<void> {
   ]);
   console.log(`\ntarget: pool ≥ 1.7× one thread → ${ratio(pool, one)}: ${pool / one >= 1.7 ? 'met' : 'NOT met'}`);
   await terminateCurves();
+  return { pool_one_per_s: round(one), pool_per_s: round(pool), pool_threads: availableParallelism() };
 }
 

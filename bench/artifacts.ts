@@ -13,8 +13,9 @@ import { LocalDriver } from '../src/artifacts/drivers/local.ts';
 import { S3Driver } from '../src/artifacts/drivers/s3.ts';
 import { ArtifactStore } from '../src/artifacts/store.ts';
 import { S3RVER_CREDENTIALS, startS3 } from '../test/support/s3.ts';
+import { sized, type Figures } from './support.ts';
 
-const MB = Number(process.env.ARTIFACT_BENCH_MB ?? 64);
+const MB = sized('ARTIFACT_BENCH_MB', 64);
 const SIZE = MB << 20;
 const PIECE = 1 << 20;
 const block = new Uint8Array(PIECE).map((_, i) => (i * 131 + 7) % 256);
@@ -62,7 +63,7 @@ async function storeFigures(store: ArtifactStore): Promise<{ put: number; get: n
   return { put: mbps(put), get: mbps(get) };
 }
 
-export async function artifactsBench(): Promise<void> {
+export async function artifactsBench(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-artifacts-'));
   const s3 = await startS3('pm-bench');
   try {
@@ -76,9 +77,7 @@ export async function artifactsBench(): Promise<void> {
     console.log(`  baseline: plain file write ${f(base.write)}, read ${f(base.read)}; sha256 alone ${f(base.sha256)}`);
     console.log(`  local    put ${f(local.put)} (${(local.put / base.write).toFixed(2)}× the plain write)   get ${f(local.get)} (${(local.get / base.read).toFixed(2)}× the plain read)`);
     console.log(`  s3rver   put ${f(remote.put)} (${(remote.put / base.write).toFixed(2)}× the plain write)   get ${f(remote.get)} (${(remote.get / base.read).toFixed(2)}× the plain read)`);
-    if (process.argv.includes('--json')) {
-      console.log(JSON.stringify({ bench: 'artifacts', mib: MB, baseline_mbps: base, local_mbps: local, s3_mbps: remote }));
-    }
+    return { mib: MB, baseline_mbps: base, local_mbps: local, s3_mbps: remote };
   } finally {
     await s3.close();
     rmSync(dir, { recursive: true, force: true });

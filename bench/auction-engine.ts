@@ -14,7 +14,7 @@ import {
   type ProverProfile,
   type RequestTerms,
 } from '../src/domain/market/index.ts';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, ratio, sized, table } from './support.ts';
 import { seededRandom } from '../src/demo/workload.ts';
 import { median, progress } from './auction-support.ts';
 
@@ -25,7 +25,7 @@ const SCALING_SIZES = [1_000, 5_000] as const;
 /** One discarded run per mechanism at this size before anything is measured (JIT). */
 const WARMUP_N = 1_000;
 /** Measured rounds at N per mechanism (the median is reported), as many as fit in ROUND_BUDGET_MS, at least 1. */
-const ROUNDS = 5;
+const ROUNDS = sized('AUCTION_ROUNDS', 5);
 const ROUND_BUDGET_MS = 30_000;
 /** Sorts per baseline sample (the median is the sample). */
 const SORTS_PER_SAMPLE = 5;
@@ -212,11 +212,13 @@ interface ScalingRun {
   sort: number;
 }
 
-export async function engineBench(): Promise<void> {
+export async function engineBench(): Promise<Record<string, number>> {
   printEngineMethod();
   const { headline, scaling } = measureEngine();
   printHeadline(headline);
   printScaling(scaling);
+  const ms = (x: number) => Math.round(x * 10) / 10;
+  return Object.fromEntries(headline.flatMap((h) => [[`${h.m}_apply_close_ms`, ms(median(h.runs.map((r) => r.applyMs + r.closeMs)))], [`${h.m}_sort_ms`, ms(median(h.sorts))]]));
 }
 
 function printEngineMethod(): void {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProofMarketClient, ProofMarketError } from '../src/sdk/client.ts';
 import { spawnCoordinator } from '../test/support/process.ts';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, ratio, sized, table } from './support.ts';
 import { percentile, progress } from './auction-support.ts';
 
-const HTTP_REQUESTS = 1_000;
+const HTTP_REQUESTS = sized('AUCTION_HTTP_REQUESTS', 1_000);
 const HTTP_PROVERS = 20;
 /** Every run stops when all its requests are assigned, or after this long. */
 const HTTP_LIMIT_MS = 120_000;
@@ -264,14 +264,14 @@ async function missingRoutes(client: ProofMarketClient): Promise<string[]> {
 }
 
 /** Part 2 against a running coordinator. Exported so it can be pointed at any coordinator on loopback. */
-export async function httpFigures(baseUrl: string): Promise<void> {
+export async function httpFigures(baseUrl: string): Promise<Record<string, number>> {
   const url = new URL(baseUrl);
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) throw new Error('the auction bench targets loopback only');
   const client = new ProofMarketClient({ baseUrl });
   const missing = await missingRoutes(client);
   if (missing.length) {
     console.log(`skipped: coordinator has no /v1/auctions (the market routes are not there yet: ${missing.join(', ')} answer route_not_found)`);
-    return;
+    return {};
   }
   const program = (await client.listPrograms()).find((p) => p.name === 'data-commitment' && p.proof_system === 'groth16');
   if (!program) throw new Error('the built-in data-commitment/groth16 program is missing');
@@ -318,9 +318,10 @@ export async function httpFigures(baseUrl: string): Promise<void> {
   const fixedP99 = auctionRuns.map((r) => `${fmt(r.p99, 0)} ms ${r.mode}`).join(', ');
   const fixedRate = auctionRuns.map((r) => `${fmt(r.rate, 0)}/s ${r.mode}`).join(', ');
   console.log(`\nfixed auctions: ${fixedRate} cleared; p99 request → assignment ${fixedP99}.`);
+  return Object.fromEntries(runs.flatMap((r) => [[`${r.mode}_${r.path}_per_s`, Math.round(r.rate)], [`${r.mode}_${r.path}_p99_ms`, Math.round(r.p99)]]));
 }
 
-export async function httpBench(): Promise<void> {
+export async function httpBench(): Promise<Record<string, number>> {
   console.log(
     `\n## auction — over HTTP: ${HTTP_REQUESTS.toLocaleString('en-US')} fixed auctions (bid window ${BID_WINDOW_MS / 1000} s), ${HTTP_PROVERS} prover loops, ` +
       `\`proofmarket serve\` (embedded PGlite) as a child process\n`,
@@ -328,7 +329,7 @@ export async function httpBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-auction-'));
   const coordinator = await spawnCoordinator(['--host', '127.0.0.1', '--data-dir', join(dir, 'db'), '--log-level', 'error', '--heartbeat-timeout', '600']);
   try {
-    await httpFigures(coordinator.url);
+    return await httpFigures(coordinator.url);
   } finally {
     await coordinator.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { httpBench } from './auction-http.ts';
 
 export { httpFigures } from './auction-http.ts';
 
-export async function auctionBench(): Promise<void> {
-  await engineBench();
-  await httpBench();
+export async function auctionBench(): Promise<Record<string, unknown>> {
+  const engine = await engineBench();
+  return { engine, http: await httpBench() };
 }

@@ -3,12 +3,12 @@
 // the same run. Gas is deterministic, so unlike the other benchmarks these figures do not drift with load.
 import { terminateCurves } from '../src/proofs/curves.ts';
 import { lockedRequests, rangeProofs, ROLES, startBenchMarket } from './chain-support.ts';
+import type { Figures } from './support.ts';
 
 const PROGRAM = 'range-proof/groth16';
 const SINGLES = 5;
 
-export async function chainBench(): Promise<void> {
-  const json = process.argv.includes('--json');
+export async function chainBench(): Promise<Figures> {
   const started = Date.now();
   const proofs = await rangeProofs('groth16', Array.from({ length: 50 }, (_, i) => 1_000 + i));
   const provedMs = Date.now() - started;
@@ -39,17 +39,14 @@ export async function chainBench(): Promise<void> {
     console.log(`  single fulfill            ${fmt(single)} gas (mean of ${SINGLES})`);
     console.log(`  fulfillBatch of 10        ${fmt(batch10)} gas per proof  = ${(batch10 / single).toFixed(3)} × single (target ≤ 0.7)`);
     console.log(`  fulfillBatch of 50        ${fmt(batch50)} gas per proof  = ${(batch50 / single).toFixed(3)} × single`);
-    if (json) {
-      console.log(JSON.stringify({
-        bench: 'chain',
+    return {
         program: PROGRAM,
         single_gas: Math.round(single),
         batch10_gas_per_proof: Math.round(batch10),
         batch50_gas_per_proof: Math.round(batch50),
         batch10_ratio: Number((batch10 / single).toFixed(4)),
         batch50_ratio: Number((batch50 / single).toFixed(4)),
-      }));
-    }
+    };
   } finally {
     await m.close();
     await terminateCurves();

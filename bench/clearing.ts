@@ -14,15 +14,15 @@ import type { AuctionExplanation, AuctionState, Mechanism } from '../src/domain/
 import { decodeTagged, encodeTagged } from '../src/store/codec.ts';
 import { median, progress } from './auction-support.ts';
 import { BASELINE_REV, clearingTime, commitmentsFor, intake, loadBaseline, makeField, MAX_PRICE, type Engine, type Field } from './clearing-field.ts';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, ratio, sized, table } from './support.ts';
 
-const N = 10_000;
+const N = sized('CLEARING_BIDS', 10_000);
 /** Clearing runs per engine and mechanism (the median is reported). */
-const RUNS = 15;
+const RUNS = sized('CLEARING_RUNS', 15);
 /** Intake runs per engine and mechanism (each applies N actions, 2N for sealed). */
 const INTAKE_RUNS = 1;
 /** The size of the warm-up auctions. */
-const WARMUP_N = 1_000;
+const WARMUP_N = Math.min(1_000, N);
 const MECHANISMS: readonly Mechanism[] = ['fixed', 'weighted', 'sealed', 'rising'];
 /** The figures issue #19 reports for "clearing 10,000 bids" (the engine bench's apply + close), for when git cannot give the baseline. */
 const ISSUE_FIGURES: Record<Mechanism, number> = { fixed: 135, weighted: 190, sealed: 2061, rising: 130 };
@@ -42,8 +42,7 @@ const gc: () => void = (() => {
   return vm.runInNewContext('gc') as () => void;
 })();
 
-export async function clearingBench(): Promise<void> {
-  const json = process.argv.includes('--json');
+export async function clearingBench(): Promise<Record<string, unknown>> {
   const field = makeField(N);
   const loaded = await loadBaseline();
   const baseline = 'engine' in loaded ? loaded.engine : null;
@@ -54,7 +53,7 @@ export async function clearingBench(): Promise<void> {
   const figures: Figures[] = [];
   for (const m of MECHANISMS) figures.push(measure(m, field, baseline));
   printTable(figures, baseline !== null);
-  if (json) console.log(JSON.stringify(jsonOf(figures, baseline !== null)));
+  return { bids: N, ...jsonOf(figures, baseline !== null) };
 }
 
 /** One unmeasured auction of WARMUP_N bids per engine, so that neither is timed cold (JIT). */
@@ -182,7 +181,7 @@ function printTable(figures: readonly Figures[], measured: boolean): void {
   }));
   table(rows);
   const over = figures.filter((x) => x.clearMs >= 10).map((x) => x.m);
-  console.log(over.length === 0 ? '\nevery mechanism clears 10,000 bids in under 10 ms.' : `\nover 10 ms in this run: ${over.join(', ')} (a shared, loaded machine: see the baseline ratio).`);
+  console.log(over.length === 0 ? `\nevery mechanism clears ${N.toLocaleString('en-US')} bids in under 10 ms.` : `\nover 10 ms in this run: ${over.join(', ')} (a shared, loaded machine: see the baseline ratio).`);
 }
 
 function jsonOf(figures: readonly Figures[], measured: boolean): Record<string, number | string> {

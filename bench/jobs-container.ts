@@ -46,11 +46,11 @@ function spawnTrue(): Promise<void> {
   });
 }
 
-export async function jobsContainerBench(): Promise<void> {
+export async function jobsContainerBench(): Promise<Record<string, unknown>> {
   const docker = dockerFromEnv();
   if (!(await dockerReachable(docker)) || !(await imagePresent(docker, BUSYBOX_IMAGE))) {
     console.log('\n## jobs-container — skipped: no Docker engine with the busybox image (start dockerd as .ci/docker.sh does, then proofmarket images import-busybox)');
-    return;
+    return { skipped: 'no Docker engine with the busybox image' };
   }
   const outputs = mkdtempSync(join(tmpdir(), 'pm-bench-jobs-'));
   const sink = new LocalDirectorySink(outputs);
@@ -80,13 +80,13 @@ export async function jobsContainerBench(): Promise<void> {
     const pairStart = performance.now();
     for (let i = 0; i < RUNS; i += 2) await Promise.all([job(1000 + i, 'true'), job(1001 + i, 'true')]);
     const pairedPerSec = (RUNS * 1000) / (performance.now() - pairStart);
-    report({ spawned, bared, trivial, writing, pairedPerSec });
+    return report({ spawned, bared, trivial, writing, pairedPerSec });
   } finally {
     rmSync(outputs, { recursive: true, force: true });
   }
 }
 
-function report(f: { spawned: Figures; bared: Figures; trivial: Figures; writing: Figures; pairedPerSec: number }): void {
+function report(f: { spawned: Figures; bared: Figures; trivial: Figures; writing: Figures; pairedPerSec: number }): Record<string, unknown> {
   console.log(`\n## jobs-container — container overhead per job, create to remove (${RUNS} sequential runs each)\n`);
   console.log('| what | p50 ms | p99 ms | jobs/s | p50 vs spawn |');
   console.log('|---|---:|---:|---:|---:|');
@@ -96,9 +96,7 @@ function report(f: { spawned: Figures; bared: Figures; trivial: Figures; writing
   row('job `true` (runContainerJob)', f.trivial);
   row('job writing /out/output.txt', f.writing);
   console.log(`\njob vs bare container (the /out holder, volume, archive and hashing): ${ratio(f.trivial.p50, f.bared.p50)} at p50; ` + `2 jobs at a time: ${fmt(f.pairedPerSec, 2)} jobs/s (${ratio(f.pairedPerSec, f.trivial.perSec)} the sequential rate)`);
-  if (process.argv.includes('--json')) {
-    const r = (x: number) => Math.round(x * 10) / 10;
-    const fig = (x: Figures) => ({ p50Ms: r(x.p50), p99Ms: r(x.p99), perSec: Math.round(x.perSec * 100) / 100 });
-    console.log(JSON.stringify({ bench: 'jobs-container', runs: RUNS, spawn: fig(f.spawned), bareContainer: fig(f.bared), jobTrue: fig(f.trivial), jobWritingOut: fig(f.writing), jobsPerSecTwoSlots: Math.round(f.pairedPerSec * 100) / 100 }));
-  }
+  const r = (x: number) => Math.round(x * 10) / 10;
+  const fig = (x: Figures) => ({ p50Ms: r(x.p50), p99Ms: r(x.p99), perSec: Math.round(x.perSec * 100) / 100 });
+  return { runs: RUNS, spawn: fig(f.spawned), bareContainer: fig(f.bared), jobTrue: fig(f.trivial), jobWritingOut: fig(f.writing), jobsPerSecTwoSlots: Math.round(f.pairedPerSec * 100) / 100 };
 }

@@ -10,7 +10,7 @@ import { generatePrivateKey } from 'viem/accounts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import { privateKeySigner } from '../src/sdk/signer.ts';
 import { spawnCli, waitForOutput } from '../test/support/process.ts';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, ratio, table, type Figures } from './support.ts';
 
 const CALLS_PER_JOB = 5;
 const JOBS = { 1: 40, 8: 160 } as const;
@@ -46,8 +46,7 @@ async function run(parties: Party[], jobs: number, work: (p: Party) => Promise<v
   return jobs / ((performance.now() - started) / 1000);
 }
 
-export async function jobsBench(): Promise<void> {
-  const json = process.argv.includes('--json');
+export async function jobsBench(): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'pm-bench-jobs-'));
   // --open takes signed calls as well; a start on a loaded machine may take a while, hence the long wait
   const proc = spawnCli(['serve', '--port', '0', '--open', '--log-level', 'error', '--data-dir', join(dir, 'db')]);
@@ -91,5 +90,5 @@ export async function jobsBench(): Promise<void> {
   });
   table([row(1), row(8)]);
   console.log(`\nconcurrency 8 vs 1: ${ratio(figures.jobs_c8_per_s!, figures.jobs_c1_per_s!)}; the ledger audits clean after the bench.`);
-  if (json) console.log(JSON.stringify({ bench: 'jobs', ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Math.round(v * 1000) / 1000])) }));
+  return Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
 }

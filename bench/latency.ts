@@ -4,9 +4,10 @@
 import { setMaxListeners } from 'node:events';
 import { ProofMarketClient } from '../src/sdk/index.ts';
 import { startCoordinator } from '../src/coordinator/coordinator.ts';
+import { sized } from './support.ts';
 
-const PROVERS = Number(process.env.LATENCY_PROVERS ?? 20);
-const REQUESTS = Number(process.env.LATENCY_REQUESTS ?? 200);
+const PROVERS = sized('LATENCY_PROVERS', 20);
+const REQUESTS = sized('LATENCY_REQUESTS', 200);
 
 interface Figures {
   p50_ms: number;

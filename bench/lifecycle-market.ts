@@ -1,17 +1,18 @@
 // npm run bench -- lifecycle: one market round (see bench/lifecycle.ts), tasks through a coordinator over HTTP,
 // driven through the SDK by concurrent requester and prover loops.
 import type { ProofMarketClient } from '../src/sdk/client.ts';
+import { sized } from './support.ts';
 
 /** Tasks per measured market round (and proofs per baseline round). */
-export const TASKS = 300;
+export const TASKS = sized('LIFECYCLE_TASKS', 300);
 /**
  * Tasks run through the market, and proofs through the baseline's pool, before measuring: JIT tier-up of the
  * coordinator, PGlite's wasm, the verifier threads and the load generator. With 40 market tasks and 4 baseline
  * proofs, the first measured round was usually the slowest, its coordinator using ~10-20% more CPU per task.
  */
-export const WARMUP_TASKS = 300;
+export const WARMUP_TASKS = sized('LIFECYCLE_WARMUP', 300);
 /** Measured rounds; market and baseline alternate, so drift on the shared machine hits both alike. */
-export const ROUNDS = 3;
+export const ROUNDS = sized('LIFECYCLE_ROUNDS', 3);
 export const PROVER_LOOPS = 8;
 export const REQUESTER_LOOPS = 2;
 /** Tasks a requester loop keeps submitted but unfinished: a steady backlog, not one burst. */

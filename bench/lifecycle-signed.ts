@@ -15,7 +15,7 @@ import { marketRound, PROVER_LOOPS, REQUESTER_LOOPS, ROUNDS, TASKS, WARMUP_TASKS
  * escrow, no settlement), alternating with rounds where every requester and prover signs every call (the
  * claiming poll included) and every task escrows its reward and settles it with the protocol fee.
  */
-export async function signedAndSettledBench(proofs: BenchProof[], threads: number): Promise<void> {
+export async function signedAndSettledBench(proofs: BenchProof[], threads: number): Promise<{ unsigned_per_s: number; signed_settled_per_s: number }> {
   const REWARD = '1000';
   console.log(
     `\n### signed calls and settlement — ${TASKS} tasks per round, ${ROUNDS} rounds of each after a warm-up of each\n\n` +
@@ -72,4 +72,5 @@ export async function signedAndSettledBench(proofs: BenchProof[], threads: numbe
   rows.push({ run: 'all rounds: signed and settled', tasks: String(ROUNDS * TASKS), s: '', 'per s': fmt(w), 'vs without': ratio(w, u), 'submit ms': '', 'assign ms': '', 'result ms': '' });
   table(rows);
   console.log(`\nthe ledger audits clean after the bench.\ntarget: signed and settled ≥ 0.8× without → ${ratio(w, u)}: ${w / u >= 0.8 ? 'met' : 'NOT met'}`);
+  return { unsigned_per_s: Math.round(u * 10) / 10, signed_settled_per_s: Math.round(w * 10) / 10 };
 }

@@ -21,7 +21,7 @@ import { DEFAULT_CONFIG } from '../src/coordinator/config.ts';
 import { ProvingPool, type ProveJob } from '../src/prover/proving.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import { spawnCoordinator } from '../test/support/process.ts';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, peakRssMb, ratio, round, rssMb, sized, table, type Figures } from './support.ts';
 import { checkRound, marketRound, PROVER_LOOPS, REQUESTER_LOOPS, REQUESTER_WINDOW, ROUNDS, TASKS, WARMUP_TASKS, type BenchProof, type RoundResult } from './lifecycle-market.ts';
 import { signedAndSettledBench } from './lifecycle-signed.ts';
 
@@ -30,8 +30,8 @@ export { signedAndSettledBench } from './lifecycle-signed.ts';
 /** Distinct inputs, each with its own pre-generated proof; tasks cycle through them. */
 const K = 24;
 /** Proofs per proving run (pool of 1 and pool of 2), and runs of each. */
-const PROVE_N = 12;
-const PROVE_ROUNDS = 2;
+const PROVE_N = sized('LIFECYCLE_PROVE_N', 12);
+const PROVE_ROUNDS = sized('LIFECYCLE_PROVE_ROUNDS', 2);
 
 const PROGRAM = 'data-commitment';
 const CACHE_DIR = fileURLToPath(new URL('../.proofmarket/bench-cache/', import.meta.url));
@@ -180,7 +180,7 @@ async function measuredMarketRound(client: ProofMarketClient, coordinatorPid: nu
   return { result, cpu };
 }
 
-export async function lifecycleBench(): Promise<void> {
+export async function lifecycleBench(): Promise<Figures> {
   const cores = availableParallelism();
   // The coordinator's default pool (cores - 1: one core stays with the event loop), and the same pool alone.
   const threads = DEFAULT_CONFIG.verifierThreads;
@@ -197,13 +197,39 @@ export async function lifecycleBench(): Promise<void> {
   printMarketMethod(threads, cores);
   const rounds = await marketAgainstBaseline(proofs, program.vkey, threads);
   const { mRate, bRate } = printMarketRounds(rounds);
-  if (rounds.cpus.length === ROUNDS) printCpuSplit(rounds, cores, threads);
+  const cpu = rounds.cpus.length === ROUNDS ? printCpuSplit(rounds, cores, threads) : undefined;
   console.log(`\ntarget: market ≥ 0.8× verification alone (overhead ≤ 20%) → ${ratio(mRate, bRate)}: ${mRate / bRate >= 0.8 ? 'met' : 'NOT met'}`);
+  printMemory(rounds.memory);
 
-  await signedAndSettledBench(proofs, threads);
+  const signed = await signedAndSettledBench(proofs, threads);
 
-  await provingBench(cores);
+  const proving = await provingBench(cores);
   await terminateCurves();
+  return {
+    tasks_per_s: round(mRate),
+    verify_only_per_s: round(bRate),
+    market_ratio: round(mRate / bRate, 2),
+    ...signed,
+    rss_mb: rounds.memory.loadMb === undefined ? null : round(rounds.memory.loadMb, 0),
+    rss_idle_mb: rounds.memory.idleMb === undefined ? null : round(rounds.memory.idleMb, 0),
+    rss_after_mb: rounds.memory.afterMb === undefined ? null : round(rounds.memory.afterMb, 0),
+    ...(cpu ? { main_thread_cpu_ms_per_task: round(cpu.main, 2), verify_cpu_ms_per_task: round(cpu.verify, 2) } : {}),
+    tasks_per_round: TASKS,
+    rounds: ROUNDS,
+    ...proving,
+  };
+}
+
+/** The coordinator's resident memory: idle after start, peak during the measured rounds, and idle after them. */
+interface Memory {
+  idleMb: number | undefined;
+  loadMb: number | undefined;
+  afterMb: number | undefined;
+}
+
+function printMemory(m: Memory): void {
+  const mb = (x: number | undefined) => (x === undefined ? 'n/a' : `${fmt(x, 0)} MB`);
+  console.log(`\ncoordinator RSS: idle ${mb(m.idleMb)} (target < 250 MB), peak under the rounds ${mb(m.loadMb)} (target < 350 MB), idle after ${mb(m.afterMb)}`);
 }
 
 /** The measured rounds: the market's, their CPU split where /proc allows, and the baseline's with its CPU. */
@@ -211,6 +237,7 @@ interface MarketRounds {
   market: RoundResult[];
   cpus: CpuSplit[];
   base: Array<{ seconds: number; rate: number; cpu: number }>;
+  memory: Memory;
 }
 
 function printMarketMethod(threads: number, cores: number): void {
@@ -232,25 +259,33 @@ async function marketAgainstBaseline(proofs: BenchProof[], vkey: unknown, thread
   const market: RoundResult[] = [];
   const cpus: CpuSplit[] = [];
   const base: Array<{ seconds: number; rate: number; cpu: number }> = [];
+  const memory: Memory = { idleMb: undefined, loadMb: undefined, afterMb: undefined };
   try {
     const client = new ProofMarketClient({ baseUrl: coordinator.url });
+    await new Promise((r) => setTimeout(r, 1_000)); // started: the Poseidon hasher and the verifier threads are built
+    memory.idleMb = rssMb(coordinator.pid);
     await verifyRound(verifier, proofs, vkey, WARMUP_TASKS); // warm up the baseline's threads
     await marketRound(client, proofs, WARMUP_TASKS, 'warmup');
-    for (let r = 0; r < ROUNDS; r++) {
-      const cpuBefore = processCpuMs();
-      const b = await verifyRound(verifier, proofs, vkey, TASKS);
-      base.push({ ...b, cpu: processCpuMs() - cpuBefore });
-      const m = await measuredMarketRound(client, coordinator.pid, proofs, TASKS, `r${r}`);
-      market.push(m.result);
-      if (m.cpu) cpus.push(m.cpu);
-      await checkRound(client, `r${r}`, TASKS);
-    }
+    const measured = await peakRssMb(coordinator.pid, async () => {
+      for (let r = 0; r < ROUNDS; r++) {
+        const cpuBefore = processCpuMs();
+        const b = await verifyRound(verifier, proofs, vkey, TASKS);
+        base.push({ ...b, cpu: processCpuMs() - cpuBefore });
+        const m = await measuredMarketRound(client, coordinator.pid, proofs, TASKS, `r${r}`);
+        market.push(m.result);
+        if (m.cpu) cpus.push(m.cpu);
+        await checkRound(client, `r${r}`, TASKS);
+      }
+    });
+    memory.loadMb = measured.peakMb;
+    await new Promise((r) => setTimeout(r, 1_000));
+    memory.afterMb = rssMb(coordinator.pid);
   } finally {
     await verifier.close();
     await coordinator.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { market, cpus, base };
+  return { market, cpus, base, memory };
 }
 
 /** The table of the rounds, each market round against the baseline round next to it; returns the overall rates. */
@@ -289,7 +324,7 @@ function printMarketRounds({ market, cpus, base }: MarketRounds): { mRate: numbe
 }
 
 /** Where the CPU goes. Both sides run CPU-bound on the same cores, so CPU per task estimates the ratio. */
-function printCpuSplit({ cpus, base }: MarketRounds, cores: number, threads: number): void {
+function printCpuSplit({ cpus, base }: MarketRounds, cores: number, threads: number): { main: number; verify: number } {
   const n = ROUNDS * TASKS;
   const verifyMs = base.reduce((s, b) => s + b.cpu, 0) / n;
   const main = cpus.reduce((s, c) => s + c.main, 0) / n;
@@ -312,10 +347,11 @@ function printCpuSplit({ cpus, base }: MarketRounds, cores: number, threads: num
     `\nCPU bound on the ratio: min(verification CPU / coordinator's other threads, ${cores} cores / ${threads} verifier thread(s) × ` +
       `verification CPU / market total) = ${ratio(bound(total), 1)} (${ratio(bound(main + others), 1)} if the load generator ran on other cores).`,
   );
+  return { main, verify: verifyMs };
 }
 
 /** Proving throughput of the prover node's pool: max_concurrent_proofs 1 against 2. */
-async function provingBench(cores: number): Promise<void> {
+async function provingBench(cores: number): Promise<{ prove_one_per_s: number; prove_two_per_s: number }> {
   console.log(
     `\n### proving throughput — ProvingPool (the prover node's pool), ${PROGRAM}/groth16, ${PROVE_N} proofs per run after one warm-up\n` +
       `proof per worker; sizes 1 and 2 alternate over ${PROVE_ROUNDS} rounds\n`,
@@ -335,4 +371,5 @@ async function provingBench(cores: number): Promise<void> {
   }
   table(proveRows);
   console.log(`\ntarget: 2 workers ≥ 1.7× one → ${ratio(rate(2), rate(1))}: ${rate(2) / rate(1) >= 1.7 ? 'met' : 'NOT met'}${cores < 2 ? ` (only ${cores} core)` : ''}`);
+  return { prove_one_per_s: round(rate(1), 2), prove_two_per_s: round(rate(2), 2) };
 }

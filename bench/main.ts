@@ -1,51 +1,55 @@
-// npm run bench [-- api|lifecycle|…]: prints the figures the issues ask for, each as a ratio against a
+// npm run bench [-- NAME … | all] [--json]: prints the figures the issues ask for, each as a ratio against a
 // baseline measured in the same run (the machine is shared and noisy, so absolute numbers drift).
-import { apiBench } from './api.ts';
-import { auctionBench } from './auction.ts';
-import { fuzzBench } from './fuzz.ts';
-import { chainBench } from './chain.ts';
-import { chaosBench } from './chaos.ts';
-import { proversBench } from './provers.ts';
-import { jobsContainerBench } from './jobs-container.ts';
-import { latencyBench } from './latency.ts';
-import { clearingBench } from './clearing.ts';
-import { lifecycleBench } from './lifecycle.ts';
-import { verifyBench } from './verify.ts';
-import { jobsBench } from './jobs.ts';
-import { zkmlBench } from './zkml.ts';
-import { artifactsBench } from './artifacts.ts';
+// One convention: every bench prints its human tables and returns its figures; this file prints them, with
+// --json, as exactly one JSON object on the last line of stdout (one bench: its figures; several: keyed by name).
+// Benches are imported when they run, so `all` can set its moderate sizes (environment knobs) first.
+import { allRows, markdownTable, MODERATE_SIZES, NOT_IN_ALL } from './all.ts';
+import type { Figures } from './support.ts';
 
-// A bench may return its figures: with --json, they are printed as one JSON object on the bench's last line.
-const BENCHES: Record<string, () => Promise<void | Record<string, unknown>>> = {
-  api: apiBench,
-  lifecycle: lifecycleBench,
-  auction: auctionBench,
-  fuzz: fuzzBench,
-  latency: latencyBench,
-  verify: verifyBench,
-  chain: chainBench,
-  'jobs-container': jobsContainerBench,
-  jobs: jobsBench,
-  clearing: clearingBench,
-  zkml: zkmlBench,
-  artifacts: artifactsBench,
-  chaos: chaosBench,
-  provers: proversBench,
+type Bench = () => Promise<Figures>;
+const BENCHES: Record<string, () => Promise<Bench>> = {
+  api: async () => (await import('./api.ts')).apiBench,
+  lifecycle: async () => (await import('./lifecycle.ts')).lifecycleBench,
+  auction: async () => (await import('./auction.ts')).auctionBench,
+  fuzz: async () => (await import('./fuzz.ts')).fuzzBench,
+  latency: async () => (await import('./latency.ts')).latencyBench,
+  verify: async () => (await import('./verify.ts')).verifyBench,
+  chain: async () => (await import('./chain.ts')).chainBench,
+  'jobs-container': async () => (await import('./jobs-container.ts')).jobsContainerBench,
+  jobs: async () => (await import('./jobs.ts')).jobsBench,
+  clearing: async () => (await import('./clearing.ts')).clearingBench,
+  zkml: async () => (await import('./zkml.ts')).zkmlBench,
+  artifacts: async () => (await import('./artifacts.ts')).artifactsBench,
+  chaos: async () => (await import('./chaos.ts')).chaosBench,
+  provers: async () => (await import('./provers.ts')).proversBench,
 };
-// Run only when named: they take minutes, or need services.
+// Run only when named (or by `all`): they take minutes, or need services.
 const ON_REQUEST = new Set(['fuzz', 'chain', 'jobs-container', 'jobs', 'zkml', 'chaos', 'provers']);
 
-// --json: a bench that returns its figures has them printed here; the others read the flag themselves.
 const json = process.argv.includes('--json');
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const unknown = wanted.filter((w) => !BENCHES[w]);
+const all = wanted.includes('all');
+const unknown = wanted.filter((w) => w !== 'all' && !BENCHES[w]);
 if (unknown.length) {
-  console.error(`unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}`);
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from all, ${Object.keys(BENCHES).join(', ')}`);
   process.exit(2);
 }
-for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n))) {
-  const figures = await BENCHES[name]!();
-  if (json && figures) console.log(JSON.stringify({ bench: name, ...figures }));
+if (all) for (const [k, v] of Object.entries(MODERATE_SIZES)) process.env[k] ??= v;
+const names = all ? Object.keys(BENCHES).filter((n) => !NOT_IN_ALL[n]) : wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
+
+const started = performance.now();
+const results: Record<string, Figures> = {};
+for (const name of names) {
+  const benchStarted = performance.now();
+  results[name] = await (await BENCHES[name]!())();
+  if (all) console.log(`\n(${name}: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 }
-// zkml proves real model inferences (minutes on a shared machine): only when named.
-for (const name of wanted.length ? wanted : Object.keys(BENCHES).filter((b) => b !== 'zkml')) await BENCHES[name]!();
+const seconds = Math.round((performance.now() - started) / 1000);
+if (all) {
+  console.log(`\n## all — every bench at a moderate size, ${seconds} s in all (not run: ${Object.entries(NOT_IN_ALL).map(([n, why]) => `${n}, ${why}`).join('; ')})\n`);
+  console.log(markdownTable(allRows(results)));
+}
+if (json) {
+  const only = names.length === 1 ? names[0]! : undefined;
+  console.log(JSON.stringify(only ? { bench: only, ...results[only] } : { benches: results, seconds, ...(all ? { table: allRows(results) } : {}) }));
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 /** Figures of one load run; latencies in milliseconds. */
@@ -67,4 +68,45 @@ export function table(rows: Array<Record<string, string>>): void {
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(width[i]!) : c.padStart(width[i]!))).join('  ');
   console.log(line(keys));
   for (const r of rows) console.log(line(keys.map((k) => r[k] ?? '')));
+}
+
+/** What every bench returns: its figures, printed by bench/main.ts as one JSON object with --json. */
+export type Figures = Record<string, unknown>;
+
+/** A size knob: the environment variable if set, else the bench's default (`npm run bench -- all` sets moderate ones). */
+export function sized(env: string, fallback: number): number {
+  const v = process.env[env];
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${env} must be a positive number, not ${v}`);
+  return n;
+}
+
+export const round = (x: number, digits = 1): number => Number(x.toFixed(digits));
+
+/** Resident memory of a process in MB, from /proc (Linux); undefined elsewhere or once it has exited. */
+export function rssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The highest resident memory of a process while `during` runs, sampled every `everyMs`. */
+export async function peakRssMb<T>(pid: number, during: () => Promise<T>, everyMs = 100): Promise<{ value: T; peakMb: number | undefined }> {
+  let peak: number | undefined;
+  const sample = () => {
+    const mb = rssMb(pid);
+    if (mb !== undefined) peak = Math.max(peak ?? 0, mb);
+  };
+  const timer = setInterval(sample, everyMs);
+  try {
+    const value = await during();
+    sample();
+    return { value, peakMb: peak };
+  } finally {
+    clearInterval(timer);
+  }
 }

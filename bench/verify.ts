@@ -1,4 +1,4 @@
-// npm run bench -- verify [--json]
+// npm run bench -- verify [--json]   (sizes: VERIFY_ROUNDS, VERIFY_SINGLES, VERIFY_POOL_PROOFS)
 // Groth16 verification per second, in this process and on one thread: snarkjs (the reference and baseline),
 // the mcl-wasm verifier one proof at a time, and batches of BATCH proofs (one random linear combination each).
 // Then the same through the coordinator's Verifier pool (snarkjs jobs against batched mcl jobs), and PLONK and
@@ -12,14 +12,14 @@ import { parseProof, prepareKey, verifyBatch, verifyOne, type PreparedKey } from
 import { rerandomise, sampleGroth16Programs, type SampleProgram } from '../src/proofs/groth16-fast/variants.ts';
 import { Verifier } from '../src/proofs/verifier.ts';
 import { readFileSync } from 'node:fs';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, ratio, round, sized, table, type Figures } from './support.ts';
 
 const BATCH = 64;
 const PROGRAM = 'data-commitment';
 /** Each figure is timed in ROUNDS rounds, interleaved with the others, so that load from elsewhere hits all alike. */
-const ROUNDS = 3;
-const SINGLES = 12;
-const POOL_PROOFS = 256;
+const ROUNDS = sized('VERIFY_ROUNDS', 3);
+const SINGLES = sized('VERIFY_SINGLES', 12);
+const POOL_PROOFS = sized('VERIFY_POOL_PROOFS', 256);
 
 /** Proofs per second of `n` calls of `fn`. */
 async function rate(n: number, fn: (i: number) => unknown): Promise<number> {
@@ -77,8 +77,7 @@ async function snarkjsOther(system: 'plonk' | 'fflonk'): Promise<number> {
   return rate(SINGLES, async () => must(await snarkjs[system].verify(vkey, publicSignals, proof as never)));
 }
 
-export async function verifyBench(): Promise<void> {
-  const json = process.argv.includes('--json');
+export async function verifyBench(): Promise<Figures> {
   await useSingleThreadedCurve();
   const s = (await sampleGroth16Programs()).find((p) => p.name === PROGRAM)!;
   const key = (await prepareKey(s.vkey))!;
@@ -103,24 +102,16 @@ export async function verifyBench(): Promise<void> {
     { verifier: 'PLONK, snarkjs (range-proof)', 'proofs/s': fmt(plonk), 'vs snarkjs': ratio(plonk, one.snarkjs) },
     { verifier: 'FFLONK, snarkjs (range-proof)', 'proofs/s': fmt(fflonk), 'vs snarkjs': ratio(fflonk, one.snarkjs) },
   ]);
-  if (json) {
-    console.log(
-      JSON.stringify({
-        snarkjs_per_s: round(one.snarkjs),
-        fast_per_s: round(one.fast),
-        batch_per_s: round(one.batch),
-        fast_ratio: round(one.fast / one.snarkjs, 2),
-        batch_ratio: round(one.batch / one.snarkjs, 2),
-        pool_snarkjs_per_s: round(snarkjsPool),
-        pool_batch_per_s: round(fastPool),
-        pool_threads: batched.pool.size,
-        plonk_per_s: round(plonk),
-        fflonk_per_s: round(fflonk),
-      }),
-    );
-  }
-}
-
-function round(x: number, digits = 1): number {
-  return Number(x.toFixed(digits));
+  return {
+    snarkjs_per_s: round(one.snarkjs),
+    fast_per_s: round(one.fast),
+    batch_per_s: round(one.batch),
+    fast_ratio: round(one.fast / one.snarkjs, 2),
+    batch_ratio: round(one.batch / one.snarkjs, 2),
+    pool_snarkjs_per_s: round(snarkjsPool),
+    pool_batch_per_s: round(fastPool),
+    pool_threads: batched.pool.size,
+    plonk_per_s: round(plonk),
+    fflonk_per_s: round(fflonk),
+  };
 }

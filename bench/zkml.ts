@@ -10,12 +10,11 @@ import { EzklEngine } from '../src/proofs/ezkl/engine.ts';
 import type { ModelKey } from '../src/proofs/ezkl/model-key.ts';
 import { builtinModelNames, modelDirUrl, modelFileUrl, readModelArtifacts } from '../src/proofs/ezkl/models.ts';
 import { nativeEzkl, nativeProve, nativeVerify } from '../src/proofs/ezkl/native.ts';
-import { fmt, ratio, table } from './support.ts';
+import { fmt, ratio, sized, table } from './support.ts';
 
-const PROOFS = Number(process.env.ZKML_BENCH_PROOFS ?? 2);
+const PROOFS = sized('ZKML_BENCH_PROOFS', 2);
 
-export async function zkmlBench(): Promise<void> {
-  const json = process.argv.includes('--json');
+export async function zkmlBench(): Promise<Record<string, unknown>> {
   const engine = new EzklEngine({ threads: 1 });
   const tmp = mkdtempSync(join(tmpdir(), 'pm-zkml-bench-'));
   const py = nativeEzkl();
@@ -56,7 +55,7 @@ export async function zkmlBench(): Promise<void> {
       });
     }
     table(rows);
-    if (json) console.log(JSON.stringify({ bench: 'zkml', proofs_per_model: PROOFS, native: py?.version ?? null, models: figures }));
+    return { proofs_per_model: PROOFS, native: py?.version ?? null, models: figures };
   } finally {
     await engine.close();
     rmSync(tmp, { recursive: true, force: true });

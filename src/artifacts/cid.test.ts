@@ -6,7 +6,7 @@ import { base58btc } from 'multiformats/bases/base58';
 import { create as digestOf } from 'multiformats/hashes/digest';
 import * as dagPb from '@ipld/dag-pb';
 import { UnixFS } from 'ipfs-unixfs';
-import { CHUNK_SIZE, canonicalCid, cidOfBytes, cidOfStream, cidProblem } from './cid.ts';
+import { CHUNK_SIZE, canonicalCid, cidOfBytes, cidOfStream, cidProblem, rawLeafCid } from './cid.ts';
 
 // Published outputs of Kubo's `ipfs add --cid-version 1` (go-ipfs/Kubo, default chunker and raw leaves):
 // - an empty file: bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku
@@ -51,4 +51,12 @@ test('CID texts: v1 raw or dag-pb with sha2-256, any multibase, kept in base32',
   assert.match(cidProblem('not-a-cid')!, /not a CID/);
   assert.match(cidProblem('')!, /not a CID/);
   assert.throws(() => canonicalCid('bafy'), RangeError);
+});
+
+test('rawLeafCid, the small-put fast path, gives the importer’s CID for every size up to one chunk', async () => {
+  for (const size of [0, 1, 31, 1000, CHUNK_SIZE - 1, CHUNK_SIZE]) {
+    const bytes = new Uint8Array(size).map((_, i) => (i * 31 + size) % 251);
+    assert.equal(rawLeafCid(size, createHash('sha256').update(bytes).digest()), await cidOfBytes(bytes), `size ${size}`);
+  }
+  assert.throws(() => rawLeafCid(CHUNK_SIZE + 1, new Uint8Array(32)), RangeError);
 });

@@ -6,6 +6,7 @@
 // dag-pb/UnixFS tree of at most 174 children per node; a file of one chunk is the raw leaf itself (`bafkrei…`).
 // The parameters are pinned here, not left to the importer's defaults, so the ids never move under an upgrade.
 import { CID } from 'multiformats/cid';
+import { create as multihashOf } from 'multiformats/hashes/digest';
 import { importByteStream, type ImporterOptions } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
@@ -43,6 +44,15 @@ export async function cidOfStream(source: AsyncIterable<Uint8Array> | Iterable<U
   }
   const entry = await importByteStream(counted(), discard, IMPORT_OPTIONS);
   return { cid: entry.cid.toString(), size };
+}
+
+/**
+ * The CID of bytes that fit in one chunk, from their sha256 (computed by the caller): the raw leaf itself, as the
+ * importer gives it, without the importer (the coordinator stores three small pieces per settled request).
+ */
+export function rawLeafCid(size: number, sha256: Uint8Array): string {
+  if (size > CHUNK_SIZE) throw new RangeError(`${size} bytes are more than one chunk`);
+  return CID.createV1(RAW, multihashOf(SHA2_256, sha256)).toString();
 }
 
 export async function cidOfBytes(bytes: Uint8Array): Promise<string> {

@@ -1,11 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createHash, randomUUID } from 'node:crypto';
 import { MarketError, invalid, notFound } from '../domain/errors.ts';
-import { canonicalCid, cidOfStream, cidProblem } from './cid.ts';
+import { canonicalCid, CHUNK_SIZE, cidOfStream, cidProblem, rawLeafCid } from './cid.ts';
 import type { BlobDriver, OpenedBlob } from './drivers/driver.ts';
 
 export const DEFAULT_ARTIFACT_MAX_BYTES = 1 << 30;
@@ -56,6 +56,7 @@ export class ArtifactStore {
   /** Stores bytes and answers their CID: the one `ipfs add --cid-version 1` gives. Idempotent. */
   async put(source: ArtifactSource, opts: PutOptions = {}): Promise<Stored> {
     const max = opts.maxBytes ?? this.maxBytes;
+    if (source instanceof Uint8Array && source.byteLength <= Math.min(CHUNK_SIZE, max)) return this.#putSmall(source, opts);
     const spool = join(this.driver.spoolDir, `up-${randomUUID()}`);
     const file = createWriteStream(spool, { highWaterMark: 4 << 20 });
     // A write that fails (disk full), or is dropped when a refused upload destroys the file, is reported here once.
@@ -86,6 +87,24 @@ export class ArtifactStore {
       return { cid, size, sha256: digest };
     } finally {
       file.destroy();
+      await rm(spool, { force: true });
+    }
+  }
+
+  /** Bytes in hand that fit in one chunk: hashed once, written in one call, no streaming importer. */
+  async #putSmall(bytes: Uint8Array, opts: PutOptions): Promise<Stored> {
+    const sha = createHash('sha256').update(bytes).digest();
+    const digest = sha.toString('hex');
+    if (opts.sha256 !== undefined && opts.sha256.toLowerCase() !== digest) {
+      throw invalid('content_sha256_mismatch', `the bytes received hash to sha256 ${digest}, not ${opts.sha256} as declared (and signed)`);
+    }
+    const cid = rawLeafCid(bytes.byteLength, sha);
+    const spool = join(this.driver.spoolDir, `up-${randomUUID()}`);
+    try {
+      await writeFile(spool, bytes);
+      await unavailableOnFailure(() => this.driver.putFile(cid, spool, bytes.byteLength));
+      return { cid, size: bytes.byteLength, sha256: digest };
+    } finally {
       await rm(spool, { force: true });
     }
   }
