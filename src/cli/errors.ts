@@ -44,10 +44,12 @@ export class CliError extends Error {
 }
 
 /**
- * A usage mistake (exit 2). Without a code: `invalid_option` when the message is about a flag (`--x …`), else
- * `bad_usage`.
+ * A usage mistake (exit 2). Without a code: `missing_option` for "--x is required…", `invalid_option` for
+ * another message about a flag (`--x …`), else `bad_usage`.
  */
-export const usage = (message: string, code: string = /^--[a-z]/.test(message) ? 'invalid_option' : 'bad_usage') => new CliError(code, message, EXIT.usage);
+export const usage = (message: string, code: string = usageCode(message)) => new CliError(code, message, EXIT.usage);
+
+const usageCode = (message: string) => (/^--[a-z][\w-]* is required/.test(message) ? 'missing_option' : /^--[a-z]/.test(message) ? 'invalid_option' : 'bad_usage');
 
 /** The one line main prints for a CliError. */
 export const errorLine = (err: CliError) => `error: ${err.code}: ${err.message.replace(/\s*\n\s*/g, ' ').trim()}`;
