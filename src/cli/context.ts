@@ -24,6 +24,7 @@ export const GLOBAL_HELP = `Global options:
                         when it exists; see proofmarket keys)
   --json                machine-readable output: exactly one JSON document on stdout
   -q, --quiet           no progress or notes on stderr, only the result
+  --debug               on an error, its stack under the one error line (or PROOFMARKET_DEBUG=1)
   -h, --help            this help`;
 
 /** `~/.proofmarket`, or `$PROOFMARKET_HOME`: the CLI's own state (the key file, sealed-bid nonces). */
