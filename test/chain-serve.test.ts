@@ -139,7 +139,7 @@ describe('coordinator with --chain-rpc on anvil', { skip: anvilSkip, timeout: 24
     assert.match(w.out, /^on chain: tx .*withdrew 300000 wei/);
     const refused = await run(['withdraw', '999999999']);
     assert.equal(refused.code, 1);
-    assert.match(refused.out, /^proofmarket withdraw: ProofMarket refused the transaction: .*InsufficientBalance/);
+    assert.match(refused.out, /^error: transaction_refused: ProofMarket refused the transaction: .*InsufficientBalance/);
     assert.equal(refused.out.trim().split('\n').length, 1, refused.out);
     // A request of this key's, cancelled through the CLI before any lock: the escrow comes back.
     const requestId = keccak256(toHex('cli-cancel'));

@@ -15,7 +15,7 @@ import { builtinArtifactUrl } from '../src/proofs/programs.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import { keyFileOf, writeKeyFile } from '../src/cli/keys.ts';
 import { terminateCurves } from '../src/cli/shutdown.ts';
-import { CliError } from '../src/cli/errors.ts';
+import { CliError, errorLine } from '../src/cli/errors.ts';
 import { spawnCli, waitForOutput, type CliProcess } from './support/process.ts';
 import { proveBuiltin } from './support/proofs.ts';
 import { waitFor } from './support/wait.ts';
@@ -159,9 +159,9 @@ test('the issue\'s commands word for word: register and provers work for Pico ba
   assert.match(rows(listB!)[1]!, /^my_prover +Fast Prover +koalabear +1,000,000 +per_proof/);
 
   for (const r of [pico1!, pico2!]) {
-    failed(r, 1, /^proofmarket request: backend_not_installed: the verifier of backend "koalabear" is not installed here: pico-proofmarket-verify not found\. To install it: the Pico CLI: .*cargo \+nightly install .*pico-cli/);
+    failed(r, 1, /^error: backend_not_installed: the verifier of backend "koalabear" is not installed here: pico-proofmarket-verify not found\. To install it: the Pico CLI: .*cargo \+nightly install .*pico-cli/);
   }
-  failed(again!, 1, /^proofmarket register: duplicate_prover_id: a prover with id "my_prover" is already registered with other settings\n$/);
+  failed(again!, 1, /^error: duplicate_prover_id: a prover with id "my_prover" is already registered with other settings\n$/);
 
   const idOf = (r: Run) => ok(r).stdout.match(/^request (\S+) submitted: pending\n/)![1]!;
   const [v1, v2] = await Promise.all([pm.getRequest(idOf(g1!)), pm.getRequest(idOf(g2!))]);
@@ -222,7 +222,7 @@ test('request --wait follows the request to its verified proof and saves it; pro
   assert.match(ok(watch!).stdout, /completed/);
 
   assert.match(ok(byFile!).stdout, /^valid: a groth16 proof under the verification key in \S+range\.vkey\.json\n {2}public signals: 18, 150\n$/);
-  failed(offline!, 1, /^proofmarket verify: program [0-9a-f]{64} is not built in, so its verification key is not on this machine: give it with --vkey FILE, or let verify download it \(checked against the program id\) with --coordinator URL\n$/);
+  failed(offline!, 1, /^error: no_verification_key: program [0-9a-f]{64} is not built in, so its verification key is not on this machine: give it with --vkey FILE, or let verify download it \(checked against the program id\) with --coordinator URL\n$/);
   const fetched = json(online!);
   assert.deepEqual([fetched.valid, fetched.vkey_source, fetched.program_id], [true, 'coordinator', programId]);
   assert.match(online!.stderr, /not built in: fetching its verification key/);
@@ -235,10 +235,10 @@ test('request --wait follows the request to its verified proof and saves it; pro
   const badDoc = JSON.parse(bad!.stdout);
   assert.equal(badDoc.valid, false);
   assert.match(badDoc.reason, /does not verify/);
-  assert.match(bad!.stderr, /^proofmarket verify: the proof is not valid: /);
+  assert.match(bad!.stderr, /^error: proof_invalid: the proof is not valid: /);
 });
 
-test('a request that cannot finish: --wait exits 1 when it ends, Ctrl-C stops waiting and says how to resume, proof says why there is none', async () => {
+test('a request that cannot finish: --wait exits 7 when it ends, Ctrl-C stops waiting and says how to resume, proof says why there is none', async () => {
   const base = ['request', '--program-id', programId, '--input-data', 'input.bin', '--backend', 'groth16', '--max-price', '100', '--allow-list', 'nobody_here'];
   const interrupted = spawn(process.execPath, [BIN, ...base, '--wait'], { cwd: tmp, env: { ...process.env, PROOFMARKET_URL: a.url!, PROOFMARKET_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
@@ -257,9 +257,9 @@ test('a request that cannot finish: --wait exits 1 when it ends, Ctrl-C stops wa
   assert.match(err, new RegExp(`stopped waiting; request ${id} is still in the market\\. Resume with: proofmarket status ${id} --watch\\n$`));
   assert.equal((await pm.getRequest(id)).status, 'pending', 'the request stays in the market');
 
-  assert.equal(expiring.code, 1, show(expiring));
-  assert.match(expiring.stderr.trim().split('\n').at(-1)!, /^proofmarket request: request \S+ (failed|expired)/);
-  failed(await cli(['proof', id]), 1, new RegExp(`^proofmarket proof: request ${id} is pending: it has no verified proof yet \\(follow it: proofmarket status ${id} --watch\\)\\n$`));
+  assert.equal(expiring.code, 7, show(expiring));
+  assert.match(expiring.stderr.trim().split('\n').at(-1)!, /^error: request_(failed|expired): request \S+ (failed|expired)/);
+  failed(await cli(['proof', id]), 1, new RegExp(`^error: no_proof_yet: request ${id} is pending: it has no verified proof yet \\(follow it: proofmarket status ${id} --watch\\)\\n$`));
 });
 
 test('bids by hand: a weighted bid, a sealed commit revealed by a later invocation, a rising lock, a fixed take', async () => {
@@ -294,14 +294,14 @@ test('bids by hand: a weighted bid, a sealed commit revealed by a later invocati
     cli(['bid', rising!, '--prover-id', 'bidder', '--lock']),
     cli(['bid', sealed!, '--prover-id', 'bidder', '--fee', '700', '--commit']),
   ]);
-  failed(again, 1, /^proofmarket bid: (phase_closed|lock_held|duplicate_bid): /);
-  failed(early, 1, /^proofmarket bid: bidder already committed to a sealed bid for \S+ \(kept in .*\): reveal it with proofmarket bid \S+ --reveal --prover-id bidder\n$/);
+  failed(again, 1, /^error: (phase_closed|lock_held|duplicate_bid): /);
+  failed(early, 1, /^error: already_committed: bidder already committed to a sealed bid for \S+ \(kept in .*\): reveal it with proofmarket bid \S+ --reveal --prover-id bidder\n$/);
 
   await waitFor('the sealed auction to reach its reveal phase', async () => (await pm.getAuction(sealed!)).phase === 'reveal', 20_000);
   const reveal = json(await cli(['bid', sealed!, '--reveal', '--json']));
   assert.deepEqual([reveal.action, reveal.prover_id, reveal.fee, reveal.accepted], ['reveal', 'bidder', '800', true]);
   assert.ok(!existsSync(state), 'the nonce is dropped once revealed');
-  failed(await cli(['bid', sealed!, '--reveal']), 1, /^proofmarket bid: no sealed bid for \S+ in .*bids: commit with --commit first/);
+  failed(await cli(['bid', sealed!, '--reveal']), 1, /^error: no_sealed_bid: no sealed bid for \S+ in .*bids: commit with --commit first/);
 
   await waitFor('the weighted auction to close', async () => (await pm.getRequest(weighted!)).status === 'assigned', 20_000);
   assert.equal((await pm.getRequest(weighted!)).assigned_prover, 'bidder');
@@ -323,7 +323,7 @@ test('subscribe, and --json documents of the listing commands', async () => {
   assert.equal(json(signed!).requester, userKey.address);
   const s = json(sub!);
   assert.deepEqual([s.requester, s.prover_id, s.period, s.fee, s.quota], ['alice', 'subs_prover', 'annual', '60000', 120], '12 months of fee and quota');
-  failed(notSub!, 1, /^proofmarket subscribe: prover_not_subscription: /);
+  failed(notSub!, 1, /^error: prover_not_subscription: /);
   const list = json(programs!);
   assert.ok(list.some((p: any) => p.program_id === programId && p.name === 'cli-range'));
   assert.ok(list.some((p: any) => p.builtin && p.name === 'data-commitment'));
@@ -335,7 +335,7 @@ test('subscribe, and --json documents of the listing commands', async () => {
   assert.match(ok(quietTasks!).stdout, /^TASK +STATUS/);
 });
 
-test('every error path: one line on stderr, nothing on stdout; exit 2 for usage, 1 for a refusal, 3 without a coordinator', async () => {
+test('every error path: one line on stderr, nothing on stdout; exit 2 for usage, 1 for a refusal, 3 without a coordinator, 4 for a file, 5 for a key', async () => {
   const closed = await new Promise<number>((resolve) => {
     const srv = createServer().listen(0, '127.0.0.1', () => {
       const port = (srv.address() as { port: number }).port;
@@ -349,62 +349,62 @@ test('every error path: one line on stderr, nothing on stdout; exit 2 for usage,
   // whole way; refusals (1) and an unreachable coordinator (3) always run as processes.
   const cases: Array<[string[], number, RegExp, 'spawn'?]> = [
     // requests
-    [['request', '--program-id', 'hash_abc123', '--input-data', input, '--backend', 'groth16'], 1, /^proofmarket request: program_not_found: no program with id "hash_abc123"\n$/],
-    [['request', '--program-id', programId, '--input-data', 'missing.bin', '--backend', 'groth16'], 2, /^proofmarket request: cannot read --input-data missing\.bin: no such file\n$/, 'spawn'],
-    [r(['--backend', 'nosuch']), 1, /^proofmarket request: unknown_backend: unknown proof system "nosuch"; the known backends are groth16, plonk, fflonk/],
-    [r(['--backend', 'plonk']), 1, /^proofmarket request: backend_mismatch: program \S+ \(cli-range\) is proved with groth16, not plonk/],
-    [r(['--backend', 'Groth 16']), 2, /^proofmarket request: --backend must be a backend name/],
-    [r(['--priority', 'asap']), 2, /^proofmarket request: --priority must be one of low, normal, high, urgent, got "asap"\n$/, 'spawn'],
-    [r(['--max-price', '1.5']), 2, /^proofmarket request: --max-price must be an amount in base units/],
-    [r(['--min-reputation', '7']), 2, /^proofmarket request: --min-reputation must be stars from 0 to 5, got "7"\n$/],
-    [r(['--deadline', '0']), 2, /^proofmarket request: --deadline must be minutes from/],
-    [r(['--auction', 'dutch']), 2, /^proofmarket request: --auction must be one of fixed, weighted, sealed, rising, requester_choice, got "dutch"\n$/],
-    [r(['--price-weight', '2']), 2, /^proofmarket request: --price-weight is a parameter of weighted auctions: add --auction weighted\n$/],
-    [r(['--auction', 'rising', '--reveal-window-ms', '10']), 2, /^proofmarket request: --reveal-window-ms is a parameter of sealed auctions/],
-    [r(['--auction', 'rising', '--min-price', '5000', '--max-price', '10']), 1, /^proofmarket request: invalid_auction_terms: /],
-    [r(['--out', 'x.json']), 2, /^proofmarket request: --out saves the proof, which needs --wait/],
-    [r(['--colour']), 2, /^proofmarket request: Unknown option '--colour'/, 'spawn'],
-    [['request', '--input-data', input], 2, /^proofmarket request: --program-id is required; see proofmarket request --help\n$/],
-    [r(['--coordinator', 'ftp://example']), 2, /^proofmarket request: --coordinator must be an http:\/\/ or https:\/\/ URL/],
-    [r(['--coordinator', `http://127.0.0.1:${closed}`]), 3, /^proofmarket request: cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/],
-    [r(['--key', join(tmp, 'no-such-key.json')]), 2, /^proofmarket request: no key file at .*no-such-key\.json/],
-    [r(['--requester', 'bad requester']), 2, /^proofmarket request: --requester must be an id/],
-    [r(['--requester', 'alice', '--key', userKeyFile]), 2, /^proofmarket request: --requester alice is not the key's address 0x[0-9a-f]{40}: with a key, calls are made as its address/],
+    [['request', '--program-id', 'hash_abc123', '--input-data', input, '--backend', 'groth16'], 1, /^error: program_not_found: no program with id "hash_abc123"\n$/],
+    [['request', '--program-id', programId, '--input-data', 'missing.bin', '--backend', 'groth16'], 4, /^error: file_not_found: cannot read --input-data missing\.bin: no such file\n$/, 'spawn'],
+    [r(['--backend', 'nosuch']), 1, /^error: unknown_backend: unknown proof system "nosuch"; the known backends are groth16, plonk, fflonk/],
+    [r(['--backend', 'plonk']), 1, /^error: backend_mismatch: program \S+ \(cli-range\) is proved with groth16, not plonk/],
+    [r(['--backend', 'Groth 16']), 2, /^error: invalid_option: --backend must be a backend name/],
+    [r(['--priority', 'asap']), 2, /^error: invalid_option: --priority must be one of low, normal, high, urgent, got "asap"\n$/, 'spawn'],
+    [r(['--max-price', '1.5']), 2, /^error: invalid_option: --max-price must be an amount in base units/],
+    [r(['--min-reputation', '7']), 2, /^error: invalid_option: --min-reputation must be stars from 0 to 5, got "7"\n$/],
+    [r(['--deadline', '0']), 2, /^error: invalid_option: --deadline must be minutes from/],
+    [r(['--auction', 'dutch']), 2, /^error: invalid_option: --auction must be one of fixed, weighted, sealed, rising, requester_choice, got "dutch"\n$/],
+    [r(['--price-weight', '2']), 2, /^error: invalid_option: --price-weight is a parameter of weighted auctions: add --auction weighted\n$/],
+    [r(['--auction', 'rising', '--reveal-window-ms', '10']), 2, /^error: invalid_option: --reveal-window-ms is a parameter of sealed auctions/],
+    [r(['--auction', 'rising', '--min-price', '5000', '--max-price', '10']), 1, /^error: invalid_auction_terms: /],
+    [r(['--out', 'x.json']), 2, /^error: invalid_option: --out saves the proof, which needs --wait/],
+    [r(['--colour']), 2, /^error: unknown_option: Unknown option '--colour'/, 'spawn'],
+    [['request', '--input-data', input], 2, /^error: missing_option: --program-id is required; see proofmarket request --help\n$/],
+    [r(['--coordinator', 'ftp://example']), 2, /^error: invalid_option: --coordinator must be an http:\/\/ or https:\/\/ URL/],
+    [r(['--coordinator', `http://127.0.0.1:${closed}`]), 3, /^error: coordinator_unreachable: cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/],
+    [r(['--key', join(tmp, 'no-such-key.json')]), 5, /^error: bad_key_file: no key file at .*no-such-key\.json/],
+    [r(['--requester', 'bad requester']), 2, /^error: invalid_option: --requester must be an id/],
+    [r(['--requester', 'alice', '--key', userKeyFile]), 2, /^error: invalid_option: --requester alice is not the key's address 0x[0-9a-f]{40}: with a key, calls are made as its address/],
     // register and provers
-    [['register', '--id', 'x', '--price-type', 'monthly'], 2, /^proofmarket register: --price-type must be one of per_proof, subscription, auction, got "monthly"\n$/],
-    [['register', '--id', 'x', '--backends', 'Koala Bear'], 2, /^proofmarket register: --backends must be comma-separated backend names/],
-    [['register', '--id', 'x', '--backends', 'nosuch'], 1, /^proofmarket register: unknown_backend: unknown backend "nosuch"/],
-    [['register', '--id', 'bad id'], 2, /^proofmarket register: --id must be an id/],
-    [['register', '--id', 'x', '--reputation', '4'], 1, /^proofmarket register: operator_only: only the market operator \(0x[0-9a-f]{40}\) may seed a reputation/],
-    [['register', '--id', 'x', '--privacy-levels', '0-3'], 2, /^proofmarket register: --privacy-levels must be privacy levels from 1 to 255/],
-    [['register', '--id', 'x', '--capacity', 'lots'], 2, /^proofmarket register: --capacity must be an integer, got "lots"\n$/],
-    [['register', '--id', 'x', '--subscription-quota', '5'], 2, /^proofmarket register: --subscription-quota needs --price-type subscription\n$/],
-    [['provers', '--sort', 'colour'], 2, /^proofmarket provers: --sort must be one of price, reputation, response_time, got "colour"\n$/],
-    [['provers', '--status', 'sleeping'], 2, /^proofmarket provers: --status must be one of active, busy, offline/],
-    [['provers', '--max-price', 'cheap'], 2, /^proofmarket provers: --max-price must be an amount/],
-    [['provers', '--min-reputation', 'high'], 2, /^proofmarket provers: --min-reputation must be stars from 0 to 5/],
+    [['register', '--id', 'x', '--price-type', 'monthly'], 2, /^error: invalid_option: --price-type must be one of per_proof, subscription, auction, got "monthly"\n$/],
+    [['register', '--id', 'x', '--backends', 'Koala Bear'], 2, /^error: invalid_option: --backends must be comma-separated backend names/],
+    [['register', '--id', 'x', '--backends', 'nosuch'], 1, /^error: unknown_backend: unknown backend "nosuch"/],
+    [['register', '--id', 'bad id'], 2, /^error: invalid_option: --id must be an id/],
+    [['register', '--id', 'x', '--reputation', '4'], 1, /^error: operator_only: only the market operator \(0x[0-9a-f]{40}\) may seed a reputation/],
+    [['register', '--id', 'x', '--privacy-levels', '0-3'], 2, /^error: invalid_option: --privacy-levels must be privacy levels from 1 to 255/],
+    [['register', '--id', 'x', '--capacity', 'lots'], 2, /^error: invalid_option: --capacity must be an integer, got "lots"\n$/],
+    [['register', '--id', 'x', '--subscription-quota', '5'], 2, /^error: invalid_option: --subscription-quota needs --price-type subscription\n$/],
+    [['provers', '--sort', 'colour'], 2, /^error: invalid_option: --sort must be one of price, reputation, response_time, got "colour"\n$/],
+    [['provers', '--status', 'sleeping'], 2, /^error: invalid_option: --status must be one of active, busy, offline/],
+    [['provers', '--max-price', 'cheap'], 2, /^error: invalid_option: --max-price must be an amount/],
+    [['provers', '--min-reputation', 'high'], 2, /^error: invalid_option: --min-reputation must be stars from 0 to 5/],
     // the rest
-    [['status'], 2, /^proofmarket status: expected <request_id>; see proofmarket status --help\n$/],
-    [['status', 'no_such_request'], 1, /^proofmarket status: request_not_found: no request with id "no_such_request"\n$/],
-    [['proof', 'no_such_request'], 1, /^proofmarket proof: (request_not_found|task_not_found): /],
-    [['verify', join(tmp, 'missing.json'), '--program', 'range-proof'], 2, /^proofmarket verify: cannot read the proof file .*missing\.json: no such file\n$/],
-    [['verify', input, '--program', 'range-proof'], 2, /^proofmarket verify: .*input\.bin is not a proof file: /],
-    [['verify', join(tmp, 'builtin.json'), '--program', 'no-such-circuit'], 2, /^proofmarket verify: --program no-such-circuit is neither a program id \(64 hex digits\) nor a built-in program/],
-    [['programs'], 2, /^proofmarket programs: expected list, show <program_id> or register/],
-    [['programs', 'frobnicate'], 2, /^proofmarket programs: unknown subcommand "frobnicate"/],
-    [['programs', 'show', 'abc'], 2, /^proofmarket programs: a program id is 64 lower-case hex digits, got "abc"/],
-    [['programs', 'show', 'a'.repeat(64)], 1, /^proofmarket programs: program_not_found: /],
-    [['programs', 'register', '--name', 'x', '--system', 'groth16', '--wasm', join(tmp, 'nope.wasm'), '--vkey', files.vkey], 2, /^proofmarket programs: cannot read --wasm .*nope\.wasm: no such file\n$/],
-    [['programs', 'register', '--name', 'x', '--system', 'groth16', '--wasm', files.wasm, '--zkey', files.zkey, '--vkey', builtinArtifactUrl('range-proof', 'groth16', 'vkey').pathname], 1, /^proofmarket programs: invalid_artifact: the verification key does not belong to the proving key/],
-    [['programs', 'list', '--name', 'x'], 2, /^proofmarket programs: --name is an option of programs register\n$/],
-    [['tasks', '--limit', '0'], 2, /^proofmarket tasks: --limit must be between 1 and 1000, got 0\n$/],
-    [['tasks', '--status', 'done'], 2, /^proofmarket tasks: --status must be one of pending, assigned, in_progress, completed, failed/],
-    [['bid', 'r1', '--reveal', '--fee', '3'], 2, /^proofmarket bid: --reveal sends the fee committed to; drop --fee\n$/],
-    [['bid', 'r1', '--commit', '--lock', '--prover-id', 'p'], 2, /^proofmarket bid: --commit and --lock do not go together\n$/],
-    [['bid', 'r1', '--prover-id', 'bidder'], 2, /^proofmarket bid: --fee is required/],
-    [['bid', 'no_such_request', '--prover-id', 'bidder', '--fee', '5'], 1, /^proofmarket bid: (request_not_found|auction_not_found): /],
-    [['subscribe', '--prover-id', 'subs_prover', '--period', 'weekly'], 2, /^proofmarket subscribe: --period must be one of monthly, annual, got "weekly"\n$/],
-    [['subscribe', '--period', 'monthly'], 2, /^proofmarket subscribe: --prover-id is required/],
+    [['status'], 2, /^error: bad_usage: expected <request_id>; see proofmarket status --help\n$/],
+    [['status', 'no_such_request'], 1, /^error: request_not_found: no request with id "no_such_request"\n$/],
+    [['proof', 'no_such_request'], 1, /^error: (request_not_found|task_not_found): /],
+    [['verify', join(tmp, 'missing.json'), '--program', 'range-proof'], 4, /^error: file_not_found: cannot read the proof file .*missing\.json: no such file\n$/],
+    [['verify', input, '--program', 'range-proof'], 4, /^error: invalid_file: .*input\.bin is not a proof file: /],
+    [['verify', join(tmp, 'builtin.json'), '--program', 'no-such-circuit'], 2, /^error: invalid_option: --program no-such-circuit is neither a program id \(64 hex digits\) nor a built-in program/],
+    [['programs'], 2, /^error: bad_usage: expected list, show <program_id> or register/],
+    [['programs', 'frobnicate'], 2, /^error: bad_usage: unknown subcommand "frobnicate"/],
+    [['programs', 'show', 'abc'], 2, /^error: bad_usage: a program id is 64 lower-case hex digits, got "abc"/],
+    [['programs', 'show', 'a'.repeat(64)], 1, /^error: program_not_found: /],
+    [['programs', 'register', '--name', 'x', '--system', 'groth16', '--wasm', join(tmp, 'nope.wasm'), '--vkey', files.vkey], 4, /^error: file_not_found: cannot read --wasm .*nope\.wasm: no such file\n$/],
+    [['programs', 'register', '--name', 'x', '--system', 'groth16', '--wasm', files.wasm, '--zkey', files.zkey, '--vkey', builtinArtifactUrl('range-proof', 'groth16', 'vkey').pathname], 1, /^error: invalid_artifact: the verification key does not belong to the proving key/],
+    [['programs', 'list', '--name', 'x'], 2, /^error: invalid_option: --name is an option of programs register\n$/],
+    [['tasks', '--limit', '0'], 2, /^error: invalid_option: --limit must be between 1 and 1000, got 0\n$/],
+    [['tasks', '--status', 'done'], 2, /^error: invalid_option: --status must be one of pending, assigned, in_progress, completed, failed/],
+    [['bid', 'r1', '--reveal', '--fee', '3'], 2, /^error: invalid_option: --reveal sends the fee committed to; drop --fee\n$/],
+    [['bid', 'r1', '--commit', '--lock', '--prover-id', 'p'], 2, /^error: invalid_option: --commit and --lock do not go together\n$/],
+    [['bid', 'r1', '--prover-id', 'bidder'], 2, /^error: missing_option: --fee is required/],
+    [['bid', 'no_such_request', '--prover-id', 'bidder', '--fee', '5'], 1, /^error: (request_not_found|auction_not_found): /],
+    [['subscribe', '--prover-id', 'subs_prover', '--period', 'weekly'], 2, /^error: invalid_option: --period must be one of monthly, annual, got "weekly"\n$/],
+    [['subscribe', '--period', 'monthly'], 2, /^error: missing_option: --prover-id is required/],
   ];
   const spawned = cases.filter(([, code, , how]) => code !== 2 || how === 'spawn');
   const runs = await pool(4, spawned.map(([args]) => () => cli(args)));
@@ -422,7 +422,7 @@ test('every error path: one line on stderr, nothing on stdout; exit 2 for usage,
     await assert.rejects(mod.run(args), (err: unknown) => {
       assert.ok(err instanceof CliError, `proofmarket ${command} ${args.join(' ')}: ${String(err)}`);
       assert.equal(err.exitCode, 2, `proofmarket ${command} ${args.join(' ')}: ${err.message}`);
-      assert.match(`proofmarket ${command}: ${err.message}\n`, pattern);
+      assert.match(`${errorLine(err)}\n`, pattern);
       assert.match(err.message, /^[^\n]+$/, 'one line');
       return true;
     });

@@ -161,23 +161,23 @@ test('error paths: one line each, with the documented exit code', async () => {
   const pending = await pm.listTasks({ status: 'pending' });
   const cases: Array<[string[], number, RegExp]> = [
     // more than there is: 402 insufficient_funds, nothing moves
-    [['withdraw', '999999999999'], 1, /^proofmarket withdraw: insufficient_funds: /],
-    [['request', '--program-id', programId, '--input-data', 'input.bin', '--backend', 'groth16', '--max-price', '999999999999'], 1, /^proofmarket request: insufficient_funds: /],
-    [['withdraw', '1', '--prover-id', P], 1, /^proofmarket withdraw: insufficient_funds: /], // no earnings yet
-    [['unstake', '999999999', '--prover-id', P], 1, /^proofmarket unstake: insufficient_funds: /],
+    [['withdraw', '999999999999'], 1, /^error: insufficient_funds: /],
+    [['request', '--program-id', programId, '--input-data', 'input.bin', '--backend', 'groth16', '--max-price', '999999999999'], 1, /^error: insufficient_funds: /],
+    [['withdraw', '1', '--prover-id', P], 1, /^error: insufficient_funds: /], // no earnings yet
+    [['unstake', '999999999', '--prover-id', P], 1, /^error: insufficient_funds: /],
     // someone else's prover, an address that never consented
-    [['stake', '10', '--prover-id', P, '--key', strangerFile], 1, /^proofmarket stake: not_owner: /],
-    [['submitters', 'add', strangerKey.address, '--prover-id', P], 1, /^proofmarket submitters: submitter_not_consented: /],
+    [['stake', '10', '--prover-id', P, '--key', strangerFile], 1, /^error: not_owner: /],
+    [['submitters', 'add', strangerKey.address, '--prover-id', P], 1, /^error: submitter_not_consented: /],
     // the faucet is dev mode only: signed, or unsigned, on a signed coordinator
-    [['faucet', '100', '--key', strangerFile], 1, /^proofmarket faucet: faucet_closed: .*not in dev mode .*proofmarket deposit <amount>\n$/],
-    [['faucet', '100', '--key', join(tmp, 'none.json')], 2, /^proofmarket faucet: no key file at /],
+    [['faucet', '100', '--key', strangerFile], 1, /^error: faucet_closed: .*not in dev mode .*proofmarket deposit <amount>\n$/],
+    [['faucet', '100', '--key', join(tmp, 'none.json')], 5, /^error: bad_key_file: no key file at /],
     // the operator's acts: refused to others
-    [['suspend', '--prover-id', P, '--reason', 'testing the refusal'], 1, /^proofmarket suspend: operator_only: /],
-    [['slash', 'reverse', '1', '--reason', 'no such slash', '--key', operatorFile], 1, /^proofmarket slash: slash_not_found: /],
+    [['suspend', '--prover-id', P, '--reason', 'testing the refusal'], 1, /^error: operator_only: /],
+    [['slash', 'reverse', '1', '--reason', 'no such slash', '--key', operatorFile], 1, /^error: slash_not_found: /],
     // a bad amount through the real binary (the rest run in process below)
-    [['deposit', '1.5'], 2, /^proofmarket deposit: <amount> must be a whole number of base units, at least 1 \(such as 1000000\), got "1\.5"\n$/],
+    [['deposit', '1.5'], 2, /^error: bad_usage: <amount> must be a whole number of base units, at least 1 \(such as 1000000\), got "1\.5"\n$/],
     // no coordinator
-    [['balance', '--coordinator', `http://127.0.0.1:${deadPort}`], 3, /^proofmarket balance: cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/],
+    [['balance', '--coordinator', `http://127.0.0.1:${deadPort}`], 3, /^error: coordinator_unreachable: cannot reach the coordinator at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/],
   ];
   // four at a time: the machine has two cores, more only queue behind tsx's start-up
   const runs: Run[] = new Array(cases.length);
@@ -200,7 +200,7 @@ test('error paths: one line each, with the documented exit code', async () => {
   assert.deepEqual((await pm.auditLog()).map((e) => e.action).sort(), ['reinstate_prover', 'suspend_prover']);
 
   // usage errors in process (exit 2, one line, nothing sent)
-  const usageCases: Array<[string[], RegExp]> = [
+  const usageCases: Array<[string[], RegExp, number?]> = [
     [['deposit', '-3'], /got "-3"/],
     [['deposit', 'abc'], /got "abc"/],
     [['deposit', '0'], /at least 1/],
@@ -219,19 +219,19 @@ test('error paths: one line each, with the documented exit code', async () => {
     [['submitters'], /expected consent, add <address>, remove <address> or list/],
     [['submitters', 'add', 'not-an-address', '--prover-id', P], /<address> must be an EVM address/],
     [['submitters', 'list'], /--prover-id is required/],
-    [['submitters', 'consent', '--prover-id', P, '--coordinator', `http://127.0.0.1:${deadPort}`, '--key', join(tmp, 'none.json')], /no key file at/],
+    [['submitters', 'consent', '--prover-id', P, '--coordinator', `http://127.0.0.1:${deadPort}`, '--key', join(tmp, 'none.json')], /no key file at/, 5], // the key class
     [['suspend', '--prover-id', P], /--reason is required/],
     [['suspend', '--prover-id', P, '--reason', 'x'], /--reason must be 3 to 1000 characters/],
     [['slash', 'reverse', 'abc', '--reason', 'because'], /a slash id is a number/],
     [['slash', 'undo', '1'], /unknown subcommand "undo"/],
     [['slashes', '--prover-id', 'bad id!'], /--prover-id must be an id/],
   ];
-  for (const [[command, ...args], pattern] of usageCases) {
+  for (const [[command, ...args], pattern, exit = 2] of usageCases) {
     const mod = (await import(`../src/cli/commands/${command}.ts`)) as { run(argv: string[]): Promise<void> };
     await assert.rejects(mod.run(args), (err: unknown) => {
       const what = `proofmarket ${command} ${args.join(' ')}`;
       assert.ok(err instanceof CliError, `${what}: ${String(err)}`);
-      assert.equal(err.exitCode, 2, `${what}: ${err.message}`);
+      assert.equal(err.exitCode, exit, `${what}: ${err.message}`);
       assert.match(err.message, pattern, what);
       assert.match(err.message, /^[^\n]+$/, 'one line');
       return true;

@@ -59,8 +59,8 @@ test('keys new writes ~/.proofmarket/key.json with mode 0600 in a 0700 directory
 
   // no silent overwrite
   const again = await keys(home, ['new']);
-  assert.equal(again.code, 1);
-  assert.match(again.stderr, /^proofmarket keys: a key file already exists at .*key\.json .*--force/m);
+  assert.equal(again.code, 5);
+  assert.match(again.stderr, /^error: key_file_exists: a key file already exists at .*key\.json .*--force/m);
   assert.equal(JSON.parse(readFileSync(file, 'utf8')).private_key, doc.private_key);
   const forced = await keys(home, ['new', '--force']);
   assert.equal(forced.code, 0, forced.stderr);
@@ -97,12 +97,12 @@ test('keys: clear one-line errors and non-zero exits', async (t) => {
   const home = mkdtempSync(join(tmpdir(), 'pm-keys-'));
   t.after(() => rmSync(home, { recursive: true, force: true }));
   const cases: [string[], number, RegExp][] = [
-    [['show'], 2, /no key file at .*key\.json; create one with proofmarket keys new/],
-    [['import', '0x1234'], 2, /64 hex digits/],
-    [['import', `0x${'0'.repeat(64)}`], 2, /not a valid secp256k1 private key/],
+    [['show'], 5, /no key file at .*key\.json; create one with proofmarket keys new/],
+    [['import', '0x1234'], 5, /64 hex digits/],
+    [['import', `0x${'0'.repeat(64)}`], 5, /not a valid secp256k1 private key/],
     [['import'], 2, /expected the private key/],
     [['import', KEY, '--from-file', 'x'], 2, /not both/],
-    [['import', '--from-file', join(home, 'missing')], 2, /no file/],
+    [['import', '--from-file', join(home, 'missing')], 4, /no file/],
     [['rotate'], 2, /unknown subcommand "rotate"/],
     [[], 2, /expected a subcommand/],
     [['show', '--force'], 2, /--force is for keys new\/import/],
@@ -120,7 +120,7 @@ test('keys: clear one-line errors and non-zero exits', async (t) => {
   const file = join(home, '.proofmarket', 'key.json');
   chmodSync(file, 0o644);
   const exposed = await keys(home, ['show']);
-  assert.equal(exposed.code, 1);
+  assert.equal(exposed.code, 5);
   assert.match(exposed.stderr, /accessible by group or others \(mode 0644\).*chmod 600/);
   assert.throws(() => loadSigner(file), /chmod 600/);
   chmodSync(file, 0o600);
@@ -128,7 +128,7 @@ test('keys: clear one-line errors and non-zero exits', async (t) => {
   const doc = JSON.parse(readFileSync(file, 'utf8'));
   writeFileSync(file, JSON.stringify({ ...doc, address: '0x' + '1'.repeat(40) }), { mode: 0o600 });
   const inconsistent = await keys(home, ['show']);
-  assert.equal(inconsistent.code, 1);
+  assert.equal(inconsistent.code, 5);
   assert.match(inconsistent.stderr, /inconsistent/);
   writeFileSync(file, 'not json', { mode: 0o600 });
   assert.match((await keys(home, ['show'])).stderr, /not a proofmarket key file/);

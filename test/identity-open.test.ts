@@ -30,6 +30,6 @@ test('proofmarket serve --open --host 0.0.0.0 exits 2 with one line, before bind
     );
   });
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^proofmarket serve: --open accepts unsigned calls, so it is refused on --host 0\.0\.0\.0/);
+  assert.match(r.stderr, /^error: invalid_option: --open accepts unsigned calls, so it is refused on --host 0\.0\.0\.0/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });

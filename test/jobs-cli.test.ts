@@ -126,7 +126,7 @@ test('signed with keys: deposit, post-job, fund from the balance, match, results
   writeKeyFile(join(tmp, 'provider.json'), providerKey);
   await ok(['deposit', '30000000000000000']); // 0.03 ether in wei
   const jobId = (await json(['post-job', '--image', 'busybox', '--cmd', 'echo hi > /out/output.txt', '--price', '0.015', '--timeout', '60', '--output', '/out/output.txt'])).jobId;
-  await failed(['fund', '--job', jobId, '--key', join(tmp, 'provider.json')], 1, /^proofmarket fund: not_job_requester: /);
+  await failed(['fund', '--job', jobId, '--key', join(tmp, 'provider.json')], 1, /^error: not_job_requester: /);
   await ok(['fund', '--job', jobId]);
   assert.equal((await json(['balance'])).balance, '15000000000000000');
   await ok(['match', '--job', jobId, '--provider', providerKey.address]);
@@ -156,6 +156,6 @@ test('bad input: one line on stderr, exit 2 for usage, 1 for a refusal', async (
   await failed(['fund', '--job', `0x${'1'.repeat(64)}`, '--tx', 'nope'], 2, /--tx must be a transaction hash/);
   await failed(['status', '--job', 'xyz'], 2, /--job must be a job id/);
   await failed(['match', '--job', `0x${'1'.repeat(64)}`], 2, /--provider is required/);
-  await failed(['accept', '--job', `0x${'1'.repeat(64)}`], 1, /^proofmarket accept: job_not_found: /);
+  await failed(['accept', '--job', `0x${'1'.repeat(64)}`], 1, /^error: job_not_found: /);
   await failed(['jobs', '--status', 'DONE'], 2, /--status must be one of CREATED/);
 });

@@ -209,7 +209,7 @@ test('proofmarket images: list shows the imported busybox; bad usage is one line
     );
   const bad = await cli(['bogus']);
   assert.equal(bad.code, 2);
-  assert.equal(bad.stderr, 'proofmarket images: unknown images command "bogus"; say list or import-busybox\n');
+  assert.equal(bad.stderr, 'error: bad_usage: unknown images command "bogus"; say list or import-busybox\n');
   if (!engine(t)) return;
   const listed = await cli(['list', '--json']);
   assert.equal(listed.code, 0, listed.stderr);
@@ -218,6 +218,6 @@ test('proofmarket images: list shows the imported busybox; bad usage is one line
   const noEngine = await new Promise<{ code: number; stderr: string }>((resolve) =>
     execFile(process.execPath, [bin, 'images', 'list'], { encoding: 'utf8', env: { ...process.env, DOCKER_HOST: '', PROOFMARKET_DOCKER_SOCKET: join(outputs, 'no.sock') } }, (err, _o, stderr) => resolve({ code: err ? Number(err.code) : 0, stderr })),
   );
-  assert.equal(noEngine.code, 1);
-  assert.match(noEngine.stderr, /^proofmarket images: no Docker engine answers at .*no\.sock; start dockerd or set PROOFMARKET_DOCKER_SOCKET\n$/);
+  assert.equal(noEngine.code, 3);
+  assert.match(noEngine.stderr, /^error: docker_unreachable: no Docker engine answers at .*no\.sock; start dockerd or set PROOFMARKET_DOCKER_SOCKET\n$/);
 });

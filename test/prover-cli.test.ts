@@ -19,6 +19,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'pm-prover-cli-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 const usageError = (pattern: RegExp) => (e: unknown) => e instanceof CliError && e.exitCode === 2 && pattern.test(e.message);
+/** A config file that is missing or not JSON: the file class (exit 4). */
+const fileError = (pattern: RegExp) => (e: unknown) => e instanceof CliError && e.exitCode === 4 && pattern.test(e.message);
 
 test('a JSON config file, overridden by env, overridden by flags', () => {
   const file = join(tmp, 'prover.json');
@@ -35,10 +37,10 @@ test('a JSON config file, overridden by env, overridden by flags', () => {
 });
 
 test('config file problems are one-line usage errors', () => {
-  assert.throws(() => configFromArgs({ config: join(tmp, 'missing.json') }, {}), usageError(/cannot read the config file .*missing\.json: ENOENT/));
+  assert.throws(() => configFromArgs({ config: join(tmp, 'missing.json') }, {}), fileError(/cannot read the config file .*missing\.json: no such file/));
   const broken = join(tmp, 'broken.json');
   writeFileSync(broken, '{"max_concurrent_proofs": ');
-  assert.throws(() => configFromArgs({ config: broken }, {}), usageError(/broken\.json is not valid JSON/));
+  assert.throws(() => configFromArgs({ config: broken }, {}), fileError(/broken\.json is not valid JSON/));
   assert.throws(() => configFromArgs({ config: join(tmp, 'prover.toml') }, {}), usageError(/TOML config files are not supported/));
   const typo = join(tmp, 'typo.json');
   writeFileSync(typo, '{"reward_adress": "0x"}');
@@ -50,12 +52,12 @@ test('config file problems are one-line usage errors', () => {
 test('the process: invalid values exit 2 with one line; --gpu-enabled without a GPU exits 2 before contacting anyone', () => {
   const bad = cli(['prover', '--reward-address', '0xnope']);
   assert.equal(bad.code, 2);
-  assert.equal(bad.stderr, 'proofmarket prover: --reward-address must be an EVM address (0x followed by 40 hex digits), got "0xnope"\n');
+  assert.equal(bad.stderr, 'error: invalid_option: --reward-address must be an EVM address (0x followed by 40 hex digits), got "0xnope"\n');
 
   // Nothing listens on port 9: the GPU check comes first, so it fails fast instead of waiting for a coordinator.
   const gpu = cli(['prover', '--gpu-enabled', '--coordinator-url', 'http://127.0.0.1:9', '--state-dir', join(tmp, 'gpu')]);
   assert.equal(gpu.code, 2);
-  assert.match(gpu.stderr, /^proofmarket prover: gpu_enabled is set but no usable GPU was found .*set gpu_enabled to false to prove on the CPU\n$/);
+  assert.match(gpu.stderr, /^error: no_gpu: gpu_enabled is set but no usable GPU was found .*set gpu_enabled to false to prove on the CPU\n$/);
 
   const help = cli(['prover', '--help']);
   assert.equal(help.code, 0);

@@ -369,13 +369,13 @@ describe('proofmarket stats against the live coordinator', () => {
       cli(['stats', '--coordinator', 'http://127.0.0.1:9']),
       cli(['stats', '--help']),
     ]);
-    assert.deepEqual(period, { code: 2, stdout: '', stderr: 'proofmarket stats: --period must be one of 1h, 24h, 7d, 30d, got "2h"\n' });
-    assert.deepEqual(format, { code: 2, stdout: '', stderr: 'proofmarket stats: --format must be one of text, json, csv, got "xml"\n' });
+    assert.deepEqual(period, { code: 2, stdout: '', stderr: 'error: invalid_option: --period must be one of 1h, 24h, 7d, 30d, got "2h"\n' });
+    assert.deepEqual(format, { code: 2, stdout: '', stderr: 'error: invalid_option: --format must be one of text, json, csv, got "xml"\n' });
     assert.equal(both.code, 2);
     assert.equal(both.stderr.split('\n').length, 2, 'one line');
     assert.equal(unreachable.code, 3);
     assert.equal(unreachable.stdout, '');
-    assert.match(unreachable.stderr, /^proofmarket stats: cannot reach the coordinator at http:\/\/127\.0\.0\.1:9\b[^\n]*\n$/);
+    assert.match(unreachable.stderr, /^error: coordinator_unreachable: cannot reach the coordinator at http:\/\/127\.0\.0\.1:9\b[^\n]*\n$/);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /proofmarket stats --format json --output market_stats.json/);
   });

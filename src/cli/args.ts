@@ -8,7 +8,8 @@ export function parse<O extends Options>(argv: string[], options: O, allowPositi
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
   } catch (err) {
-    throw usage((err as Error).message.split('\n')[0]!);
+    const e = err as Error & { code?: string };
+    throw usage(e.message.split('\n')[0]!, e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 'unknown_option' : e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 'bad_usage' : 'invalid_option');
   }
 }
 

@@ -4,7 +4,7 @@
 import { isAddress, type Hex } from 'viem';
 import { readDeploymentFile } from '../chain/deployment-file.ts';
 import { ChainMarket, type SentTransaction } from '../chain/market-client.ts';
-import { CliError, usage } from './errors.ts';
+import { CliError, EXIT, usage } from './errors.ts';
 import { readKeyFile, resolveKeyPath } from './keys.ts';
 
 export const CHAIN_MONEY_OPTIONS = {
@@ -48,9 +48,9 @@ export async function sendOnChain(market: ChainMarket, send: () => Promise<SentT
     return await send();
   } catch (err) {
     const text = (err as Error).message;
-    if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test(text)) throw new CliError(`no EVM RPC answers at ${market.rpcUrl}`, 3);
+    if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test(text)) throw new CliError('rpc_unreachable', `no EVM RPC answers at ${market.rpcUrl}: start the chain, or pass another --chain-rpc`, EXIT.unreachable);
     const reason = /reverted with the following (?:signature|reason):?\s*\n?\s*([^\n]+)/.exec(text)?.[1] ?? /Error: ([A-Za-z]+\([^)]*\))/.exec(text)?.[1] ?? text.split('\n')[0];
-    throw new CliError(`ProofMarket refused the transaction: ${reason}`);
+    throw new CliError('transaction_refused', `ProofMarket refused the transaction: ${reason}`);
   }
 }
 

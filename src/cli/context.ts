@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ConnectionError, ProofMarketClient, ProofMarketError } from '../sdk/client.ts';
 import type { Signer } from '../sdk/signer.ts';
 import { isValidId } from '../domain/ids.ts';
-import { CliError, usage } from './errors.ts';
+import { CliError, EXIT, usage } from './errors.ts';
 
 export const DEFAULT_COORDINATOR = 'http://127.0.0.1:8080';
 
@@ -24,6 +24,7 @@ export const GLOBAL_HELP = `Global options:
                         when it exists; see proofmarket keys)
   --json                machine-readable output: exactly one JSON document on stdout
   -q, --quiet           no progress or notes on stderr, only the result
+  --debug               on an error, its stack under the one error line (or PROOFMARKET_DEBUG=1)
   -h, --help            this help`;
 
 /** `~/.proofmarket`, or `$PROOFMARKET_HOME`: the CLI's own state (the key file, sealed-bid nonces). */
@@ -112,11 +113,11 @@ export function requesterOf(ctx: Context, flag: string | undefined, env: NodeJS.
   return isValidId(login) ? login : 'cli';
 }
 
-/** The SDK's errors as the CLI reports them: a refusal exits 1 as `<code>: <message>`, no coordinator exits 3. */
+/** The SDK's errors as the CLI reports them: a refusal exits 1 with the catalogue's code, no coordinator exits 3. */
 export function toCliError(err: unknown): unknown {
-  if (err instanceof ProofMarketError) return new CliError(oneLine(`${err.code}: ${err.message}`), 1);
+  if (err instanceof ProofMarketError) return new CliError(err.code, oneLine(err.message), EXIT.failed, { cause: err });
   if (err instanceof ConnectionError) {
-    return new CliError(oneLine(`${err.message} (is it running? start one with proofmarket serve, or pass --coordinator URL / set PROOFMARKET_URL)`), 3);
+    return new CliError('coordinator_unreachable', oneLine(`${err.message} (is it running? start one with proofmarket serve, or pass --coordinator URL / set PROOFMARKET_URL)`), EXIT.unreachable, { cause: err });
   }
   return err;
 }
@@ -208,7 +209,7 @@ export function idOption(value: string | undefined, name: string): string | unde
 }
 
 export function required<T>(value: T | undefined, name: string, command: string): T {
-  if (value === undefined) throw usage(`--${name} is required; see proofmarket ${command} --help`);
+  if (value === undefined) throw usage(`--${name} is required; see proofmarket ${command} --help`, 'missing_option');
   return value;
 }
 

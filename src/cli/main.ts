@@ -1,4 +1,4 @@
-import { CliError, refusalHint } from './errors.ts';
+import { asCliError, errorLine, EXIT, refusalHint } from './errors.ts';
 
 /** `proofmarket <command> …`: each command is a module with `run(argv)` and a `help` text. */
 const COMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<void>; help: string }>> = {
@@ -100,40 +100,42 @@ Container jobs (seed 004):
   (status --job and cancel --job work on jobs too)
 
 Global options of the user commands: --coordinator URL (or PROOFMARKET_URL), --key FILE (or PROOFMARKET_KEY),
---json, --quiet. Exit codes: 0 ok, 1 refused or failed, 2 bad usage, 3 coordinator unreachable.
+--json, --quiet. --debug (or PROOFMARKET_DEBUG=1): a stack with an error.
+Errors are one line on stderr, error: <code>: <what to do>. Exit codes: 0 ok, 1 refused or failed, 2 bad usage,
+3 coordinator unreachable, 4 a file missing or unreadable, 5 the key file, 6 port in use, 7 the request ended
+without a proof (expired, failed), 70 a bug, 130 interrupted.
 `;
 
-export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+/** `--debug` anywhere before a `--` (removed from the command's arguments), or PROOFMARKET_DEBUG=1. */
+function takeDebug(argv: string[], env: NodeJS.ProcessEnv): { debug: boolean; argv: string[] } {
+  const end = argv.indexOf('--') === -1 ? argv.length : argv.indexOf('--');
+  const head = argv.slice(0, end);
+  const flagged = head.includes('--debug');
+  return { debug: flagged || env.PROOFMARKET_DEBUG === '1', argv: flagged ? [...head.filter((a) => a !== '--debug'), ...argv.slice(end)] : argv };
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { debug, argv: args } = takeDebug(argv, env);
+  const [name, ...rest] = args;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(HELP);
     return 0;
   }
   const load = COMMANDS[name];
   if (!load) {
-    console.error(`proofmarket: unknown command "${name}"; run proofmarket --help`);
-    return 2;
+    console.error(`error: unknown_command: there is no command "${name}"; run proofmarket --help for the list`);
+    return EXIT.usage;
   }
   try {
     await (await load()).run(rest);
     return 0;
-  } catch (err) {
-    if (err instanceof CliError) {
-      console.error(`proofmarket ${name}: ${err.message}`);
-      const hint = err.exitCode === 1 && process.stderr.isTTY ? refusalHint(err.message) : undefined;
-      if (hint) console.error(`  hint: ${hint}`);
-      return err.exitCode;
-    }
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'ECONNREFUSED') {
-      console.error(`proofmarket ${name}: ${(err as Error).message}`);
-      return code === 'ECONNREFUSED' ? 3 : 1;
-    }
-    if (err instanceof Error && !(err instanceof TypeError) && !(err instanceof ReferenceError)) {
-      console.error(`proofmarket ${name}: ${err.message}`);
-      return 1;
-    }
-    throw err;
+  } catch (thrown) {
+    const err = asCliError(thrown);
+    console.error(errorLine(err));
+    const hint = err.exitCode === EXIT.failed && process.stderr.isTTY ? refusalHint(`${err.code}: ${err.message}`) : undefined;
+    if (hint) console.error(`  hint: ${hint}`);
+    if (debug) console.error((err.cause instanceof Error ? err.cause : err).stack);
+    return err.exitCode;
   }
 }
 

@@ -35,6 +35,35 @@ export const accounts = {
   burned: 'burned',
 } as const;
 
+/**
+ * An account in user words, for messages people read ("the earnings of prover p1", not "earnings:p1"); the
+ * ids stay in the /v1 JSON fields documented as account ids.
+ */
+export function describeAccount(account: string): string {
+  if (account.startsWith('chain:')) {
+    const rest = account.slice('chain:'.length); // the chain mirror's accounts (domain/chain-mirror.ts)
+    return `${rest.startsWith('job:') ? `the escrow of job ${rest.slice(4)}` : describeAccount(rest)} on chain`;
+  }
+  const [kind, ...rest] = account.split(':');
+  const id = rest.join(':');
+  if (kind === 'escrow') {
+    if (id.startsWith('subscription:')) return `the escrow of subscription ${id.slice('subscription:'.length)}`;
+    if (id.startsWith('job:')) return `the escrow of job ${id.slice('job:'.length)}`;
+    return `the escrow of request ${id}`;
+  }
+  const words: Record<string, string> = {
+    balance: `the balance of ${id}`,
+    stake: `the free stake of prover ${id}`,
+    locked: `the locked stake of prover ${id}`,
+    unstaking: `the unstaking stake of prover ${id}`,
+    earnings: `the earnings of prover ${id}`,
+    external: 'the outside world',
+    treasury: "the market's treasury",
+    burned: 'the burned (slashed) collateral',
+  };
+  return words[kind!] ?? account;
+}
+
 export type MovementKind =
   | 'deposit'
   | 'faucet'

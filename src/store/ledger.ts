@@ -1,6 +1,6 @@
 import { MarketError } from '../domain/errors.ts';
 import type { StakeLock } from '../domain/request.ts';
-import { isBalanced, netPostings, type Movement } from '../domain/ledger.ts';
+import { describeAccount, isBalanced, netPostings, type Movement } from '../domain/ledger.ts';
 import type { Queryable } from './db.ts';
 
 /** A movement was refused because it would take an account below zero. */
@@ -55,8 +55,8 @@ const APPLY_MOVEMENT = `WITH l AS (
   SELECT id::text FROM m`;
 
 function insufficientMessage(m: Movement, postings: { account: string; amount: bigint }[]): string {
-  const debits = postings.filter((p) => p.amount < 0n).map((p) => `${-p.amount} from ${p.account}`);
-  return `not enough funds for this ${m.kind}: it needs ${debits.join(' and ')}`;
+  const debits = postings.filter((p) => p.amount < 0n).map((p) => `${-p.amount} from ${describeAccount(p.account)}`);
+  return `not enough funds for this ${m.kind.replace(/_/g, ' ')}: it needs ${debits.join(' and ')}`;
 }
 
 export async function balances(q: Queryable, names: readonly string[]): Promise<Map<string, bigint>> {

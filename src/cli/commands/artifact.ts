@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { cidOfStream, cidProblem } from '../../artifacts/cid.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, usage, fileError } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, openContext } from '../context.ts';
 
 export const help = `proofmarket artifact — put files into the coordinator's content-addressed store, and get them out
@@ -42,7 +42,7 @@ async function put(v: Parameters<typeof openContext>[0], file: string): Promise<
   try {
     size = statSync(file).size;
   } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as Error).message.split('\n')[0]}`);
+    throw fileError(file, err);
   }
   const ctx = await openContext(v, { signs: true });
   // Two passes over the file, none in memory: its sha256 (which the signature covers), then the upload.
@@ -52,13 +52,24 @@ async function put(v: Parameters<typeof openContext>[0], file: string): Promise<
   emit(ctx, { ...stored, file }, () => (ctx.quiet ? stored.cid : `${stored.cid}  ${file} (${size} bytes)`));
 }
 
+/** The --out file, open (a directory that is not there is a one-line error, not an unhandled stream error). */
+async function openOut(file: string) {
+  const s = createWriteStream(file);
+  try {
+    await once(s, 'open');
+  } catch (err) {
+    throw fileError(`--out ${file}`, err, 'write');
+  }
+  return s;
+}
+
 async function get(v: Parameters<typeof openContext>[0] & { out?: string }, cid: string): Promise<void> {
   const problem = cidProblem(cid);
   if (problem) throw usage(problem);
   if (v.out === '') throw usage('--out must name a file');
   const ctx = await openContext(v, { signs: false });
   const { body } = await guard(() => ctx.client.streamArtifact(cid));
-  const sink = v.out ? createWriteStream(v.out) : process.stdout;
+  const sink = v.out ? await openOut(v.out) : process.stdout;
   async function* teed() {
     for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
       if (!sink.write(chunk)) await once(sink, 'drain');
@@ -72,7 +83,7 @@ async function get(v: Parameters<typeof openContext>[0] & { out?: string }, cid:
   }
   if (got.cid !== cid) {
     if (v.out) await rm(v.out, { force: true });
-    throw new CliError(`the coordinator served bytes that hash to ${got.cid}, not ${cid}: refused${v.out ? ` (${v.out} removed)` : ''}`);
+    throw new CliError('artifact_mismatch', `the coordinator served bytes that hash to ${got.cid}, not ${cid}: refused${v.out ? ` (${v.out} removed)` : ''}`);
   }
   if (v.out) emit(ctx, { cid, size: got.size, file: v.out }, () => (ctx.quiet ? v.out! : `${cid} → ${v.out} (${got.size} bytes, hash checked)`));
 }

@@ -31,7 +31,7 @@ export async function run(argv: string[]): Promise<void> {
   const ctx = await openContext(v, { signs: false });
   const report = await auditTarget(ctx.client, target!);
   emit(ctx, report, () => reportText(report));
-  if (report.verdict !== 'PASS') throw new CliError(`audit FAILED: ${report.checks.find((c) => !c.ok)?.detail ?? 'nothing to check'}`, 1);
+  if (report.verdict !== 'PASS') throw new CliError('audit_failed', `audit FAILED: ${report.checks.find((c) => !c.ok)?.detail ?? 'nothing to check'}`);
 }
 
 /** A request id (its audit_cid, read from the coordinator) or an audit CID, audited. */
@@ -39,7 +39,7 @@ export async function auditTarget(client: ProofMarketClient, target: string): Pr
   const byCid = cidProblem(target) === null;
   const requestId = byCid ? undefined : target;
   const auditCid = byCid ? target : (await guard(() => client.getRequest(target))).audit_cid;
-  if (!auditCid) throw new CliError(`request ${target} has no audit record (it is written when the request settles with a verified proof)`);
+  if (!auditCid) throw new CliError('no_audit_record', `request ${target} has no audit record (it is written when the request settles with a verified proof)`);
   const verifier = new Verifier({ threads: 1 });
   try {
     return await auditByCid(auditCid, { fetch: (cid) => rawArtifact(client, cid), verify: (job) => verifier.verifyRaw(job), systems: verifier.backends.names() }, requestId);

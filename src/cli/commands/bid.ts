@@ -5,7 +5,7 @@ import { sealedCommitment } from '../../domain/market/sealed.ts';
 import { ConnectionError, ProofMarketError } from '../../sdk/client.ts';
 import type { AuctionActionResult } from '../../api/index.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, usage, fileError } from '../errors.ts';
 import { amountOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, note, openContext, positionalArgs, proofmarketHome, required, toCliError, type Context } from '../context.ts';
 
 export const help = `proofmarket bid — bid for a request by hand, as a prover
@@ -93,7 +93,7 @@ export async function run(argv: string[]): Promise<void> {
 async function commit(ctx: Context, requestId: string, proverId: string, fee: string): Promise<void> {
   const file = stateFile(requestId, proverId);
   if (existsSync(file)) {
-    throw new CliError(`${proverId} already committed to a sealed bid for ${requestId} (kept in ${file}): reveal it with proofmarket bid ${requestId} --reveal --prover-id ${proverId}`);
+    throw new CliError('already_committed', `${proverId} already committed to a sealed bid for ${requestId} (kept in ${file}): reveal it with proofmarket bid ${requestId} --reveal --prover-id ${proverId}`);
   }
   const nonce = randomBytes(16).toString('hex');
   const commitment = sealedCommitment({ request_id: requestId, prover_id: proverId, fee: BigInt(fee), nonce });
@@ -104,7 +104,7 @@ async function commit(ctx: Context, requestId: string, proverId: string, fee: st
     writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   } catch (err) {
-    throw new CliError(`cannot keep the sealed bid's nonce in ${file}: ${(err as Error).message.split('\n')[0]}`);
+    throw fileError(`the sealed bid's nonce file ${file}`, err, 'write');
   }
   let r: AuctionActionResult;
   try {
@@ -125,10 +125,10 @@ async function reveal(ctx: Context, requestId: string, proverId: string | undefi
   let file: string;
   if (proverId !== undefined) {
     file = stateFile(requestId, proverId);
-    if (!existsSync(file)) throw new CliError(`no sealed bid of ${proverId} for ${requestId} in ${bidsDir()}: commit with --commit first (on this machine, with the same PROOFMARKET_HOME)`);
+    if (!existsSync(file)) throw new CliError('no_sealed_bid', `no sealed bid of ${proverId} for ${requestId} in ${bidsDir()}: commit with --commit first (on this machine, with the same PROOFMARKET_HOME)`);
   } else {
     const mine = existsSync(bidsDir()) ? readdirSync(bidsDir()).filter((f) => f.startsWith(`${requestId}__`) && f.endsWith('.json')) : [];
-    if (mine.length === 0) throw new CliError(`no sealed bid for ${requestId} in ${bidsDir()}: commit with --commit first (on this machine, with the same PROOFMARKET_HOME)`);
+    if (mine.length === 0) throw new CliError('no_sealed_bid', `no sealed bid for ${requestId} in ${bidsDir()}: commit with --commit first (on this machine, with the same PROOFMARKET_HOME)`);
     if (mine.length > 1) throw usage(`several sealed bids for ${requestId} are kept (${mine.map((f) => f.slice(requestId.length + 2, -5)).join(', ')}): give --prover-id`);
     file = join(bidsDir(), mine[0]!);
   }
@@ -136,7 +136,7 @@ async function reveal(ctx: Context, requestId: string, proverId: string | undefi
   try {
     state = JSON.parse(readFileSync(file, 'utf8')) as SealedBidState;
   } catch (err) {
-    throw new CliError(`cannot read the sealed bid ${file}: ${(err as Error).message.split('\n')[0]}`);
+    throw fileError(`the sealed bid ${file}`, err);
   }
   const r = await guard(() => ctx.client.reveal(requestId, { prover_id: state.prover_id, fee: state.fee, nonce: state.nonce }));
   rmSync(file, { force: true });

@@ -5,7 +5,7 @@ import { anvilAccount } from '../../chain/client.ts';
 import { writeDeploymentFile, type DeploymentFile } from '../../chain/deployment-file.ts';
 import { anvilDevKeys, deployMarket } from '../../chain/devnet.ts';
 import { intOption, parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage } from '../errors.ts';
 import { readKeyFile, resolveKeyPath } from '../keys.ts';
 
 export const help = `proofmarket chain — the market's contracts on an EVM chain
@@ -75,8 +75,8 @@ async function deployOrExplain(rpc: string, deploy: () => Promise<DeploymentFile
     return await deploy();
   } catch (err) {
     const text = (err as Error).message.split('\n')[0];
-    if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test((err as Error).message)) throw new CliError(`no EVM RPC answers at ${rpc}: ${text}`, 3);
-    throw new CliError(`deploying failed: ${text}`);
+    if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test((err as Error).message)) throw new CliError('rpc_unreachable', `no EVM RPC answers at ${rpc}: ${text}`, EXIT.unreachable);
+    throw new CliError('deploy_failed', `deploying failed: ${text}`);
   }
 }
 

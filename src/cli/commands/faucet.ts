@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<void> {
       // Signed: the coordinator says faucet_closed. Unsigned: a signed coordinator refuses the call before
       // the faucet sees it (signature_missing), which also means it is not in dev mode.
       if (err instanceof ProofMarketError && (err.code === 'faucet_closed' || err.code === 'signature_missing')) {
-        throw new CliError(`faucet_closed: the coordinator at ${ctx.coordinatorUrl} is not in dev mode (the faucet exists only with serve --open); fund your balance with proofmarket deposit <amount>`);
+        throw new CliError('faucet_closed', `the coordinator at ${ctx.coordinatorUrl} is not in dev mode (the faucet exists only with serve --open); fund your balance with proofmarket deposit <amount>`);
       }
       throw err;
     }

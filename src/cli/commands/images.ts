@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage } from '../errors.ts';
 import { BUSYBOX_ALIASES, BUSYBOX_IMAGE, dockerFromEnv, dockerReachable, importBusybox, listLocalImages } from '../../jobs/executor/images.ts';
 
 export const help = `proofmarket images — the container images this provider can run jobs in
@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<void> {
   if (values.busybox !== undefined && sub !== 'import-busybox') throw usage('--busybox is for images import-busybox');
   const docker = dockerFromEnv();
   const needEngine = async () => {
-    if (!(await dockerReachable(docker))) throw new CliError(`no Docker engine answers at ${(docker.modem as { socketPath?: string }).socketPath}; start dockerd or set PROOFMARKET_DOCKER_SOCKET`);
+    if (!(await dockerReachable(docker))) throw new CliError('docker_unreachable', `no Docker engine answers at ${(docker.modem as { socketPath?: string }).socketPath}; start dockerd or set PROOFMARKET_DOCKER_SOCKET`, EXIT.unreachable);
   };
   switch (sub) {
     case 'list': {

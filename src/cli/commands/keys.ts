@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { generatePrivateKey } from 'viem/accounts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage, fileError } from '../errors.ts';
 import { keyFileOf, normalizePrivateKey, readKeyFile, resolveKeyPath, writeKeyFile } from '../keys.ts';
 
 export const help = `proofmarket keys — your key: its address is your id in the market, and it signs your calls
@@ -93,15 +93,14 @@ function privateKeyIn(text: string): string {
   } catch {
     // not JSON: reported below as not a key
   }
-  throw usage('--from-file holds neither a private key (0x + 64 hex) nor a key file with "private_key"');
+  throw new CliError('invalid_private_key', '--from-file holds neither a private key (0x + 64 hex) nor a key file with "private_key"', EXIT.key);
 }
 
 function readSecret(file: string): string {
   try {
     return readFileSync(file === '-' ? 0 : file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw usage(`--from-file: no file ${file}`);
-    throw new CliError(`--from-file: cannot read ${file}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new CliError('file_not_found', `--from-file: no file ${file}; check the path`, EXIT.file);
+    throw fileError(`--from-file ${file}`, err);
   }
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Program, RegisterProgramRequest } from '../../api/index.ts';
 import { parse } from '../args.ts';
-import { usage } from '../errors.ts';
+import { CliError, EXIT, usage, fileError } from '../errors.ts';
 import { backendOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, note, oneOf, openContext, positionalArgs, required, table } from '../context.ts';
 
 export const help = `proofmarket programs — the programs (circuits) requests can name
@@ -86,8 +86,7 @@ function registerBody(v: { name?: string; system?: string; wasm?: string; zkey?:
     try {
       return readFileSync(path);
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw usage(`cannot read --${flag} ${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message.split('\n')[0]}`);
+      throw fileError(`--${flag} ${path}`, err);
     }
   };
   const wasm = file('wasm', required(v.wasm, 'wasm', 'programs register'));
@@ -97,10 +96,10 @@ function registerBody(v: { name?: string; system?: string; wasm?: string; zkey?:
   try {
     vkey = JSON.parse(file('vkey', vkeyPath).toString('utf8'));
   } catch (err) {
-    if (err instanceof SyntaxError) throw usage(`--vkey ${vkeyPath} is not JSON`);
+    if (err instanceof SyntaxError) throw new CliError('invalid_file', `--vkey ${vkeyPath} is not JSON`, EXIT.file);
     throw err;
   }
-  if (typeof vkey !== 'object' || vkey === null || Array.isArray(vkey)) throw usage(`--vkey ${vkeyPath} must hold a JSON object`);
+  if (typeof vkey !== 'object' || vkey === null || Array.isArray(vkey)) throw new CliError('invalid_file', `--vkey ${vkeyPath} must hold a JSON object`, EXIT.file);
   const body: RegisterProgramRequest = { name, proof_system: system, wasm: wasm.toString('base64'), zkey: zkey.toString('base64'), vkey };
   const encoding = oneOf(v['input-encoding'], 'input-encoding', ['json', 'data-commitment', 'range-proof'] as const);
   if (encoding) body.input_encoding = encoding;

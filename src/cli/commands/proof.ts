@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { ProofMarketError, type VerifiedProof } from '../../sdk/client.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, usage, fileError, requestEnded } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, openContext, positionalArgs, type Context } from '../context.ts';
 
 export const help = `proofmarket proof — download the verified proof of a completed request
@@ -48,7 +48,8 @@ export async function fetchProof(ctx: Context, id: string): Promise<VerifiedProo
       if (!(err instanceof ProofMarketError) || err.code !== 'proof_not_found') throw err;
       // Say why: an unknown id, or a request that has no verified proof yet.
       const r = await ctx.client.getRequest(id);
-      throw new CliError(`request ${id} is ${r.status}: it has no verified proof${r.status === 'completed' ? '' : ' yet'}${r.status === 'failed' || r.status === 'expired' ? '' : ` (follow it: proofmarket status ${id} --watch)`}`);
+      if (r.status === 'failed' || r.status === 'expired') throw requestEnded(id, r.status, ': it has no verified proof');
+      throw new CliError('no_proof_yet', `request ${id} is ${r.status}: it has no verified proof${r.status === 'completed' ? '' : ` yet (follow it: proofmarket status ${id} --watch)`}`);
     }
   });
 }
@@ -71,6 +72,6 @@ export function saveProof(file: string, p: VerifiedProof): void {
   try {
     writeFileSync(file, proofFileText(p));
   } catch (err) {
-    throw new CliError(`cannot write ${file}: ${(err as Error).message.split('\n')[0]}`);
+    throw fileError(file, err, 'write');
   }
 }

@@ -6,7 +6,7 @@ import { isValidId } from '../../domain/ids.ts';
 import { ProofMarketClient } from '../../sdk/client.ts';
 import type { AssignedTask } from '../../api/index.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage, fileError } from '../errors.ts';
 import { terminateCurves } from '../shutdown.ts';
 
 export const help = `proofmarket prove — prove one assigned task by hand, and print the body for POST /tasks/result
@@ -43,11 +43,11 @@ export async function run(argv: string[]): Promise<void> {
     const text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
     task = JSON.parse(text) as AssignedTask;
   } catch (err) {
-    throw usage(`cannot read the task from ${file === '-' ? 'stdin' : file}: ${(err as Error).message.split('\n')[0]}`);
+    throw fileError(`the task file ${file === '-' ? '(stdin)' : file}`, err);
   }
-  if (task === null) throw new CliError('the task is null: the prover had no task assigned (GET /tasks/assign returned null)');
+  if (task === null) throw new CliError('no_task', 'the task is null: the prover had no task assigned (GET /tasks/assign returned null)');
   if (typeof task !== 'object' || typeof task.task_id !== 'string' || typeof task.program_id !== 'string' || typeof task.circuit_input !== 'object') {
-    throw usage('the file is not an assigned task (expected the JSON of GET /tasks/assign/:prover_id)');
+    throw new CliError('invalid_file', `${file} is not an assigned task (expected the JSON of GET /tasks/assign/:prover_id)`, EXIT.file);
   }
 
   const client = new ProofMarketClient({ baseUrl: values.coordinator ?? process.env.PROOFMARKET_URL ?? 'http://127.0.0.1:8080' });
@@ -62,7 +62,13 @@ export async function run(argv: string[]): Promise<void> {
       prover_id: proverId,
       proof: encodeProof({ system: program.system, proof: out.proof, public_signals: out.publicSignals }),
     });
-    if (values.out) writeFileSync(values.out, `${body}\n`);
+    if (values.out) {
+      try {
+        writeFileSync(values.out, `${body}\n`);
+      } catch (err) {
+        throw fileError(`--out ${values.out}`, err, 'write');
+      }
+    }
     else process.stdout.write(`${body}\n`);
     process.stderr.write(`proved in ${(out.ms / 1000).toFixed(2)} s\n`);
   } finally {

@@ -3,7 +3,7 @@ import { ConfigError, CONFIG_KEYS, envName, flagName, OPTIONS, resolveConfig, ty
 import { ProverStartError } from '../../prover/errors.ts';
 import { ProverNode } from '../../prover/node.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage, fileError } from '../errors.ts';
 import { onShutdown } from '../shutdown.ts';
 
 const ARG_NAMES: Partial<Record<ConfigKey, string>> = {
@@ -83,12 +83,12 @@ export function configFromArgs(values: Record<string, string | boolean | undefin
     try {
       text = readFileSync(configPath, 'utf8');
     } catch (err) {
-      throw usage(`cannot read the config file ${configPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw fileError(`the config file ${configPath}`, err);
     }
     try {
       file = JSON.parse(text);
     } catch (err) {
-      throw usage(`${configPath} is not valid JSON: ${(err as Error).message.split('\n')[0]}`);
+      throw fileError(`the config file ${configPath}`, err);
     }
   }
   try {
@@ -144,7 +144,7 @@ export async function run(argv: string[]): Promise<void> {
   } catch (err) {
     if (err instanceof ProverStartError && err.code === 'stopped' && stopRequested) return void (await shutdown);
     await node.stop().catch(() => undefined);
-    if (err instanceof ProverStartError) throw new CliError(err.message, err.code === 'no_gpu' ? 2 : 1);
+    if (err instanceof ProverStartError) throw new CliError(err.code, err.message, err.code === 'no_gpu' ? EXIT.usage : EXIT.failed);
     throw err;
   }
   const levels = config.supported_privacy_levels.length ? config.supported_privacy_levels.join(',') : 'all';

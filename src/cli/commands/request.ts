@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AuctionTerms, Mechanism, PriorityName, RequestView, SubmitRequestInput } from '../../api/index.ts';
 import { intOption, parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { usage, fileError, requestEnded } from '../errors.ts';
 import {
   amountOption, backendOption, emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, idOption, money, note, numberOption, oneOf, openContext,
   requesterOf, required, type Context,
@@ -52,8 +52,9 @@ Options:
 
 ${GLOBAL_HELP}
 
-Exit codes: 0 submitted (with --wait: proved and saved), 1 refused by the coordinator or (--wait) failed or
-expired, 2 bad usage or unreadable input file, 3 coordinator unreachable, 130 Ctrl-C while waiting.
+Exit codes: 0 submitted (with --wait: proved and saved), 1 refused by the coordinator, 2 bad usage, 3 coordinator
+unreachable, 4 unreadable input file, 5 bad key file, 7 (--wait) the request failed or expired, 130 Ctrl-C while
+waiting.
 
 Example:
   proofmarket request --program-id <program_id> --input-data input.bin --backend groth16 --priority high --max-price 2000000 --wait
@@ -139,7 +140,7 @@ export async function run(argv: string[]): Promise<void> {
   if (final.status !== 'completed') {
     if (ctx.json) emit(ctx, final, () => '');
     const last = final.history.at(-1);
-    throw new CliError(`request ${final.request_id} ${final.status}${last ? `: ${last.cause}${last.detail?.reason ? ` (${String(last.detail.reason)})` : ''}` : ''}`);
+    throw requestEnded(final.request_id, final.status, last ? `: ${last.cause}${last.detail?.reason ? ` (${String(last.detail.reason)})` : ''}` : '');
   }
   const proof = await fetchProof(ctx, final.request_id);
   const file = v.out ?? defaultProofFile(final.request_id);
@@ -197,9 +198,7 @@ function readInput(file: string): Buffer {
   try {
     return readFileSync(file === '-' ? 0 : file);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.code === 'EACCES' ? 'permission denied' : e.message.split('\n')[0];
-    throw usage(`cannot read --input-data ${file}: ${why}`);
+    throw fileError(`--input-data ${file}`, err);
   }
 }
 

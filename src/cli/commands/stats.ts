@@ -3,7 +3,7 @@ import { STATS_PERIODS } from '../../domain/analytics.ts';
 import type { MarketStats, StatsDurations, StatsPeriod } from '../../api/index.ts';
 import { parse } from '../args.ts';
 import { GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, oneOf, openContext, table } from '../context.ts';
-import { usage } from '../errors.ts';
+import { fileError, usage } from '../errors.ts';
 
 export const help = `proofmarket stats — market analytics (GET /v1/stats)
 
@@ -20,8 +20,8 @@ Options:
 
 ${GLOBAL_HELP}
 
-Exit codes: 0 done, 1 the coordinator refused, 2 bad usage (unknown option, invalid value, unwritable
---output), 3 the coordinator could not be reached.
+Exit codes: 0 done, 1 the coordinator refused, 2 bad usage (unknown option, invalid value), 3 the coordinator
+could not be reached, 4 --output could not be written.
 
 Example:
   proofmarket stats
@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<void> {
   try {
     writeFileSync(v.output, body);
   } catch (err) {
-    throw usage(`cannot write --output ${v.output}: ${(err as Error).message.split('\n')[0]}`);
+    throw fileError(`--output ${v.output}`, err, 'write');
   }
   if (!ctx.quiet) console.log(`wrote the market stats (${period}, ${format}) to ${v.output}`);
 }

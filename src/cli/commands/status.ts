@@ -1,7 +1,7 @@
 import { ConnectionError, ProofMarketError } from '../../sdk/client.ts';
 import type { RequestView, TaskDetail, TaskHistoryEntry, TaskStatus } from '../../api/index.ts';
 import { parse } from '../args.ts';
-import { CliError } from '../errors.ts';
+import { CliError, EXIT, usage, requestEnded } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, money, note, openContext, paint, positionalArgs, ProgressLine, toCliError, type Context } from '../context.ts';
 import { describeJob, jobOption } from '../job-options.ts';
 import { FINAL_JOB_STATUSES, waitForJob } from '../../sdk/jobs.ts';
@@ -10,7 +10,7 @@ export const help = `proofmarket status — a request's status, price, auction r
 
 Reads GET /v1/requests/:id (seed tasks too: GET /v1/tasks/:id). With --watch, follows the request's events
 (GET /v1/events) until it is completed, failed or expired: one line per status change, and a live line on a
-terminal; then the final status. Exit code 1 when it ends failed or expired; Ctrl-C stops watching (exit 130)
+terminal; then the final status. Exit code 7 when it ends failed or expired; Ctrl-C stops watching (exit 130)
 and leaves the request in the market.
 
 With --job, a container job instead (GET /jobs/:jobId): status, provider, result and history; --watch waits
@@ -40,7 +40,7 @@ export async function run(argv: string[]): Promise<void> {
   if (v.job !== undefined) return jobStatus(v, positionals);
   const [id] = positionalArgs(positionals, ['request_id'], 'status');
   const interval = v.interval === undefined ? 500 : Number(v.interval);
-  if (!Number.isInteger(interval) || interval < 50 || interval > 60_000) throw new CliError('--interval must be milliseconds from 50 to 60000', 2);
+  if (!Number.isInteger(interval) || interval < 50 || interval > 60_000) throw usage('--interval must be milliseconds from 50 to 60000');
   const ctx = await openContext(v, { signs: false });
   if (!v.watch) {
     const view = await guard(() => lookup(ctx, id!));
@@ -51,17 +51,17 @@ export async function run(argv: string[]): Promise<void> {
   if (final === 'interrupted') return interrupted(ctx, id!);
   // Its history went out line by line while watching: the summary does not repeat it.
   emit(ctx, final, () => (ctx.quiet ? final.status : describe(ctx, final, { history: false })));
-  if (final.status !== 'completed') throw new CliError(`request ${id} ${final.status}${lastCause(final)}`);
+  if (final.status !== 'completed') throw requestEnded(id!, final.status, lastCause(final));
 }
 
-/** `status --job`: a container job, or with --watch its final state (exit 1 unless ACCEPTED). */
+/** `status --job`: a container job, or with --watch its final state (exit 7 unless ACCEPTED). */
 async function jobStatus(v: { job?: string; watch?: boolean; coordinator?: string; key?: string; json?: boolean; quiet?: boolean }, positionals: string[]): Promise<void> {
   positionalArgs(positionals, [], 'status');
   const jobId = jobOption(v.job, 'status');
   const ctx = await openContext(v, { signs: false });
   const view = await guard(() => (v.watch ? waitForJob(ctx.client, jobId) : ctx.client.getJob(jobId)));
   emit(ctx, view, () => (ctx.quiet ? view.status : describeJob(ctx, view)));
-  if (v.watch && FINAL_JOB_STATUSES.has(view.status) && view.status !== 'ACCEPTED') throw new CliError(`job ${jobId} ${view.status}`);
+  if (v.watch && FINAL_JOB_STATUSES.has(view.status) && view.status !== 'ACCEPTED') throw new CliError('job_ended', `job ${jobId} ${view.status}: proofmarket status --job ${jobId} shows why`, EXIT.ended);
 }
 
 /** A request's view; a seed task the v1 request route does not know is read from GET /v1/tasks/:id. */

@@ -6,7 +6,7 @@ import { loadBuiltinPrograms, systemOfVkey } from '../../proofs/programs.ts';
 import { isSnarkjsSystem, loadBackends } from '../../proofs/backends/registry.ts';
 import { externalVerify } from '../../proofs/backends/external.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage, fileError } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, note, openContext, paint, positionalArgs, type Context } from '../context.ts';
 import { terminateCurves } from '../shutdown.ts';
 
@@ -28,7 +28,8 @@ Options:
 
 ${GLOBAL_HELP}
 
-Exit codes: 0 the proof is valid, 1 it is not (or cannot be checked here), 2 bad usage or unreadable file.
+Exit codes: 0 the proof is valid, 1 it is not (or cannot be checked here), 2 bad usage, 4 a file missing,
+unreadable or not a proof.
 
 Example:
   proofmarket verify proof.json --program data-commitment
@@ -82,7 +83,7 @@ export async function run(argv: string[]): Promise<void> {
       const what = key.source === 'file' ? `under the verification key in ${key.file}` : `for ${key.name} (${key.program_id}), key from ${key.source === 'builtin' ? 'the built-in programs' : ctx.coordinatorUrl}`;
       return `${p.green('valid')}: a ${envelope.system} proof ${what}\n  public signals: ${envelope.public_signals.join(', ') || '(none)'}`;
     });
-    if (!valid) throw new CliError(`the proof is not valid: ${reason}`);
+    if (!valid) throw new CliError('proof_invalid', `the proof is not valid: ${reason}`);
   } finally {
     await terminateCurves();
   }
@@ -94,14 +95,13 @@ function readProofFile(file: string): { envelope: ProofEnvelope; programId: stri
   try {
     doc = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw usage(`cannot read the proof file ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.message.split('\n')[0]}`);
+    throw fileError(`the proof file ${file}`, err);
   }
   const obj = (typeof doc === 'object' && doc !== null ? doc : {}) as Record<string, unknown>;
   const bytes = Array.isArray(obj.proof) && obj.proof.every((b) => Number.isInteger(b)) ? Uint8Array.from(obj.proof as number[]) : new TextEncoder().encode(JSON.stringify(doc));
   const systems = [...PROOF_SYSTEMS, ...loadBackends().names().filter((n) => !isSnarkjsSystem(n))];
   const decoded = decodeProof(bytes, systems);
-  if (!decoded.ok) throw usage(`${file} is not a proof file: ${decoded.reason}`);
+  if (!decoded.ok) throw new CliError('invalid_file', `${file} is not a proof file: ${decoded.reason}`, EXIT.file);
   return { envelope: decoded.envelope, programId: typeof obj.program_id === 'string' ? obj.program_id : undefined };
 }
 
@@ -111,10 +111,9 @@ async function findKey(ctx: Context, program: string | undefined, vkeyFile: stri
     try {
       vkey = JSON.parse(readFileSync(vkeyFile, 'utf8'));
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw usage(`cannot read the verification key ${vkeyFile}: ${e.code === 'ENOENT' ? 'no such file' : e.message.split('\n')[0]}`);
+      throw fileError(`the verification key ${vkeyFile}`, err);
     }
-    if (typeof vkey !== 'object' || vkey === null || Array.isArray(vkey)) throw usage(`${vkeyFile} is not a verification key (a JSON object)`);
+    if (typeof vkey !== 'object' || vkey === null || Array.isArray(vkey)) throw new CliError('invalid_file', `${vkeyFile} is not a verification key (a JSON object)`, EXIT.file);
     return { vkey, system: undefined, program_id: program && /^[0-9a-f]{64}$/.test(program) ? program : null, name: null, source: 'file', file: vkeyFile };
   }
   const id = program!;
@@ -129,7 +128,7 @@ async function findKey(ctx: Context, program: string | undefined, vkeyFile: stri
     throw usage(`--program ${id} is neither a program id (64 hex digits) nor a built-in program with a ${variant ?? system} variant (built in: ${names})`);
   }
   if (!ctx.coordinatorExplicit) {
-    throw new CliError(`program ${id} is not built in, so its verification key is not on this machine: give it with --vkey FILE, or let verify download it (checked against the program id) with --coordinator URL`);
+    throw new CliError('no_verification_key', `program ${id} is not built in, so its verification key is not on this machine: give it with --vkey FILE, or let verify download it (checked against the program id) with --coordinator URL`);
   }
   note(ctx, `program ${id} is not built in: fetching its verification key from ${ctx.coordinatorUrl}`);
   return guard(async () => {
@@ -137,7 +136,7 @@ async function findKey(ctx: Context, program: string | undefined, vkeyFile: stri
     const vkey = JSON.parse(new TextDecoder().decode(await ctx.client.downloadArtifact(id, 'vkey'))) as unknown;
     // program_id = sha256(sha256(wasm) ‖ sha256(zkey) ‖ sha256(canonical vkey)): only the genuine key gives it.
     if (sha256Hex(meta.artifacts.wasm.sha256 + meta.artifacts.zkey.sha256 + sha256Hex(canonicalJson(vkey))) !== id) {
-      throw new CliError(`the verification key ${ctx.coordinatorUrl} sent for program ${id} does not hash to the program id: refusing to use it`);
+      throw new CliError('vkey_mismatch', `the verification key ${ctx.coordinatorUrl} sent for program ${id} does not hash to the program id: refusing to use it`);
     }
     return { vkey, system: meta.proof_system, program_id: id, name: meta.name, source: 'coordinator' as const };
   });
@@ -148,7 +147,7 @@ async function check(envelope: ProofEnvelope, vkey: unknown): Promise<{ valid: b
   const { system } = envelope;
   if (!isSnarkjsSystem(system)) {
     const r = await externalVerify(loadBackends(), { backend: system, vkey, proof: envelope.proof, publicSignals: envelope.public_signals }, 60_000);
-    if (!r.pass && r.reason?.startsWith('cannot verify')) throw new CliError(`${r.reason} (offline verification of ${system} proofs needs its verifier installed here)`);
+    if (!r.pass && r.reason?.startsWith('cannot verify')) throw new CliError('verifier_missing', `${r.reason} (offline verification of ${system} proofs needs its verifier installed here)`);
     return r.pass ? { valid: true } : { valid: false, reason: r.reason ?? 'rejected by the verifier' };
   }
   try {

@@ -1,6 +1,7 @@
 /** The ledger's read-only use cases: accounts, stake, slashes, a request's movements, the self-check, the operator's log. */
 import { reconcileWithChain, type ChainReconciliation } from '../../chain/reconcile.ts';
 import { participantId } from '../../domain/auth.ts';
+import { describeAccount } from '../../domain/ledger.ts';
 import { listAudit, type AuditEntry } from '../../store/audit.ts';
 import * as ledger from '../../store/ledger.ts';
 import type { Economy, StakeView } from '../economy.ts';
@@ -49,7 +50,7 @@ export async function auditLedger(deps: Pick<MarketDeps, 'db' | 'config' | 'chai
   const chain = await reconcileWithChain(deps.db, { rpcUrl: c.rpcUrl, proofMarket: c.proofMarket, jobEscrow: c.jobEscrow, source: deps.chain.source }).catch((err: unknown) => ({
     ok: false, block: null, accounts_checked: 0, differences: [], unreachable: (err as Error).message.split('\n')[0]!,
   }));
-  const problems = [...report.problems, ...chain.differences.map((d) => `${d.account} is ${d.mirror} in the mirror but ${d.chain} on chain`)];
+  const problems = [...report.problems, ...chain.differences.map((d) => `${describeAccount(d.account)} is ${d.mirror} in the mirror but ${d.chain} on chain`)];
   if ('unreachable' in chain) problems.push(`the chain could not be read: ${chain.unreachable}`);
   return { ...report, ok: report.ok && chain.ok, problems, chain: { ok: chain.ok, block: chain.block, accounts_checked: chain.accounts_checked, differences: chain.differences } };
 }
