@@ -106,3 +106,27 @@ export async function upsertChainJob(q: Queryable, j: { job_key: string; job_id:
 export async function listChainJobs(q: Queryable): Promise<Array<{ job_key: string; job_id: string; depositor: string; status: string }>> {
   return q.query(`SELECT job_key, job_id, depositor, status FROM chain_jobs ORDER BY job_key`);
 }
+
+/** An assignment of a request escrowed on chain that ProofMarket has not seen locked yet. */
+export interface ChainLockDue {
+  task_id: string;
+  request_id: string;
+  /** The holder's owner: the address its stake is on chain under. */
+  prover: string;
+  price: string;
+}
+
+/**
+ * Requests held by a prover off chain (assigned or in progress) whose on-chain request is still open and
+ * unlocked: the matchmaker's to-do list. Provers without an owner (registered unsigned) have no address to lock.
+ */
+export async function chainLocksDue(q: Queryable): Promise<ChainLockDue[]> {
+  return q.query<ChainLockDue>(
+    `SELECT t.task_id, c.request_id, p.owner AS prover, COALESCE(t.price, t.max_price)::text AS price
+     FROM chain_requests c
+     JOIN tasks t ON t.terms->'chain'->>'request_id' = c.request_id
+     JOIN provers p ON p.prover_id = t.assigned_prover
+     WHERE c.status = 'open' AND t.status IN ('assigned', 'in_progress') AND p.owner IS NOT NULL
+     ORDER BY t.assigned_at`,
+  );
+}
