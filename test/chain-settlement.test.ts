@@ -6,14 +6,14 @@
 // for other data are refused on chain and pay nothing.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEther, type Hex } from 'viem';
 import { startAnvil, type Anvil } from '../src/chain/anvil.ts';
 import { chainProof } from '../src/chain/calldata.ts';
 import { anvilAccount, publicClientFor } from '../src/chain/client.ts';
-import type { DeploymentFile } from '../src/chain/deployment-file.ts';
+import { writeDeploymentFile, type DeploymentFile } from '../src/chain/deployment-file.ts';
 import { anvilDevKeys, deployMarket } from '../src/chain/devnet.ts';
 import { ChainMarket } from '../src/chain/market-client.ts';
 import { requestOnChain } from '../src/chain/requester.ts';
@@ -28,6 +28,7 @@ import { privateKeySigner } from '../src/sdk/signer.ts';
 import { getChainRequest } from '../src/store/chain.ts';
 import { balance } from '../src/store/ledger.ts';
 import { anvilSkip, revertName } from './support/chain.ts';
+import { spawnCli } from './support/process.ts';
 import { waitFor } from './support/wait.ts';
 
 const FEE_BPS = 100n; // DEFAULT_ECONOMICS.protocolFeeBps, as deployed
@@ -138,5 +139,21 @@ describe('a proof request settled on chain, end to end', { skip: anvilSkip, time
     await coordinator.market.chain!.waitForBlock(await publicClientFor(anvil.rpcUrl).getBlockNumber());
     const again = await pm.ledgerAudit();
     assert.equal(again.ok, true, JSON.stringify(again));
+  });
+
+  test('proofmarket request --chain-deployment escrows on chain, then submits; the request is fulfilled on chain', async () => {
+    const deployment = join(tmp, 'deployment.json');
+    writeDeploymentFile(deployment, d);
+    const keyFile = join(tmp, 'requester-key.json');
+    writeKeyFile(keyFile, keyFileOf(requesterKey!));
+    const inputFile = join(tmp, 'input.json');
+    writeFileSync(inputFile, JSON.stringify({ value: '77', min: '18', max: '150' }));
+    const cli = spawnCli(['request', '--program-id', programId, '--input-data', inputFile, '--max-price', '5000000000000000', '--request-id', 'cli-request-1',
+      '--chain-deployment', deployment, '--key', keyFile, '--coordinator', coordinator.url!]);
+    assert.equal(await cli.stop('SIGCONT'), 0, cli.output()); // SIGCONT changes nothing: waits for the exit
+    const id = chainRequestId('cli-request-1');
+    assert.match(cli.output(), new RegExp(`on chain: tx 0x[0-9a-f]{64} in block \\d+ \\(gas \\d+\\): escrowed 5000000000000000 wei as ProofMarket request ${id}`), cli.output());
+    assert.match(cli.output(), /request cli-request-1 submitted: (pending|assigned|in_progress)/, cli.output());
+    await waitFor('the CLI\'s request fulfilled on chain', async () => (await requester.request(id)).status === 'fulfilled', 120_000);
   });
 });
