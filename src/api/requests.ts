@@ -123,6 +123,20 @@ export const RequestView = Type.Object(
     history: Type.Array(FreeForm(TaskHistoryEntry)),
     /** The CID of the audit record written when the request settled (GET /v1/artifacts/{cid}; `proofmarket audit`); null before. */
     audit_cid: Nullable(Type.String()),
+    /** Settled on ProofMarket (serve --chain-rpc): the request there, as the coordinator's indexer last saw it. */
+    chain: Type.Optional(
+      Type.Object(
+        {
+          request_id: Type.String({ description: 'ProofMarket\'s id: keccak256 of the request id' }),
+          status: StringEnum(['open', 'locked', 'fulfilled', 'refunded', 'cancelled'] as const),
+          prover: Nullable(Type.String()),
+          price: Nullable(Money()),
+          created_tx: Type.String(),
+          settled_tx: Nullable(Type.String({ description: 'The fulfill, cancel or refund transaction' })),
+        },
+        { description: 'The request on ProofMarket, as the indexer last saw it (chain mode only)' },
+      ),
+    ),
   },
   { additionalProperties: true },
 );

@@ -1,10 +1,12 @@
 // serve's chain flags: --chain-rpc URL --market-address 0x… [--job-escrow-address 0x…] [--confirmations N]
-// [--chain-start-block N], or --chain-deployment FILE (what chain devnet/deploy --out wrote) for all of them.
+// [--chain-start-block N], or --chain-deployment FILE (what chain devnet/deploy --out wrote) for all of them;
+// --matchmaker-key FILE: the key the coordinator locks assigned requests with (ProofMarket's matchmaker).
 import { isAddress } from 'viem';
 import type { ChainConfig } from '../coordinator/config.ts';
 import { readDeploymentFile } from '../chain/deployment-file.ts';
 import { intOption } from './args.ts';
 import { usage } from './errors.ts';
+import { readKeyFile } from './keys.ts';
 
 export const chainOptions = {
   'chain-rpc': { type: 'string' },
@@ -13,6 +15,7 @@ export const chainOptions = {
   confirmations: { type: 'string' },
   'chain-start-block': { type: 'string' },
   'chain-deployment': { type: 'string' },
+  'matchmaker-key': { type: 'string' },
 } as const;
 
 export const chainHelp = `Settlement on a chain (balances and stakes then come only from the contracts' events):
@@ -22,7 +25,9 @@ export const chainHelp = `Settlement on a chain (balances and stakes then come o
   --confirmations N           blocks a log must be under before it counts (default 1)
   --chain-start-block N       where the indexer starts (default 0: the deployment's block is better)
   --chain-deployment FILE     all of the above from proofmarket chain devnet|deploy --out FILE
-                              (flags given as well override it)`;
+                              (flags given as well override it)
+  --matchmaker-key FILE       the key file of ProofMarket's matchmaker: the coordinator then locks each
+                              assigned request on chain (lock(requestId, prover, price)); it can pay no one`;
 
 export function chainFromFlags(v: Record<string, string | boolean | string[] | undefined>): ChainConfig | undefined {
   const str = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
@@ -34,7 +39,7 @@ export function chainFromFlags(v: Record<string, string | boolean | string[] | u
     }
   })();
   const rpcUrl = str('chain-rpc') ?? file?.rpc_url;
-  const named = ['market-address', 'job-escrow-address', 'confirmations', 'chain-start-block'].filter((k) => str(k) !== undefined);
+  const named = ['market-address', 'job-escrow-address', 'confirmations', 'chain-start-block', 'matchmaker-key'].filter((k) => str(k) !== undefined);
   if (rpcUrl === undefined) {
     if (named.length) throw usage(`--${named[0]} needs --chain-rpc URL (or --chain-deployment FILE)`);
     return undefined;
@@ -56,5 +61,14 @@ export function chainFromFlags(v: Record<string, string | boolean | string[] | u
     confirmations: intOption(str('confirmations'), 'confirmations', 0, 1_000) ?? 1,
     startBlock: BigInt(start),
     pollMs: 1_000,
+    ...(str('matchmaker-key') !== undefined ? { matchmakerKey: matchmakerKeyOf(str('matchmaker-key')!) } : {}),
   };
+}
+
+function matchmakerKeyOf(path: string): `0x${string}` {
+  try {
+    return readKeyFile(path).private_key as `0x${string}`;
+  } catch (err) {
+    throw usage(`--matchmaker-key ${path}: ${(err as Error).message.split('\n')[0]}`);
+  }
 }

@@ -4,6 +4,7 @@
 import { isAddress, type Hex } from 'viem';
 import { readDeploymentFile } from '../chain/deployment-file.ts';
 import { ChainMarket, type SentTransaction } from '../chain/market-client.ts';
+import { ProofMarketError } from '../sdk/errors.ts';
 import { CliError, EXIT, usage } from './errors.ts';
 import { readKeyFile, resolveKeyPath } from './keys.ts';
 
@@ -43,10 +44,11 @@ export function chainMarketFrom(v: Values): ChainMarket | undefined {
 }
 
 /** Sends a transaction, turning a revert or an RPC that does not answer into one line and an exit code. */
-export async function sendOnChain(market: ChainMarket, send: () => Promise<SentTransaction>): Promise<SentTransaction> {
+export async function sendOnChain<T = SentTransaction>(market: ChainMarket, send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (err) {
+    if (err instanceof ProofMarketError || err instanceof CliError) throw err; // the coordinator's answer: guard() reports it
     const text = (err as Error).message;
     if (/fetch failed|ECONNREFUSED|HTTP request failed/i.test(text)) throw new CliError('rpc_unreachable', `no EVM RPC answers at ${market.rpcUrl}: start the chain, or pass another --chain-rpc`, EXIT.unreachable);
     const reason = /reverted with the following (?:signature|reason):?\s*\n?\s*([^\n]+)/.exec(text)?.[1] ?? /Error: ([A-Za-z]+\([^)]*\))/.exec(text)?.[1] ?? text.split('\n')[0];

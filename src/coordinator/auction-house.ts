@@ -39,6 +39,8 @@ export interface StoredTerms {
   reauction: { max_price_step: string; max_price_ceiling: string; min_reputation_step: number; min_reputation_floor: number } | null;
   subscription_id?: string;
   on_exhausted?: 'error' | 'market';
+  /** Settled on ProofMarket (serve --chain-rpc): its id there (usecases/chain-escrow.ts). */
+  chain?: { request_id: string };
 }
 
 export type AuctionActionInput =

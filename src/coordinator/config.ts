@@ -81,6 +81,8 @@ export interface ChainConfig {
   startBlock: bigint;
   /** How often the indexer polls the RPC. */
   pollMs: number;
+  /** The matchmaker's private key (serve --matchmaker-key): locks assigned requests on chain. None: no locks sent. */
+  matchmakerKey?: `0x${string}`;
 }
 
 export const DEFAULT_CONFIG: CoordinatorConfig = {

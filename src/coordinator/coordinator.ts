@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ChainIndexer } from '../chain/indexer.ts';
+import { ChainMatchmaker } from '../chain/matchmaker.ts';
 import { systemClock, type Clock } from '../domain/clock.ts';
 import { Verifier } from '../proofs/verifier.ts';
 import { loadBackends } from '../proofs/backends/registry.ts';
@@ -45,11 +46,13 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
   let loops: Loops | undefined;
   let events: EventStream | undefined;
   let indexer: ChainIndexer | undefined;
+  let matchmaker: ChainMatchmaker | undefined;
   try {
     await migrate(db);
     const market = new Market(db, clock, verifier, config, createMetrics(db), artifacts);
     await market.init();
     indexer = market.chain = startIndexer(db, config.chain);
+    matchmaker = market.matchmaker = startMatchmaker(db, config.chain, opts.scheduler !== false, (err, id) => app?.log.warn({ err }, `lock of ${id} refused`));
     events = new EventStream(db, opts.events, (err) => app?.log.error({ err }, 'event stream failed'));
     await events.start();
     const stream = events;
@@ -73,6 +76,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
       async close() {
         const stopping = loops?.stop();
         market.work.close(); // answers the waiting long-polls
+        await matchmaker?.stop();
         await indexer?.stop();
         await theEvents.stop(); // ends the open streams, which would keep the server from closing
         await theApp.close();
@@ -84,6 +88,7 @@ export async function startCoordinator(partial: Partial<CoordinatorConfig> = {},
     };
   } catch (err) {
     await loops?.stop();
+    await matchmaker?.stop();
     await indexer?.stop();
     await events?.stop();
     await app?.close().catch(() => undefined);
@@ -140,4 +145,12 @@ function startIndexer(db: Db, c: CoordinatorConfig['chain']): ChainIndexer | und
   const indexer = new ChainIndexer({ db, rpcUrl: c.rpcUrl, proofMarket: c.proofMarket, jobEscrow: c.jobEscrow, startBlock: c.startBlock, confirmations: c.confirmations, pollMs: c.pollMs });
   indexer.start();
   return indexer;
+}
+
+/** With --matchmaker-key: the loop that locks assigned requests on ProofMarket (on a timer unless `run` is false). */
+function startMatchmaker(db: Db, c: CoordinatorConfig['chain'], run: boolean, onError: (err: unknown, requestId: string) => void): ChainMatchmaker | undefined {
+  if (!c?.matchmakerKey) return undefined;
+  const m = new ChainMatchmaker({ db, rpcUrl: c.rpcUrl, proofMarket: c.proofMarket, privateKey: c.matchmakerKey, pollMs: Math.min(c.pollMs, 200), onError });
+  if (run) m.start();
+  return m;
 }

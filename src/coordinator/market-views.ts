@@ -1,3 +1,4 @@
+import type { ChainRequest } from '../store/chain.ts';
 import { currentRisingPrice, effectiveStars, phaseAt, type AuctionState } from '../domain/market/index.ts';
 import type { AuctionRecord } from '../store/auctions.ts';
 import type { ProverWithLoad } from '../store/provers.ts';
@@ -101,7 +102,7 @@ function fixedTakeExplanation(task: TaskRecord): FixedTakeExplanation | null {
   return { outcome: { kind: 'won', prover_id: taker, price: (task.price ?? task.max_price).toString(), why } };
 }
 
-export function requestView(task: TaskRecord, auction: AuctionRecord | undefined, history: TaskEvent[], now: Date, auditCid: string | null = null): RequestView {
+export function requestView(task: TaskRecord, auction: AuctionRecord | undefined, history: TaskEvent[], now: Date, auditCid: string | null = null, chain?: ChainRequest): RequestView {
   return {
     request_id: task.task_id,
     requester: task.requester,
@@ -124,6 +125,7 @@ export function requestView(task: TaskRecord, auction: AuctionRecord | undefined
     auction: task.mechanism === 'subscription' ? null : auctionView(task, auction, now),
     history: history.map(historyEntryView),
     audit_cid: auditCid,
+    ...(chain ? { chain: { request_id: chain.request_id, status: chain.status, prover: chain.prover, price: chain.price, created_tx: chain.created_tx, settled_tx: chain.settled_tx } } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { registerBuiltinModels } from './usecases/register-builtin-models.ts';
 import type { ChainIndexer } from '../chain/indexer.ts';
+import type { ChainMatchmaker } from '../chain/matchmaker.ts';
 import type { ArtifactStore } from '../artifacts/store.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { KernelConfig } from '../domain/kernel/transitions.ts';
@@ -44,6 +45,8 @@ export class Market implements MarketDeps {
   readonly jobs: JobServices = { funding: offChainFunding, images: advertisedImageAvailability };
   /** Set by startCoordinator with --chain-rpc. */
   chain?: ChainIndexer;
+  /** Set by startCoordinator with --chain-rpc and --matchmaker-key: sends `lock` on assignment. */
+  matchmaker?: ChainMatchmaker;
 
   constructor(
     readonly db: Db,

@@ -157,7 +157,7 @@ async function submitWorkload(o: DemoOptions, url: string, print: Print): Promis
 }
 
 /** Polls the submitted tasks and shows progress until all are verified or failed, or the demo times out. */
-async function awaitWorkload(o: DemoOptions, work: SubmittedWork, rejected: () => number, print: Print): Promise<void> {
+export async function awaitWorkload(o: DemoOptions, work: Pick<SubmittedWork, 'requester' | 'ids' | 'started'>, rejected: () => number, print: Print): Promise<void> {
   const { requester, ids, started } = work;
   const tty = Boolean(o.out.isTTY);
   let lastLine = '';

@@ -32,6 +32,7 @@ export const ERRORS = {
   reward_too_large: { status: 400, hint: 'the seed API shows rewards as JSON numbers: keep reward_amount at or below 2^53 - 1, or use POST /v1/requests (money as decimal strings)' },
   invalid_address: { status: 400, hint: 'an address is 0x followed by 40 hex digits (one case, or a valid EIP-55 checksum)' },
   invalid_artifact: { status: 400, hint: 'the wasm, zkey and vkey must be valid and belong together: rebuild them from one circuit' },
+  chain_terms_unsupported: { status: 400, hint: 'on a chain, submit without a subscription or re-auction terms (the escrow is the max price)' },
   invalid_auction_terms: { status: 400, hint: 'fix the auction parameters the message names (prices, windows, weights)' },
   invalid_reauction_policy: { status: 400, hint: 'fix the re-auction policy the message names (rounds, step)' },
   auction_has_winner: { status: 400, hint: 'an auction with a winner is not auctioned again' },
@@ -97,6 +98,8 @@ export const ERRORS = {
   job_not_found: { status: 404, hint: 'check the job id (proofmarket jobs lists them)' },
 
   // 409: the state of the market forbids it now
+  chain_escrow_missing: { status: 409, hint: 'escrow it on chain first (ProofMarket.createRequest; proofmarket request --chain-… does both), then submit' },
+  chain_escrow_mismatch: { status: 409, hint: 'the on-chain request differs (requester, program, max price, min stake or commitment): submit the same terms' },
   chain_mode: { status: 409, hint: 'this coordinator settles on a chain: send the transaction to the contract (the CLI does it with --chain-rpc)' },
   duplicate_task_id: { status: 409, hint: 'choose another task id, or omit it to get a fresh one' },
   duplicate_request_id: { status: 409, hint: 'choose another request id, or omit it to get a fresh one' },

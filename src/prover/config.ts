@@ -69,6 +69,10 @@ export interface ProverConfig {
   stake: string;
   /** zkML models (backend ezkl): off, proved with @ezkljs/engine in a worker thread, or with Python ezkl. */
   ezkl: 'off' | 'engine' | 'native';
+  /** Settlement on a chain: the EVM RPC, with market_address; the node then sends `fulfill` itself. */
+  chain_rpc: string | undefined;
+  /** ProofMarket's address, with chain_rpc. */
+  market_address: string | undefined;
 }
 
 export const PRICE_TYPES = ['per_proof', 'subscription', 'auction'] as const;
@@ -134,6 +138,8 @@ export const OPTIONS: Record<ConfigKey, OptionSpec> = {
   bid_interval: { kind: { type: 'number', min: 0.25, max: 60 }, default: 0.25, describe: 'seconds between polls of the open auctions' },
   key_file: { kind: { type: 'string' }, default: undefined, describe: 'key file to sign with (default: <state_dir>/key.json, generated once)' },
   stake: { kind: { type: 'money' }, default: '0', describe: 'collateral to keep staked; topped up at start from the owner\'s balance' },
+  chain_rpc: { kind: { type: 'url' }, default: undefined, describe: 'EVM RPC of ProofMarket: the node sends fulfill(requestId, proof, signals) itself, with its key' },
+  market_address: { kind: { type: 'address' }, default: undefined, describe: 'ProofMarket\'s address (with --chain-rpc)' },
   ezkl: { kind: { type: 'enum', values: ['off', 'engine', 'native'] }, default: 'off', describe: 'prove zkML models (backend ezkl): off, engine (@ezkljs/engine, no Python) or native (Python ezkl)' },
 };
 

@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { ChainMarket } from '../chain/market-client.ts';
 import type { Clock } from '../domain/clock.ts';
 import type { ProofMarketClient } from '../sdk/client.ts';
 import type { Signer } from '../sdk/signer.ts';
@@ -24,6 +25,8 @@ export interface NodeDeps {
   /** The ProverNode: every stage's events are its events. */
   events: EventEmitter<ProverNodeEvents>;
   artifacts: ArtifactCache;
+  /** ProofMarket with the node's key (config chain_rpc and market_address): the node fulfils on chain. */
+  chain?: ChainMarket;
 }
 
 /**
@@ -42,6 +45,7 @@ export class NodeContext {
   readonly randomBytes: (n: number) => Uint8Array;
   readonly events: EventEmitter<ProverNodeEvents>;
   readonly artifacts: ArtifactCache;
+  readonly chain: ChainMarket | undefined;
   readonly stats: ProverStats = { proved: 0, submitted: 0, passed: 0, failed: 0, errors: 0, released: 0, lost: 0, active: 0, retries: 0, reconnects: 0 };
   readonly bidStats: BiddingStats = { sent: 0, refused: 0, won: 0, skipped: 0 };
   /** The tasks held, by task id. */
@@ -77,6 +81,7 @@ export class NodeContext {
     this.randomBytes = deps.randomBytes;
     this.events = deps.events;
     this.artifacts = deps.artifacts;
+    this.chain = deps.chain;
   }
 
   /** True once stop() has begun: no new work is taken on. */

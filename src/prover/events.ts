@@ -61,6 +61,8 @@ export interface ProverNodeEvents {
   proved: [{ taskId: string; ms: number; corrupted: boolean }];
   /** The coordinator verified the proof: Pass. */
   submitted: [{ taskId: string; qualityScore: number }];
+  /** The node settled a request on chain itself (`fulfill` mined): its transaction and gas. */
+  fulfilled: [{ taskId: string; requestId: string; tx: string; gasUsed: bigint }];
   /** The coordinator rejected the proof: Fail. */
   rejected: [{ taskId: string; reason: string }];
   /** The node gave up on the task (and handed it back). */

@@ -17,7 +17,7 @@ import { BiddingStage } from './stages/bid.ts';
 import { runHeartbeat, sayGoodbye } from './stages/heartbeat.ts';
 import { runPoll } from './stages/poll.ts';
 import { checkGpu, keepStaked, learnSpeed, registerAtStart, registrationOf, servedBackends } from './stages/register.ts';
-import { loadNodeState, loadOrCreateKey } from './state-dir.ts';
+import { chainMarketOf, loadNodeState, loadOrCreateKey } from './state-dir.ts';
 import { Supervisor, type StageStatus } from './supervisor.ts';
 import { allTasksDone, handBackAll } from './task-runner.ts';
 import { DEFAULT_RETRY, type RetryPolicy, type TaskState } from './task-state.ts';
@@ -89,7 +89,8 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
     super();
     this.config = proverConfig(config);
     // Every call is signed with the node's key (a client passed in signs as it was built to).
-    this.signer = opts.client ? undefined : loadOrCreateKey(this.config.key_file ?? join(this.config.state_dir, 'key.json'));
+    const keyPath = this.config.key_file ?? join(this.config.state_dir, 'key.json');
+    this.signer = opts.client ? undefined : loadOrCreateKey(keyPath);
     this.client = opts.client ?? new ProofMarketClient({ baseUrl: this.config.coordinator_url, timeoutMs: 15_000, signer: this.signer });
     const random = opts.random ?? Math.random;
     const backoff = opts.backoff ?? DEFAULT_BACKOFF;
@@ -104,6 +105,7 @@ export class ProverNode extends EventEmitter<ProverNodeEvents> {
       randomBytes: opts.randomBytes ?? ((n) => new Uint8Array(cryptoRandomBytes(n))),
       events: this,
       artifacts: new ArtifactCache(join(this.config.state_dir, 'programs'), this.client),
+      chain: chainMarketOf(this.config, keyPath),
     });
     this.stats = this.#ctx.stats;
     this.bidStats = this.#ctx.bidStats;

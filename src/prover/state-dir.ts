@@ -3,7 +3,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import { generatePrivateKey } from 'viem/accounts';
 import { keyFileOf, readKeyFile, writeKeyFile } from '../keys/key-file.ts';
+import type { Hex } from 'viem';
+import { ChainMarket } from '../chain/market-client.ts';
 import { privateKeySigner, type Signer } from '../sdk/signer.ts';
+import { ConfigError, type ProverConfig } from './config.ts';
 
 /**
  * What a node keeps between runs, in `<state_dir>/node.json`:
@@ -50,4 +53,15 @@ export function saveNodeState(stateDir: string, state: NodeState): void {
 export function loadOrCreateKey(path: string): Signer {
   if (!existsSync(path)) writeKeyFile(path, keyFileOf(generatePrivateKey()));
   return privateKeySigner(readKeyFile(path).private_key);
+}
+
+/**
+ * With chain_rpc and market_address: ProofMarket signed with the node's own key (the key file's), which
+ * fulfils the requests it proves. One without the other is a configuration error.
+ */
+export function chainMarketOf(config: Pick<ProverConfig, 'chain_rpc' | 'market_address'>, keyPath: string): ChainMarket | undefined {
+  if (config.chain_rpc === undefined && config.market_address === undefined) return undefined;
+  if (config.chain_rpc === undefined || config.market_address === undefined) throw new ConfigError('chain_rpc and market_address go together: the node fulfils on ProofMarket at that RPC');
+  if (!existsSync(keyPath)) writeKeyFile(keyPath, keyFileOf(generatePrivateKey()));
+  return new ChainMarket(config.chain_rpc, config.market_address as Hex, readKeyFile(keyPath).private_key as Hex);
 }

@@ -133,3 +133,26 @@ export async function countChainRequests(q: Queryable): Promise<Record<string, n
   const rows = await q.query<{ status: string; n: string }>(`SELECT status, count(*)::text AS n FROM chain_requests GROUP BY status`);
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
+/** An assignment of a request escrowed on chain that ProofMarket has not seen locked yet. */
+export interface ChainLockDue {
+  task_id: string;
+  request_id: string;
+  /** The holder's owner: the address its stake is on chain under. */
+  prover: string;
+  price: string;
+}
+
+/**
+ * Requests held by a prover off chain (assigned or in progress) whose on-chain request is still open and
+ * unlocked: the matchmaker's to-do list. Provers without an owner (registered unsigned) have no address to lock.
+ */
+export async function chainLocksDue(q: Queryable): Promise<ChainLockDue[]> {
+  return q.query<ChainLockDue>(
+    `SELECT t.task_id, c.request_id, p.owner AS prover, COALESCE(t.price, t.max_price)::text AS price
+     FROM chain_requests c
+     JOIN tasks t ON t.terms->'chain'->>'request_id' = c.request_id
+     JOIN provers p ON p.prover_id = t.assigned_prover
+     WHERE c.status = 'open' AND t.status IN ('assigned', 'in_progress') AND p.owner IS NOT NULL
+     ORDER BY t.assigned_at`,
+  );
+}

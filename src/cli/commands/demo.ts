@@ -1,4 +1,5 @@
 import { runDemo } from '../../demo/run.ts';
+import { runChainDemo } from '../../demo/chain.ts';
 import { intOption, parse } from '../args.ts';
 import { usage } from '../errors.ts';
 import { onShutdown, terminateCurves } from '../shutdown.ts';
@@ -20,10 +21,16 @@ Options:
                         (default ./.proofmarket/demo)
   --timeout SECS        give up waiting for the workload after this long (default 300)
   --exit                exit after the summary instead of serving
+  --chain               settle on a chain: anvil (from its npm package) with every contract deployed; the
+                        requester escrows each request on ProofMarket, the coordinator locks the winner's
+                        stake, each prover fulfils on chain with its own dev key (no faulty provers); the
+                        summary adds transactions, gas per fulfilment, contract balances and the chain audit
+                        (zkML model requests stay off chain: none are made)
 
 Examples:
   npm start
   npm start -- --exit --requests 10
+  npm start -- --chain --exit --requests 8
   proofmarket demo --requests 100 --provers 5 --faulty-provers 2 --port 0`;
 
 export async function run(argv: string[]): Promise<void> {
@@ -38,6 +45,7 @@ export async function run(argv: string[]): Promise<void> {
     'data-dir': { type: 'string' },
     timeout: { type: 'string' },
     exit: { type: 'boolean' },
+    chain: { type: 'boolean' },
   });
   if (values.help) return void console.log(help);
   const provers = intOption(values.provers, 'provers', 1, 20) ?? 3;
@@ -46,7 +54,7 @@ export async function run(argv: string[]): Promise<void> {
   const faultyRate = values['faulty-rate'] === undefined ? 0.5 : Number(values['faulty-rate']);
   if (!(faultyRate >= 0 && faultyRate <= 1)) throw usage(`--faulty-rate must be a number from 0 to 1, got "${values['faulty-rate']}"`);
 
-  const demo = await runDemo({
+  const demo = await (values.chain ? runChainDemo : runDemo)({
     requests: intOption(values.requests, 'requests', 1, 10_000) ?? 30,
     provers,
     modelRequests: intOption(values['model-requests'], 'model-requests', 0, 100) ?? 2,

@@ -7,6 +7,9 @@ import {
   requesterOf, required, type Context,
 } from '../context.ts';
 import { follow, interrupted } from './status.ts';
+import { requestOnChain } from '../../chain/requester.ts';
+import type { ChainMarket } from '../../chain/market-client.ts';
+import { CHAIN_MONEY_HELP, CHAIN_MONEY_OPTIONS, chainMarketFrom, onChainLine, sendOnChain } from '../chain-money.ts';
 import { defaultProofFile, fetchProof, saveProof } from './proof.ts';
 
 export const help = `proofmarket request — ask the market for a proof (POST /v1/requests)
@@ -50,6 +53,13 @@ Options:
   --wait                   follow it until the proof is verified, then save it (Ctrl-C stops waiting only)
   --out FILE               with --wait: where to save the proof (default <request_id>.proof.json)
 
+On a chain (a coordinator started with serve --chain-rpc): the request is escrowed on ProofMarket first —
+createRequest(keccak256(request id), program, max price, deadline, min stake, keccak256 of the public signals
+this input's proof must carry, computed here), signed with your key, paid from your ProofMarket balance and the
+rest sent with it (amounts in wei) — then submitted; the coordinator opens its auction once it has seen the
+escrow. The winner's stake is locked on chain and it is paid only by ProofMarket.fulfill with a valid proof.
+${CHAIN_MONEY_HELP}
+
 ${GLOBAL_HELP}
 
 Exit codes: 0 submitted (with --wait: proved and saved), 1 refused by the coordinator, 2 bad usage, 3 coordinator
@@ -62,6 +72,7 @@ Example:
 
 const OPTIONS = {
   ...GLOBAL_OPTIONS,
+  ...CHAIN_MONEY_OPTIONS,
   'program-id': { type: 'string' },
   model: { type: 'string' },
   'input-data': { type: 'string' },
@@ -116,6 +127,8 @@ export async function run(argv: string[]): Promise<void> {
   if (v.out !== undefined && !v.wait) throw usage('--out saves the proof, which needs --wait (or use proofmarket proof <id> --out FILE later)');
   const terms = termsFromFlags(v);
   const input = readInput(inputFile);
+  const chain = chainMarketFrom(v);
+  if (chain && model !== undefined) throw usage('on a chain a request names a --program-id: ProofMarket verifies snarkjs proofs, not zkML models');
   const ctx = await openContext(v);
   const requester = requesterOf(ctx, v.requester);
 
@@ -124,7 +137,7 @@ export async function run(argv: string[]): Promise<void> {
     if (backend === undefined) throw usage('--backend is required (the program was not found to take its proof system from); see proofmarket request --help');
     const going = terms.max_price === undefined ? await goingPrice(ctx, backend) : undefined;
     const body: SubmitRequestInput = { ...terms, requester, ...(model !== undefined ? { model } : { program_id: programId }), input: input.toString('base64'), backend, max_price: terms.max_price ?? going!.price };
-    const submitted = await ctx.client.submitRequest(body);
+    const submitted = chain ? await submitOnChain(ctx, chain, body) : await ctx.client.submitRequest(body);
     // Only now, so that a refused request prints its one error line and nothing else.
     if (going) note(ctx, `no --max-price given: offered ${money(going.price)} (${going.why})`);
     return submitted;
@@ -148,6 +161,13 @@ export async function run(argv: string[]): Promise<void> {
   emit(ctx, { ...final, proof_file: file }, () =>
     ctx.quiet ? file : `request ${final.request_id} completed by ${final.assigned_prover ?? proof.prover_id}${final.price ? ` at ${money(final.price)}` : ''}; verified proof saved to ${file}`,
   );
+}
+
+/** Escrows on ProofMarket, then submits (src/chain/requester.ts); prints the transaction. */
+async function submitOnChain(ctx: Context, chain: ChainMarket, body: SubmitRequestInput): Promise<RequestView> {
+  const r = await sendOnChain(chain, () => requestOnChain(ctx.client, chain, body));
+  note(ctx, `${onChainLine(r.tx)}: escrowed ${r.terms.maxPrice} wei as ProofMarket request ${r.terms.requestId} (sent ${r.value} wei, the rest from ${chain.address}'s balance); commitment ${r.terms.commitment}`);
+  return r.view;
 }
 
 function submittedText(r: RequestView): string {

@@ -48,7 +48,7 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
         min_stake: parseAmount(b.min_stake ?? '0', 'min_stake'),
       }, { signer: req.signer });
       const r = await uc.getRequest(market, id);
-      return reply.code(201).send(requestView(r.task, r.auction, r.history, r.now, r.auditCid));
+      return reply.code(201).send(requestView(r.task, r.auction, r.history, r.now, r.auditCid, r.chain));
     },
   );
 
@@ -64,7 +64,7 @@ export function requestRoutes(app: FastifyInstance, market: Market): void {
     },
     async (req) => {
       const r = await uc.getRequest(market, req.params.request_id);
-      return requestView(r.task, r.auction, r.history, r.now, r.auditCid);
+      return requestView(r.task, r.auction, r.history, r.now, r.auditCid, r.chain);
     },
   );
 

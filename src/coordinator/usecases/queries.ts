@@ -1,5 +1,7 @@
 /** The market's read-only use cases: provers, requests, auctions, the order book, subscriptions. */
 import { getAuditCid } from '../../store/artifact-refs.ts';
+import { getChainRequest } from '../../store/chain.ts';
+import type { StoredTerms } from '../auction-house.ts';
 import { notFound } from '../../domain/errors.ts';
 import { effectiveStars, orderBook as bookOf, suggestedPrice } from '../../domain/market/index.ts';
 import * as auctionStore from '../../store/auctions.ts';
@@ -68,8 +70,14 @@ export async function getTaskStatus(deps: Deps, taskId: string) {
 export async function getRequest(deps: Deps, requestId: string) {
   const t = await tasks.getTask(deps.db, requestId);
   if (!t) throw notFound('request_not_found', `no request with id "${requestId}"`);
-  const [auction, history, auditCid] = await Promise.all([auctionStore.getAuction(deps.db, requestId), tasks.listTaskEvents(deps.db, requestId), getAuditCid(deps.db, requestId)]);
-  return { task: t, auction, history, auditCid, now: deps.clock.now() };
+  const chainId = (t.terms as StoredTerms | null)?.chain?.request_id;
+  const [auction, history, auditCid, chain] = await Promise.all([
+    auctionStore.getAuction(deps.db, requestId),
+    tasks.listTaskEvents(deps.db, requestId),
+    getAuditCid(deps.db, requestId),
+    chainId ? getChainRequest(deps.db, chainId) : undefined,
+  ]);
+  return { task: t, auction, history, auditCid, chain, now: deps.clock.now() };
 }
 
 /** One round of a request's auction (the latest by default). */

@@ -9,6 +9,7 @@ import { applyPlan } from '../../store/plans.ts';
 import * as subscriptions from '../../store/subscriptions.ts';
 import type { StoredTerms } from '../auction-house.ts';
 import { auctionSpec, type AuctionInput } from './auction-spec.ts';
+import { chainEscrowOf } from './chain-escrow.ts';
 import type { Caller, MarketDeps } from './deps.ts';
 import { acceptOrConflict, hashOf, openGrant } from './support.ts';
 
@@ -40,13 +41,15 @@ export type SubmitRequestReturnType = string;
 export type SubmitRequestErrorCode =
   | 'backend_not_installed' | 'program_not_found' | 'model_not_found' | 'program_or_model' | 'backend_mismatch' | 'input_too_large' | 'invalid_auction_terms' | 'invalid_amount'
   | 'subscription_not_found' | 'not_your_subscription' | 'subscription_expired' | 'subscription_exhausted'
-  | 'insufficient_funds' | 'duplicate_request_id' | 'signer_mismatch' | 'signature_missing';
+  | 'insufficient_funds' | 'duplicate_request_id' | 'signer_mismatch' | 'signature_missing'
+  | 'chain_escrow_missing' | 'chain_escrow_mismatch' | 'chain_terms_unsupported';
 
 /**
  * A request with market terms: a program and backend, an input, a price ceiling, a reputation floor, an
  * auction mechanism, an optional allow list, re-auction policy or subscription. Validated in full before
  * anything is stored; escrowed (the most it can ever pay: its max price, or its re-auction ceiling); a
- * non-fixed request opens its first auction round in the same transaction.
+ * non-fixed request opens its first auction round in the same transaction. With --chain-rpc the escrow is
+ * ProofMarket's (chain-escrow.ts): the request must be there already, and nothing is held off chain.
  */
 export async function submitRequest(deps: MarketDeps, input: SubmitRequestParameters, caller: Caller): Promise<SubmitRequestReturnType> {
   const requester = deps.access.actor(caller, input.requester, 'requester');
@@ -79,7 +82,9 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
     ...(input.subscription_id ? { subscription_id: input.subscription_id, on_exhausted: input.on_exhausted } : {}),
   };
   const requestHash = hashOf({ ...input, input: Buffer.from(input.input).toString('base64'), request_id: requestId, max_price: input.max_price.toString(), min_stake: input.min_stake.toString() });
-  const record = newRequest(input, { requestId, requester, program_id: program.program_id, expected: await deps.programs.expectedSignals(program, input.input), deadline, requestHash, stored, now });
+  const expected = await deps.programs.expectedSignals(program, input.input);
+  let record = newRequest(input, { requestId, requester, program_id: program.program_id, expected, deadline, requestHash, stored, now });
+  if (deps.config.chain) record = await onChain(deps, record, input, expected);
   const inserted = await deps.db.transaction(async (tx) => {
     if (input.subscription_id) {
       const sub = await subscriptionFor(tx, input, now);
@@ -91,13 +96,23 @@ export async function submitRequest(deps: MarketDeps, input: SubmitRequestParame
       }
     }
     const ceiling = reauction ? BigInt(reauction.max_price_ceiling) : 0n;
-    const escrow = ceiling > input.max_price ? ceiling : input.max_price;
+    const escrow = deps.config.chain ? 0n : ceiling > input.max_price ? ceiling : input.max_price;
     if (!(await applyPlan(tx, submitted(record, { escrow, faucet: await openGrant(tx, caller, requester, escrow) }, now)))) return false;
     if (auction.mechanism !== 'fixed') await deps.auctions.openRound(tx, record, now, terms);
     return true;
   });
   await acceptOrConflict(deps, inserted, requestId, requestHash, 'duplicate_request_id', 'request');
   return requestId;
+}
+
+/**
+ * A request escrowed on ProofMarket: its deadline is the chain's, and its stake is locked on chain by the
+ * matchmaker's `lock` (so none off chain); its stored terms name ProofMarket's id of it.
+ */
+async function onChain(deps: MarketDeps, record: RequestRecord, input: SubmitRequestParameters, expected: string[]): Promise<RequestRecord> {
+  const q = { requestId: record.task_id, requester: record.requester, programId: record.program_id, maxPrice: input.max_price, minStake: input.min_stake, expectedSignals: expected };
+  const { terms, deadline } = await chainEscrowOf(deps, { ...q, subscription: input.subscription_id !== undefined, reauction: !!input.reauction });
+  return { ...record, deadline, min_stake: 0n, terms: { ...record.terms, chain: terms } };
 }
 
 /** The program named by id, or a model's latest version; exactly one of the two. */

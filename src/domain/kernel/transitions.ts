@@ -218,7 +218,7 @@ function payment(request: RequestRecord, proverId: string, c: VerdictContext, e:
     return [ledgerPlan.subscriptionRelease({ subscriptionId: c.subscription.subscription_id, proverId: c.subscription.prover_id, amount, feeBps: e.protocolFeeBps, key: `subscription_release:${request.task_id}` })];
   }
   const price = request.price ?? request.max_price;
-  if (c.escrowed === 0n && price === 0n) return [];
+  if (c.escrowed === 0n) return []; // nothing held here: free, or escrowed and settled on chain
   return [ledgerPlan.settle({ taskId: request.task_id, requester: request.requester, proverId, escrowed: c.escrowed, price: price > c.escrowed ? c.escrowed : price, feeBps: e.protocolFeeBps })];
 }
 
