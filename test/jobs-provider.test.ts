@@ -150,3 +150,27 @@ test('proofmarket provider: bad usage is one line on stderr', async () => {
     assert.match(r.stderr, pattern, show([...args], r));
   }
 });
+
+test('the demo\'s container jobs: run to ACCEPTED beside the proofs when an engine answers', { timeout: 180_000 }, async (t) => {
+  if (!engine(t)) return;
+  const { runDemoJobs, DEMO_JOBS } = await import('../src/demo/jobs.ts');
+  const jobs = await runDemoJobs(c.url!, join(tmp, 'demo'));
+  t.after(() => jobs.stop());
+  assert.equal(jobs.lines.length, 1 + DEMO_JOBS.length, jobs.lines.join('\n'));
+  assert.match(jobs.lines[0]!, /^jobs {10}3 container jobs on the Docker engine at /);
+  for (const line of jobs.lines.slice(1)) assert.match(line, /^job {11}0x[0-9a-f]{8}… .*: ACCEPTED in [\d.]+ s, paid 0\.001 ETH; \/out\/\S+ sha256 [0-9a-f]{12}…$/, jobs.lines.join('\n'));
+  assert.match(jobs.lines[3]!, /\/out\/network\.txt/, 'no network in the container');
+});
+
+test('the demo\'s container jobs without an engine: one line saying why they are skipped', async () => {
+  const saved = process.env.PROOFMARKET_DOCKER_SOCKET;
+  process.env.PROOFMARKET_DOCKER_SOCKET = join(tmp, 'no-such-docker.sock');
+  try {
+    const { runDemoJobs } = await import('../src/demo/jobs.ts');
+    const jobs = await runDemoJobs('http://127.0.0.1:9', join(tmp, 'demo-none'));
+    assert.deepEqual(jobs.lines, [`jobs          skipped: no Docker engine answers at ${join(tmp, 'no-such-docker.sock')} (start dockerd, or set DOCKER_HOST; see "Running container jobs")`]);
+  } finally {
+    if (saved === undefined) delete process.env.PROOFMARKET_DOCKER_SOCKET;
+    else process.env.PROOFMARKET_DOCKER_SOCKET = saved;
+  }
+});

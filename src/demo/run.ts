@@ -8,6 +8,7 @@ import type { TaskDetail } from '../api/index.ts';
 import { progressOf, renderProgress, renderSummary, summarize, type DemoSummary } from './report.ts';
 import { DEMO_ROUTES, demoProvers, demoWorkload, seededRandom } from './workload.ts';
 import { renderZkml, startZkmlProver, submitModelRequests } from './zkml.ts';
+import { runDemoJobs, type DemoJobs } from './jobs.ts';
 
 export interface DemoOptions {
   requests: number;
@@ -62,8 +63,9 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
   const url = coordinator.url!;
   const provers: ProverNode[] = [];
   let proversStopped: Promise<unknown> | undefined;
+  let jobs: Promise<DemoJobs> | undefined;
   const stopProvers = async () => {
-    proversStopped ??= Promise.allSettled(provers.map((p) => p.stop({ handBack: true, timeoutMs: 5_000 })));
+    proversStopped ??= Promise.allSettled([...provers.map((p) => p.stop({ handBack: true, timeoutMs: 5_000 })), jobs?.then((j) => j.stop())]);
     await proversStopped;
   };
   const stop = async () => {
@@ -84,6 +86,8 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
       work.ids.push(...zkml.models.keys());
       print(`zkML          ${zkml.models.size} requests naming models (${[...new Set(zkml.models.values())].join(', ')}), proved by "zkML Prover" with @ezkljs/engine\n`);
     }
+    // container jobs beside the proofs, when a Docker engine answers (else one line says why not)
+    jobs = runDemoJobs(url, o.dataDir).catch((err: Error) => ({ lines: [`jobs          skipped: ${err.message.split('\n')[0]}`], stop: async () => {} }));
     await awaitWorkload(o, work, rejected, print);
     const details: TaskDetail[] = [];
     for (const id of work.ids) details.push(await work.requester.getTask(id));
@@ -92,6 +96,7 @@ export async function runDemo(o: DemoOptions): Promise<RunningDemo> {
     print(renderSummary(summary));
     print(renderZkml(zkml, details));
     await printMoney(work, provers, names, print);
+    for (const line of (await jobs).lines) print(line);
     return { coordinator, url, provers, summary, stopProvers, stop };
   } catch (err) {
     await stop();

@@ -40,3 +40,8 @@ export class SdkJobFeed implements JobFeed {
     });
   }
 }
+
+/** The images a provider advertises: what the engine holds, each `name:latest` also as `name` (Docker reads a bare name so). */
+export function imagesToAdvertise(local: readonly string[]): string[] {
+  return [...new Set(local.flatMap((i) => (i.endsWith(':latest') ? [i, i.slice(0, -':latest'.length)] : [i])))];
+}

@@ -4,6 +4,7 @@ import type { Queryable } from './db.ts';
 import { applyMovement } from './ledger.ts';
 import { insertReputationEvent } from './reputation.ts';
 import { applyJobStake } from './job-stake.ts';
+import { applyRun } from './job-runs.ts';
 
 interface JobRow {
   job_id: string;
@@ -35,7 +36,8 @@ export async function applyJobPlan(q: Queryable, plan: JobPlan): Promise<boolean
   if (!written) return false;
   for (const m of plan.ledger) await applyMovement(q, m, plan.event.at);
   await applyJobStake(q, plan.job.job_id, plan.stake, plan.event.at);
-  if (plan.observation) await insertReputationEvent(q, plan.observation);
+  if (plan.run) await applyRun(q, plan.job.job_id, plan.run, plan.event.at);
+  for (const o of [...(plan.observation ? [plan.observation] : []), ...plan.observations]) await insertReputationEvent(q, o);
   return true;
 }
 
@@ -89,11 +91,16 @@ export interface JobFilter {
   limit?: number;
 }
 
-/** Jobs by status, provider and requester, oldest first (the provider's poll takes them in that order). */
+/**
+ * Jobs by status, provider and requester, oldest first (the provider's poll takes them in that order). A
+ * provider's jobs include the redundant jobs it has a run of; polling MATCHED ones, only runs not yet started.
+ */
 export async function listJobs(q: Queryable, f: JobFilter = {}): Promise<JobRecord[]> {
   const rows = await q.query<JobRow>(
     `SELECT ${COLUMNS} FROM jobs
-     WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR provider = $2) AND ($3::text IS NULL OR requester = $3)
+     WHERE ($1::text IS NULL OR status = $1) AND ($3::text IS NULL OR requester = $3)
+       AND ($2::text IS NULL OR provider = $2 OR EXISTS (
+         SELECT 1 FROM job_runs r WHERE r.job_id = jobs.job_id AND r.provider = $2 AND (jobs.status <> 'MATCHED' OR r.status = 'MATCHED')))
      ORDER BY created_at, job_id LIMIT $4`,
     [f.status ?? null, f.provider ?? null, f.requester ?? null, f.limit ?? 100],
   );

@@ -18,6 +18,8 @@ Options:
   --timeout S         seconds the container may run (default 600)
   --output PATH       an output file under /out (repeatable; default: all of /out)
   --verifier V        hash-only (you accept by hand; default) or redundant:N
+  --min-stake ETH     stake each provider locks behind its run (default 0: none); slashed if it misses the
+                      timeout or is outvoted under redundant:N
 
 ${GLOBAL_HELP}
 
@@ -37,6 +39,7 @@ const OPTIONS = {
   timeout: { type: 'string' },
   output: { type: 'string', multiple: true },
   verifier: { type: 'string' },
+  'min-stake': { type: 'string' },
 } as const;
 
 export async function run(argv: string[]): Promise<void> {
@@ -45,6 +48,7 @@ export async function run(argv: string[]): Promise<void> {
   if (!v.image) throw usage('--image is required (e.g. --image alpine); see proofmarket post-job --help');
   if (!v.cmd) throw usage('--cmd is required (e.g. --cmd "echo hi > /out/output.txt"); see proofmarket post-job --help');
   const maxPriceEth = etherOption(v.price, 'price');
+  const minStakeEth = v['min-stake'] === undefined ? undefined : etherOption(v['min-stake'], 'min-stake');
   const resources = {
     cpu: numberOption(v.cpu, 'cpu', 0.01, 256, 'CPUs') ?? 1,
     ramGB: numberOption(v.ram, 'ram', 0.001, 4096, 'GB') ?? 1,
@@ -63,6 +67,7 @@ export async function run(argv: string[]): Promise<void> {
       maxPriceEth,
       timeoutSec: intOption(v.timeout, 'timeout', 1, 604_800) ?? 600,
       verifier: v.verifier ?? 'hash-only',
+      ...(minStakeEth === undefined ? {} : { minStakeEth }),
       outputs: (v.output ?? []).map((path) => ({ path })),
       ...(ctx.signer || named === undefined ? {} : { requester: named }),
     }),

@@ -63,14 +63,13 @@ export async function run(argv: string[]): Promise<void> {
   // loaded here: dockerode and the executor weigh on no other command
   const { dockerFromEnv, dockerReachable, listLocalImages } = await import('../../jobs/executor/images.ts');
   const { startDockerAgent } = await import('../../jobs/agent.ts');
-  const { SdkJobFeed } = await import('../../jobs/sdk-feed.ts');
+  const { SdkJobFeed, imagesToAdvertise } = await import('../../jobs/sdk-feed.ts');
   const { ArtifactStoreSink } = await import('../../jobs/store-sink.ts');
   const docker = dockerFromEnv();
   if (!(await dockerReachable(docker))) throw new CliError(`no Docker engine answers at ${(docker.modem as { socketPath?: string }).socketPath}; start dockerd or set PROOFMARKET_DOCKER_SOCKET`);
   const signed = ctx.signer !== undefined;
   if (!v['no-advertise']) {
-    // Docker reads a bare name as name:latest, and jobs name images either way
-    const images = [...new Set((await listLocalImages(docker)).flatMap((i) => (i.endsWith(':latest') ? [i, i.slice(0, -':latest'.length)] : [i])))];
+    const images = imagesToAdvertise(await listLocalImages(docker));
     await guard(() => ctx.client.advertiseProvider({ images, capacity, ...(signed ? {} : { providerAddr: provider }) }));
   }
   const log = (line: string) => {

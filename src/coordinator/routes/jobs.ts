@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import * as uc from '../usecases/index.ts';
 import { formatEther } from '../../domain/jobs/ether.ts';
+import { escrowFor } from '../../domain/jobs/job.ts';
 import type { Market } from '../market.ts';
 import { jobList, jobView } from '../jobs/views.ts';
 import {
@@ -34,7 +35,7 @@ export function jobRoutes(app: FastifyInstance, market: Market): void {
     async (req) => {
       const header = req.headers['x-requester-addr'];
       const job = await uc.createJob(market, { ...req.body, requester: typeof header === 'string' ? header : req.body.requester }, { signer: req.signer });
-      return { jobId: job.job_id, expectedEscrowEth: formatEther(job.price), status: job.status };
+      return { jobId: job.job_id, expectedEscrowEth: formatEther(escrowFor(job)), status: job.status };
     },
   );
 

@@ -1,5 +1,6 @@
-import { AUTO_MATCH_GRACE_MS, autoMatch, type JobProvider } from '../../domain/jobs/auto-match.ts';
-import { DEFAULT_RESOURCES, type JobResources } from '../../domain/jobs/job.ts';
+import { AUTO_MATCH_GRACE_MS, autoMatch, type AutoMatch, type JobProvider } from '../../domain/jobs/auto-match.ts';
+import { runMatched, type JobRun } from '../../domain/jobs/runs.ts';
+import { DEFAULT_RESOURCES, isRedundant, runsWanted, type JobResources } from '../../domain/jobs/job.ts';
 import { matched } from '../../domain/jobs/transitions.ts';
 import { reputationOf } from '../../domain/market/reputation.ts';
 import type { Queryable } from '../../store/db.ts';
@@ -24,12 +25,24 @@ export async function autoMatchJobs(tx: Queryable, now: Date, economics: Economi
   const providers = await providersNow(tx, now);
   let n = 0;
   for (const job of due) {
-    const pick = autoMatch(job, providers, mechanism, now, economics);
-    if (!pick) continue;
-    const p = providers.find((x) => x.provider === pick.provider)!;
-    await applyJob(tx, matched(job, pick.provider, now, 'auto_matched', { mechanism: pick.mechanism, candidates: pick.candidates }, { stake: p.stake!, economics }));
-    for (const k of KEYS) p.used[k] += job.spec.resources[k];
-    p.stake = { free: p.stake!.free - job.min_stake, locked: p.stake!.locked + job.min_stake };
+    // redundant:N takes N distinct providers at once, or waits until there are N
+    const picks: AutoMatch[] = [];
+    for (let i = 0; i < runsWanted(job); i++) {
+      const pick = autoMatch(job, providers.filter((p) => !picks.some((x) => x.provider === p.provider)), mechanism, now, economics);
+      if (pick) picks.push(pick);
+    }
+    if (picks.length < runsWanted(job)) continue;
+    let current = job;
+    const runs: JobRun[] = [];
+    for (const pick of picks) {
+      const p = providers.find((x) => x.provider === pick.provider)!;
+      const detail = { mechanism: pick.mechanism, candidates: pick.candidates };
+      const stake = { stake: p.stake!, economics };
+      current = await applyJob(tx, isRedundant(job) ? runMatched(current, runs, pick.provider, now, 'auto_matched', detail, stake) : matched(current, pick.provider, now, 'auto_matched', detail, stake));
+      runs.push({ provider: pick.provider, status: 'MATCHED', result: null });
+      for (const k of KEYS) p.used[k] += job.spec.resources[k];
+      p.stake = { free: p.stake!.free - job.min_stake, locked: p.stake!.locked + job.min_stake };
+    }
     n++;
   }
   return n;

@@ -1,7 +1,8 @@
 import { cancelled, requireRequester } from '../../domain/jobs/transitions.ts';
 import type { JobRecord } from '../../domain/jobs/job.ts';
 import { applyJob, jobActor, jobEscrowOf, withJob, type JobDeps } from './job-support.ts';
-import { openJobLock } from '../../store/job-stake.ts';
+import { openJobLocks } from '../../store/job-stake.ts';
+import { jobRuns } from '../../store/job-runs.ts';
 import type { Caller } from './deps.ts';
 
 export interface CancelJobReturnType {
@@ -19,7 +20,10 @@ export async function cancelJob(deps: JobDeps, jobId: string, caller: Caller): P
   return withJob(deps, jobId, async (q, job) => {
     requireRequester(job, jobActor(deps, caller, undefined, 'requester'), 'cancel');
     const refunded = await jobEscrowOf(q, job.job_id);
-    const lock = job.provider === null ? null : await openJobLock(q, job.job_id, job.provider);
-    return { job: await applyJob(q, cancelled(job, refunded, deps.clock.now(), { lock, economics: deps.config.economics })), refunded };
+    // the providers that did not answer within the timeout are slashed; a redundant job's runs that did, released
+    const answered = new Set((await jobRuns(q, job.job_id)).filter((r) => r.status === 'SUBMITTED').map((r) => r.provider));
+    const locks = await openJobLocks(q, job.job_id);
+    const missed = { locks: locks.filter((l) => !answered.has(l.prover_id)), answered: locks.filter((l) => answered.has(l.prover_id)), economics: deps.config.economics };
+    return { job: await applyJob(q, cancelled(job, refunded, deps.clock.now(), missed)), refunded };
   });
 }

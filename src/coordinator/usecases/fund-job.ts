@@ -1,5 +1,5 @@
 import { funded, requireRequester } from '../../domain/jobs/transitions.ts';
-import type { JobRecord } from '../../domain/jobs/job.ts';
+import { escrowFor, type JobRecord } from '../../domain/jobs/job.ts';
 import { openGrant } from './support.ts';
 import { applyJob, jobActor, withJob, type JobDeps } from './job-support.ts';
 import type { Caller } from './deps.ts';
@@ -22,7 +22,7 @@ export async function fundJob(deps: JobDeps, jobId: string, input: FundJobParame
   return withJob(deps, jobId, async (q, job) => {
     requireRequester(job, jobActor(deps, caller, undefined, 'requester'), 'fund');
     await deps.jobs.funding.verify(job, tx);
-    const faucet = await openGrant(q, caller, job.requester, job.price);
+    const faucet = await openGrant(q, caller, job.requester, escrowFor(job));
     return applyJob(q, funded(job, { tx, faucet }, deps.clock.now()));
   });
 }

@@ -1,5 +1,8 @@
 import { forbidden } from '../../domain/errors.ts';
 import { matched } from '../../domain/jobs/transitions.ts';
+import { isRedundant } from '../../domain/jobs/job.ts';
+import { runMatched } from '../../domain/jobs/runs.ts';
+import { jobRuns } from '../../store/job-runs.ts';
 import type { JobRecord } from '../../domain/jobs/job.ts';
 import { applyJob, jobActor, stakeContext, withJob, type JobDeps } from './job-support.ts';
 import type { Caller } from './deps.ts';
@@ -23,7 +26,9 @@ export async function matchJob(deps: JobDeps, input: MatchJobParameters, caller:
     if (actor !== undefined && actor !== job.requester && !deps.access.isOperator(caller)) {
       throw forbidden('not_job_requester', `only the requester of job ${job.job_id} (${job.requester}) or the market operator may match it, not ${actor}`);
     }
-    const plan = matched(job, provider, deps.clock.now(), 'matched', null, await stakeContext(q, deps, provider));
+    const stake = await stakeContext(q, deps, provider);
+    // redundant:N: each match adds one of the N distinct providers
+    const plan = isRedundant(job) ? runMatched(job, await jobRuns(q, job.job_id), provider, deps.clock.now(), 'matched', null, stake) : matched(job, provider, deps.clock.now(), 'matched', null, stake);
     await deps.jobs.images.check(q, job.spec.image, provider);
     return applyJob(q, plan);
   });

@@ -1,7 +1,10 @@
 import { requireProvider, resultsSubmitted } from '../../domain/jobs/transitions.ts';
 import type { JobArtifact, JobFailure, JobRecord } from '../../domain/jobs/job.ts';
 import { applyJob, jobActor, jobEscrowOf, withJob, type JobDeps } from './job-support.ts';
-import { openJobLock } from '../../store/job-stake.ts';
+import { openJobLock, openJobLocks } from '../../store/job-stake.ts';
+import { isRedundant } from '../../domain/jobs/job.ts';
+import { requireRun, runSubmitted } from '../../domain/jobs/runs.ts';
+import { jobRuns } from '../../store/job-runs.ts';
 import type { Caller } from './deps.ts';
 
 /** `POST /results`, after schema validation: the seed's body, and `failure` for a container that failed. */
@@ -26,7 +29,10 @@ export type SubmitJobResultsErrorCode = 'invalid_job_id' | 'job_not_found' | 'no
  */
 export async function submitJobResults(deps: JobDeps, input: SubmitJobResultsParameters, caller: Caller): Promise<SubmitJobResultsReturnType> {
   return withJob(deps, input.jobId, async (q, job) => {
-    requireProvider(job, jobActor(deps, caller, input.providerAddr, 'providerAddr'), 'submit its results');
+    const actor = jobActor(deps, caller, input.providerAddr, 'providerAddr');
+    const runs = isRedundant(job) ? await jobRuns(q, job.job_id) : null;
+    if (runs) requireRun(job, runs, actor, 'submit its results');
+    else requireProvider(job, actor, 'submit its results');
     const result = {
       artifacts: input.artifacts,
       stdoutTail: input.stdoutTail ?? '',
@@ -36,6 +42,10 @@ export async function submitJobResults(deps: JobDeps, input: SubmitJobResultsPar
       ...(input.failure ? { failure: input.failure } : {}),
       ...(input.reason ? { reason: input.reason } : {}),
     };
+    if (runs) {
+      const settlement = { escrowed: await jobEscrowOf(q, job.job_id), locks: await openJobLocks(q, job.job_id), economics: deps.config.economics };
+      return applyJob(q, runSubmitted(job, runs, actor!, result, settlement, deps.clock.now()));
+    }
     const lock = await openJobLock(q, job.job_id, job.provider!);
     return applyJob(q, resultsSubmitted(job, result, await jobEscrowOf(q, job.job_id), deps.clock.now(), lock));
   });

@@ -13,7 +13,7 @@ export const JOB_STATUSES = ['CREATED', 'FUNDED', 'MATCHED', 'RUNNING', 'RESULT_
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 /** Why a job moved: its events are `job.<cause>`. */
-export type JobCause = 'created' | 'funded' | 'matched' | 'auto_matched' | 'started' | 'results_submitted' | 'failed' | 'accepted' | 'canceled' | 'expired';
+export type JobCause = 'created' | 'funded' | 'matched' | 'auto_matched' | 'started' | 'results_submitted' | 'run_submitted' | 'failed' | 'accepted' | 'canceled' | 'expired';
 
 const ALLOWED: Record<JobStatus, readonly JobStatus[]> = {
   CREATED: ['FUNDED', 'CANCELED'],
@@ -122,6 +122,18 @@ export function parseVerifier(value: string): { kind: 'hash-only' } | { kind: 'r
   if (m) return { kind: 'redundant', n: Number(m[1]) };
   throw invalid('invalid_job_spec', `verifier must be "hash-only" or "redundant:N" with N from 1 to 9, got "${value.slice(0, 40)}"`);
 }
+
+/** How many providers run the job: N for `redundant:N`, else 1. */
+export function runsWanted(job: Pick<JobRecord, 'spec'>): number {
+  const v = parseVerifier(job.spec.verifier);
+  return v.kind === 'redundant' ? v.n : 1;
+}
+
+/** Whether the job runs on several providers and settles by their majority (`redundant:N`). */
+export const isRedundant = (job: Pick<JobRecord, 'spec'>) => parseVerifier(job.spec.verifier).kind === 'redundant';
+
+/** What funding escrows: the price once per run (`redundant:N` pays each provider of the majority the price). */
+export const escrowFor = (job: Pick<JobRecord, 'spec' | 'price'>) => job.price * BigInt(runsWanted(job));
 
 export const DEFAULT_RESOURCES: JobResources = { cpu: 1, ramGB: 1, gpu: 0, storageGB: 1 };
 export const DEFAULT_TIMEOUT_SEC = 600;

@@ -1,6 +1,6 @@
 import type { Movement } from '../ledger.ts';
 import type { ReputationObservation } from '../request.ts';
-import type { JobCause, JobRecord, JobStatus } from './job.ts';
+import type { JobCause, JobRecord, JobResult, JobStatus } from './job.ts';
 import type { JobStakeStep } from './stake.ts';
 
 /**
@@ -22,6 +22,10 @@ export interface JobPlan {
   observation: ReputationObservation | null;
   /** Stake locked, released or slashed by this move (src/domain/jobs/stake.ts). */
   stake: JobStakeStep[];
+  /** A redundant job's run: a provider matched to it, or its results recorded (src/domain/jobs/runs.ts). */
+  run: { op: 'match'; provider: string } | { op: 'submit'; provider: string; result: JobResult } | null;
+  /** Further reputation observations (a redundant job's verdict observes each of its providers). */
+  observations: ReputationObservation[];
   event: JobEvent;
 }
 

@@ -6,14 +6,21 @@
  */
 import { forbidden, conflict } from '../errors.ts';
 import { plan as ledger, type Movement } from '../ledger.ts';
-import { assertJobMove, failureOf, jobDeadline, type JobCause, type JobRecord, type JobResult, type JobStatus } from './job.ts';
+import { assertJobMove, escrowFor, failureOf, jobDeadline, type JobCause, type JobRecord, type JobResult, type JobStatus } from './job.ts';
 import type { JobPlan } from './plan.ts';
 import type { StakeLock } from '../request.ts';
 import { lockFor, release, slashOrRelease, type JobStakeStep, type StakeContext } from './stake.ts';
 import type { EconomicsConfig } from '../ledger.ts';
 
-interface MoveParts {
+export interface MoveParts {
   to: JobStatus;
+  /**
+   * The caller checked the move itself (a redundant job: a further run matched or submitted keeps MATCHED, and
+   * the majority's verdict accepts it from MATCHED); still an event.
+   */
+  checked?: boolean;
+  run?: JobPlan['run'];
+  observations?: JobPlan['observations'];
   cause: JobCause;
   what: string;
   changes?: Partial<JobRecord>;
@@ -23,8 +30,8 @@ interface MoveParts {
   detail?: Record<string, unknown> | null;
 }
 
-function move(job: JobRecord, now: Date, p: MoveParts): JobPlan {
-  assertJobMove(job.job_id, job.status, p.to, p.what);
+export function move(job: JobRecord, now: Date, p: MoveParts): JobPlan {
+  if (!p.checked) assertJobMove(job.job_id, job.status, p.to, p.what);
   const next: JobRecord = { ...job, ...p.changes, status: p.to, updated_at: now };
   return {
     work: 'job',
@@ -35,6 +42,8 @@ function move(job: JobRecord, now: Date, p: MoveParts): JobPlan {
     ledger: p.ledger ?? [],
     observation: p.observation ?? null,
     stake: p.stake ?? [],
+    run: p.run ?? null,
+    observations: p.observations ?? [],
     event: { kind: `job.${p.cause}`, job_id: job.job_id, at: now, from_status: job.status, to_status: p.to, cause: p.cause, prover_id: next.provider, detail: p.detail ?? null },
   };
 }
@@ -62,6 +71,8 @@ export function created(job: JobRecord, now: Date): JobPlan {
     ledger: [],
     observation: null,
     stake: [],
+    run: null,
+    observations: [],
     event: { kind: 'job.created', job_id: job.job_id, at: now, from_status: null, to_status: 'CREATED', cause: 'created', prover_id: null, detail: { image: job.spec.image, priceWei: job.price.toString() } },
   };
 }
@@ -77,7 +88,7 @@ export function funded(job: JobRecord, s: { tx: string | null; faucet: Movement 
     cause: 'funded',
     what: 'funded',
     changes: { fund_tx: s.tx, funded_at: now },
-    ledger: [...(s.faucet ? [s.faucet] : []), ledger.jobEscrow(job.job_id, job.requester, job.price)],
+    ledger: [...(s.faucet ? [s.faucet] : []), ledger.jobEscrow(job.job_id, job.requester, escrowFor(job))],
     detail: s.tx ? { tx: s.tx } : null,
   });
 }
@@ -142,20 +153,20 @@ function observed(job: JobRecord, r: JobResult, success: boolean, now: Date): Jo
  * The requester cancels: any time before a provider is matched; once matched, only after the job's timeout
  * has passed without a result (the provider is given the time the job asked for); never after results.
  */
-export function cancelled(job: JobRecord, escrowed: bigint, now: Date, missed?: { lock: StakeLock | null; economics: EconomicsConfig }): JobPlan {
+export function cancelled(job: JobRecord, escrowed: bigint, now: Date, missed?: { locks: readonly StakeLock[]; answered?: readonly StakeLock[]; economics: EconomicsConfig }): JobPlan {
   let stake: JobStakeStep[] = [];
   let observation: JobPlan['observation'] = null;
   if (job.status === 'MATCHED' || job.status === 'RUNNING') {
     const deadline = jobDeadline(job)!;
     if (now < deadline) throw conflict('job_not_cancellable', `job ${job.job_id} is ${job.status} with ${job.provider}: it may be cancelled once its timeout passes without a result, at ${deadline.toISOString()}`);
     // the provider missed the job's timeout: a failure on its record, and its lock slashed as a missed deadline
-    if (missed) stake = slashOrRelease(job, missed.lock, deadline, missed.economics, now);
+    if (missed) stake = [...missed.locks.flatMap((l) => slashOrRelease(job, l, deadline, missed.economics, now)), ...(missed.answered ?? []).flatMap((l) => release(l))];
     const ms = now.getTime() - (job.assigned_at ?? now).getTime();
     if (job.provider !== null) observation = { prover_id: job.provider, task_id: job.job_id, at: now, success: false, quality: 0, expected_ms: job.spec.timeoutSec * 1000, actual_ms: ms, cause: 'job_missed' };
   } else if (job.status !== 'CREATED' && job.status !== 'FUNDED') {
     throw conflict('job_not_cancellable', `job ${job.job_id} is ${job.status}: only a job without results may be cancelled`);
   }
-  const slashed = stake.find((s) => s.kind === 'slash');
+  const slashed = stake.filter((s) => s.kind === 'slash');
   return move(job, now, {
     to: 'CANCELED',
     cause: 'canceled',
@@ -163,9 +174,11 @@ export function cancelled(job: JobRecord, escrowed: bigint, now: Date, missed?: 
     ledger: escrowed > 0n ? [ledger.jobRefund(job.job_id, job.requester, escrowed)] : [],
     observation,
     stake,
-    detail: { refundedWei: escrowed.toString(), ...(slashed?.kind === 'slash' ? { slashedWei: slashed.amount.toString(), toRequesterWei: slashed.to_requester.toString() } : {}) },
+    detail: { refundedWei: escrowed.toString(), ...(slashed.length ? { slashedWei: sum(slashed, 'amount'), toRequesterWei: sum(slashed, 'to_requester') } : {}) },
   });
 }
+
+const sum = (steps: JobStakeStep[], key: 'amount' | 'to_requester') => steps.reduce((t, x) => t + (x.kind === 'slash' ? x[key] : 0n), 0n).toString();
 
 /** A funded job nobody took before its timeout: refunded in full (the sweep). */
 export function expired(job: JobRecord, escrowed: bigint, now: Date): JobPlan {
