@@ -108,6 +108,15 @@ test('model add compiles a tiny ONNX model with Python ezkl, registers it, and a
   const done = await pm.getRequest(view.request_id);
   assert.equal(done.program_id, (await pm.getModel('tiny:1')).program_id);
 
+  // Its measured prove time gives the price hints: its own, and the built-in models' estimated per circuit row.
+  const detail = await pm.getModel('tiny:1');
+  assert.deepEqual([detail.prove_time?.source, detail.prove_time?.count], ['measured', 1]);
+  assert.equal(detail.suggested_price?.p50, done.price, 'one settled request: its price per ms × its own time');
+  const iris = await pm.getModel('iris-mlp:1');
+  assert.equal(iris.prove_time?.source, 'estimated');
+  assert.ok(Math.abs(iris.prove_time!.ms - detail.prove_time!.ms * 2 ** (12 - 8)) < 1, 'time per row × 2^12 rows');
+  assert.ok(BigInt(iris.suggested_price!.p50) > BigInt(done.price!), 'a bigger circuit is priced higher');
+
   // The audit record names the model version, its commitment and artifacts; proofmarket audit checks them.
   const audit = await cli(['audit', view.request_id, '--json']);
   assert.equal(audit.code, 0, audit.stderr);
