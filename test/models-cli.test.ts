@@ -16,6 +16,10 @@ import { nativeEzkl } from '../src/proofs/ezkl/native.ts';
 import { ProverNode } from '../src/prover/node.ts';
 import { ProofMarketClient } from '../src/sdk/client.ts';
 import { requireService } from './support/services.ts';
+import type { AuditRecord } from '../src/api/artifacts.ts';
+import type { AuditReport } from '../src/artifacts/audit.ts';
+import { auditTarget } from '../src/cli/commands/audit.ts';
+import { canonicalJson } from '../src/proofs/canonical.ts';
 
 const BIN = new URL('../bin/proofmarket.js', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'pm-models-cli-'));
@@ -103,4 +107,35 @@ test('model add compiles a tiny ONNX model with Python ezkl, registers it, and a
   assert.deepEqual([view.status, view.proof_file], ['completed', 'tiny.proof.json']);
   const done = await pm.getRequest(view.request_id);
   assert.equal(done.program_id, (await pm.getModel('tiny:1')).program_id);
+
+  // Its measured prove time gives the price hints: its own, and the built-in models' estimated per circuit row.
+  const detail = await pm.getModel('tiny:1');
+  assert.deepEqual([detail.prove_time?.source, detail.prove_time?.count], ['measured', 1]);
+  assert.equal(detail.suggested_price?.p50, done.price, 'one settled request: its price per ms × its own time');
+  const iris = await pm.getModel('iris-mlp:1');
+  assert.equal(iris.prove_time?.source, 'estimated');
+  assert.ok(Math.abs(iris.prove_time!.ms - detail.prove_time!.ms * 2 ** (12 - 8)) < 1, 'time per row × 2^12 rows');
+  assert.ok(BigInt(iris.suggested_price!.p50) > BigInt(done.price!), 'a bigger circuit is priced higher');
+
+  // The audit record names the model version, its commitment and artifacts; proofmarket audit checks them.
+  const audit = await cli(['audit', view.request_id, '--json']);
+  assert.equal(audit.code, 0, audit.stderr);
+  const report = JSON.parse(audit.stdout) as AuditReport;
+  for (const check of ['model id', 'model commitment', 'commitment in proof', 'model compiled', 'model SRS', 'model vk', 'model settings', 'proof verifies']) {
+    assert.ok(report.checks.some((x) => x.check === check && x.ok), `${check}: ${JSON.stringify(report.checks)}`);
+  }
+  const record = JSON.parse(Buffer.from(await pm.getArtifact((await pm.getRequest(view.request_id)).audit_cid!)).toString()) as AuditRecord;
+  assert.deepEqual([record.model?.id, record.model?.commitment], ['tiny:1', model.commitment]);
+  const other = (await c.market.artifacts.put(new TextEncoder().encode('{}'))).cid;
+  const forgeries = {
+    'model commitment': { ...record.model!, commitment: '1' },
+    'model id': { ...record.model!, id: 'tiny:2' },
+    'model settings': { ...record.model!, artifacts: { ...record.model!.artifacts, settings: other } },
+  };
+  for (const [check, forged] of Object.entries(forgeries)) {
+    const cid = (await c.market.artifacts.put(new TextEncoder().encode(canonicalJson({ ...record, model: forged })))).cid;
+    const r = await auditTarget(pm, cid);
+    assert.equal(r.verdict, 'FAIL', check);
+    assert.ok(r.checks.some((x) => x.check === check && !x.ok), `${check}: ${JSON.stringify(r.checks.filter((x) => !x.ok))}`);
+  }
 });

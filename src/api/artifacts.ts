@@ -52,8 +52,11 @@ export const AuditRecord = Type.Object(
     verdict: Type.Object({ result: Type.Literal('Pass'), verified_at: Type.String(), verify_ms: Type.Number(), quality_score: Type.Number() }),
     /** The settlement: the outbox event `request.proof_verified` and the ledger movement that paid (null if nothing moved). */
     settlement: Type.Object({ event_id: OrNull(Type.String()), movement_id: OrNull(Type.String()), price: OrNull(Type.String()) }),
-    /** zkML (ezkl) requests: the model's id and weight commitment; null for circuits. */
-    model: OrNull(Type.Object({ id: Type.String(), commitment: Type.String() }, { additionalProperties: true })),
+    /**
+     * zkML (ezkl) requests: the model version's id (name:version), its weights commitment (null when params are not
+     * hashed) and its artifacts by CID (onnx, compiled, settings, vk, srs); null for circuits.
+     */
+    model: OrNull(Type.Object({ id: Type.String(), commitment: OrNull(Type.String()), artifacts: Type.Optional(Type.Record(Type.String(), Cid())) }, { additionalProperties: true })),
   },
   { additionalProperties: false },
 );

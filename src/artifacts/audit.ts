@@ -8,6 +8,7 @@ import { sha256Hex } from '../proofs/canonical.ts';
 import { decodeProof, type ProofEnvelope } from '../proofs/envelope.ts';
 import type { VerifyJob, VerifyOutcome } from '../proofs/verifier.ts';
 import { cidOfBytes } from './cid.ts';
+import { checkModel } from './audit-model.ts';
 
 export interface AuditCheck {
   check: string;
@@ -69,6 +70,7 @@ export async function auditByCid(auditCid: string, src: AuditSources, requestId?
   const program = await checkProgram(record, piece, note);
   const envelope = await checkProof(record, src, piece, note);
   if (program && envelope) await reverify(record, program, envelope, src, note);
+  if (program && record.model) await checkModel(record, program, piece, note);
   note('verdict recorded', record.verdict.result === 'Pass', `the coordinator recorded ${record.verdict.result} at ${record.verdict.verified_at}`);
   return report();
 }

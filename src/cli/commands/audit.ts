@@ -42,7 +42,7 @@ export async function auditTarget(client: ProofMarketClient, target: string): Pr
   if (!auditCid) throw new CliError('no_audit_record', `request ${target} has no audit record (it is written when the request settles with a verified proof)`);
   const verifier = new Verifier({ threads: 1 });
   try {
-    return await auditByCid(auditCid, { fetch: (cid) => rawArtifact(client, cid), verify: (job) => verifier.verifyRaw(job), systems: verifier.backends.names() }, requestId);
+    return await auditByCid(auditCid, { fetch: (cid) => rawArtifact(client, cid), verify: (job) => verifier.verifyRaw(job), systems: verifier.backends.proofSystems() }, requestId);
   } finally {
     await verifier.close();
     await terminateCurves();

@@ -3,6 +3,7 @@ import { canonicalJson, sha256Hex } from '../../proofs/canonical.ts';
 import { decodeProof } from '../../proofs/envelope.ts';
 import { getTask } from '../../store/tasks.ts';
 import { setAuditCid, settlementRefs } from '../../store/artifact-refs.ts';
+import { modelOfProgram } from '../../store/models.ts';
 import type { MarketDeps } from './deps.ts';
 
 /** The verification that settled the request, as the audit record states it. */
@@ -41,9 +42,15 @@ export async function recordAudit(deps: Pick<MarketDeps, 'db' | 'programs' | 'ar
     proof_cid: (await deps.artifacts.put(proof)).cid,
     verdict: { result: 'Pass', verified_at: verdict.verified_at.toISOString(), verify_ms: verdict.verify_ms, quality_score: verdict.quality_score },
     settlement: { ...settlement, price: task.price?.toString() ?? null },
-    model: null,
+    model: await modelOf(deps, program.program_id),
   };
   const { cid } = await deps.artifacts.put(utf8(canonicalJson(record)));
   await setAuditCid(deps.db, requestId, cid);
   return cid;
+}
+
+/** A zkML request's model version: its id, weights commitment and artifacts by CID; null for circuits. */
+async function modelOf(deps: Pick<MarketDeps, 'db'>, programId: string): Promise<AuditRecord['model']> {
+  const m = await modelOfProgram(deps.db, programId);
+  return m ? { id: m.model_id, commitment: m.commitment, artifacts: { ...m.cids } } : null;
 }
