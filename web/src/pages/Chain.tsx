@@ -1,6 +1,6 @@
 import { pm, type ChainOverview } from '../api.ts';
 import { Badge, Card, ErrorBox, Loading, Stat, TableWrap } from '../components/ui.tsx';
-import { count, short, time } from '../format.ts';
+import { count, money, short, time } from '../format.ts';
 import { useEffect } from 'preact/hooks';
 import { useAsync } from '../hooks.ts';
 
@@ -24,7 +24,7 @@ export function ChainPage() {
     <>
       <div class="page-head">
         <h1>Chain</h1>
-        <Badge status={i.status === 'ok' ? 'completed' : i.status === 'starting' || i.status === 'lagging' ? 'pending' : 'failed'} />
+        <span class={`badge s-${i.status === 'ok' ? 'completed' : i.status === 'starting' || i.status === 'lagging' ? 'pending' : 'failed'}`}>indexer {i.status}</span>
       </div>
       <section class="stats" aria-label="The chain">
         <Stat label="Chain id" value={c.chain_id === null ? '—' : String(c.chain_id)} hint={i.rpc_url} />
@@ -70,10 +70,10 @@ function Settlements({ list }: { list: ChainOverview['settlements'] }) {
             <td><time dateTime={s.at}>{time(s.at)}</time></td>
             <td class="mono" title={s.request_id}>{short(s.request_id, 12)}</td>
             <td><Badge status={s.status} /></td>
-            <td class="num">{s.price ?? `— (max ${s.max_price})`}</td>
+            <td class="num">{s.price ? money(s.price) : `— (max ${money(s.max_price)})`}</td>
             <td class="mono" title={s.prover ?? ''}>{short(s.prover, 10)}</td>
             <td class="mono" title={s.settled_tx} data-tx={s.settled_tx}>{s.settled_tx}</td>
-            <td class="mono" title={s.created_tx}>{short(s.created_tx, 12)}</td>
+            <td class="mono" title={s.created_tx}>{short(s.created_tx, 10)}</td>
           </tr>
         ))}
       </tbody>
