@@ -41,8 +41,18 @@ const started = performance.now();
 const results: Record<string, Figures> = {};
 for (const name of names) {
   const benchStarted = performance.now();
-  results[name] = await (await BENCHES[name]!())();
-  if (all) console.log(`\n(${name}: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
+  if (!all) {
+    results[name] = await (await BENCHES[name]!())();
+    continue;
+  }
+  // under `all`, a bench that fails (a service missing, a timeout on a loaded machine) is reported, not fatal
+  try {
+    results[name] = await (await BENCHES[name]!())();
+  } catch (err) {
+    console.log(`\n${name} failed: ${(err as Error).message.split('\n')[0]}`);
+    results[name] = { error: (err as Error).message.split('\n')[0] };
+  }
+  console.log(`\n(${name}: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 }
 const seconds = Math.round((performance.now() - started) / 1000);
 if (all) {
