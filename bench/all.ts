@@ -5,6 +5,7 @@ import type { Figures } from './support.ts';
 
 /** The sizes `all` runs at (each an environment knob of its bench; one already set in the environment wins). */
 export const MODERATE_SIZES: Record<string, string> = {
+  PM_SPAWN_TIMEOUT_MS: '180000',
   VERIFY_ROUNDS: '3',
   VERIFY_SINGLES: '12',
   VERIFY_POOL_PROOFS: '128',
@@ -29,6 +30,11 @@ export const MODERATE_SIZES: Record<string, string> = {
   CHAOS_TIMEOUT_S: '300',
   BENCH_JOB_RUNS: '6',
 };
+
+/** The order `all` runs them in: the issue's figures first, so that a time budget cuts the others. */
+export const ALL_ORDER = ['lifecycle', 'verify', 'latency', 'clearing', 'api', 'auction', 'artifacts', 'jobs', 'fuzz', 'chain', 'provers', 'chaos', 'jobs-container'];
+/** Seconds after which `all` starts no further bench (BENCH_ALL_BUDGET_S): they are listed as not run. */
+export const ALL_BUDGET_S = 1_200;
 
 /** Benches `all` leaves out, and why (each still runs when named). */
 export const NOT_IN_ALL: Record<string, string> = {
