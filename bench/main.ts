@@ -3,7 +3,7 @@
 // One convention: every bench prints its human tables and returns its figures; this file prints them, with
 // --json, as exactly one JSON object on the last line of stdout (one bench: its figures; several: keyed by name).
 // Benches are imported when they run, so `all` can set its moderate sizes (environment knobs) first.
-import { allRows, markdownTable, MODERATE_SIZES, NOT_IN_ALL } from './all.ts';
+import { ALL_BUDGET_S, ALL_ORDER, allRows, markdownTable, MODERATE_SIZES, NOT_IN_ALL } from './all.ts';
 import type { Figures } from './support.ts';
 
 type Bench = () => Promise<Figures>;
@@ -35,14 +35,29 @@ if (unknown.length) {
   process.exit(2);
 }
 if (all) for (const [k, v] of Object.entries(MODERATE_SIZES)) process.env[k] ??= v;
-const names = all ? Object.keys(BENCHES).filter((n) => !NOT_IN_ALL[n]) : wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
+const names = all ? [...ALL_ORDER, ...Object.keys(BENCHES).filter((n) => !ALL_ORDER.includes(n))].filter((n) => !NOT_IN_ALL[n]) : wanted.length ? wanted : Object.keys(BENCHES).filter((n) => !ON_REQUEST.has(n));
 
 const started = performance.now();
 const results: Record<string, Figures> = {};
 for (const name of names) {
   const benchStarted = performance.now();
-  results[name] = await (await BENCHES[name]!())();
-  if (all) console.log(`\n(${name}: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
+  if (!all) {
+    results[name] = await (await BENCHES[name]!())();
+    continue;
+  }
+  if ((performance.now() - started) / 1000 > Number(process.env.BENCH_ALL_BUDGET_S ?? ALL_BUDGET_S)) {
+    results[name] = { skipped: 'time budget' };
+    console.log(`\n${name}: not run (over the time budget of \`all\`)`);
+    continue;
+  }
+  // under `all`, a bench that fails (a service missing, a timeout on a loaded machine) is reported, not fatal
+  try {
+    results[name] = await (await BENCHES[name]!())();
+  } catch (err) {
+    console.log(`\n${name} failed: ${(err as Error).message.split('\n')[0]}`);
+    results[name] = { error: (err as Error).message.split('\n')[0] };
+  }
+  console.log(`\n(${name}: ${((performance.now() - benchStarted) / 1000).toFixed(0)} s)`);
 }
 const seconds = Math.round((performance.now() - started) / 1000);
 if (all) {

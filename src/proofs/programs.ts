@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { canonicalJson, sha256Hex } from './canonical.ts';
-import { DATA_COMMITMENT_MAX_BYTES, dataCommitmentInput, dataCommitmentWasm } from './builtin/data-commitment.ts';
+import { DATA_COMMITMENT_MAX_BYTES, dataCommitment, dataCommitmentInput } from './builtin/data-commitment.ts';
 import { rangeProofInput, rangeProofPublicSignals } from './builtin/range-proof.ts';
 import { invalid } from '../domain/errors.ts';
 import { isSnarkjsSystem, type BackendRegistry } from './backends/registry.ts';
@@ -64,7 +64,7 @@ export const INPUT_ENCODINGS: Record<string, InputEncoding> = {
     circuitInput: (data) => asInvalid(() => dataCommitmentInput(data)),
     async expectedPublicSignals(data) {
       try {
-        return [(await dataCommitmentWasm(data)).toString()];
+        return [dataCommitment(data).toString()];
       } catch (err) {
         if (err instanceof RangeError) throw invalid('invalid_input', err.message);
         throw err;

@@ -42,8 +42,12 @@ export function spawnTs(file: string, args: string[] = [], env: Record<string, s
   };
 }
 
-/** Waits until `pattern` appears in the process output; fails with the output if it exits or times out. */
-export async function waitForOutput(p: CliProcess, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+/**
+ * Waits until `pattern` appears in the process output; fails with the output if it exits or times out.
+ * PM_SPAWN_TIMEOUT_MS lengthens the default wait (`npm run bench -- all` on a loaded machine, where creating a
+ * fresh embedded store alone can take 30 s).
+ */
+export async function waitForOutput(p: CliProcess, pattern: RegExp, timeoutMs = Number(process.env.PM_SPAWN_TIMEOUT_MS ?? 30_000)): Promise<RegExpMatchArray> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const m = p.output().match(pattern);
@@ -60,6 +64,11 @@ export async function waitForOutput(p: CliProcess, pattern: RegExp, timeoutMs = 
  */
 export async function spawnCoordinator(args: string[], env: Record<string, string> = {}, { open = true } = {}): Promise<CliProcess & { url: string }> {
   const p = spawnCli(['serve', '--port', '0', '--log-level', 'warn', ...(open ? ['--open'] : []), ...args], env);
-  const [, url] = await waitForOutput(p, /listening on (http:\/\/[^\s]+)/);
-  return { ...p, url: url! };
+  try {
+    const [, url] = await waitForOutput(p, /listening on (http:\/\/[^\s]+)/);
+    return { ...p, url: url! };
+  } catch (err) {
+    await p.stop('SIGKILL'); // not left running behind a failed start
+    throw err;
+  }
 }

@@ -1,5 +1,5 @@
 import { startCoordinator } from '../../coordinator/coordinator.ts';
-import { dataCommitmentWasm } from '../../proofs/builtin/data-commitment.ts';
+import { dataCommitment } from '../../proofs/builtin/data-commitment.ts';
 import { DEFAULT_CONFIG, parsePrivacyRoutes, type CoordinatorConfig } from '../../coordinator/config.ts';
 import { DEFAULT_ECONOMICS, type EconomicsConfig } from '../../domain/ledger.ts';
 import { intOption, parse } from '../args.ts';
@@ -191,8 +191,7 @@ export async function run(argv: string[]): Promise<void> {
   if (chain) console.error(`proofmarket coordinator: settling on chain: ProofMarket ${chain.proofMarket} at ${chain.rpcUrl}, ${chain.confirmations} confirmation(s); balances and stakes come only from its events`);
   console.error(`proofmarket coordinator listening on ${coordinator.url} (store: ${coordinator.db.kind}); docs at ${coordinator.url}/docs; dashboard at ${coordinator.url}/`);
   if (config.open) console.error('proofmarket coordinator: --open: unsigned calls are accepted (loopback only)');
-  // Build the Poseidon hasher for task commitments now (0.6-0.9 s of CPU, once per process), not inside the first
-  // request that needs it, which would wait for it with every request queued behind it.
-  void dataCommitmentWasm(new Uint8Array(0)).catch(() => undefined);
+  // Load the Poseidon constants for task commitments now (tens of ms), not inside the first request that needs them.
+  dataCommitment(new Uint8Array(0));
   await onShutdown(() => coordinator.close());
 }

@@ -10,13 +10,13 @@
  *      giving a capacity of 35 * 31 = 1085 bytes.
  *   3. The byte length is a separate input, so [1,2,3] and [1,2,3,0] commit differently.
  *
- * Commitment: a chain of arity-8 Poseidon calls (circomlib Poseidon(8) == poseidon-lite poseidon8):
+ * Commitment: a chain of arity-8 Poseidon calls (circomlib Poseidon(8) == poseidon-lite poseidon8 == ./poseidon8.ts):
  *   h0 = poseidon8([length, c0..c6]);  hk = poseidon8([h(k-1), c(7k)..c(7k+6)]) for k = 1..4;
  *   commitment = h4 (the only public signal).
  *
  * The empty byte string is accepted: length 0, all chunks zero.
  */
-import { poseidon8 } from 'poseidon-lite/poseidon8';
+import { poseidon8 } from './poseidon8.ts';
 
 /** Bytes packed per field element. */
 export const DATA_COMMITMENT_BYTES_PER_CHUNK = 31;
@@ -86,9 +86,9 @@ function chain(data: Uint8Array, hash8: (inputs: bigint[]) => bigint): bigint {
 let wasmPoseidon: Promise<(inputs: bigint[]) => bigint> | undefined;
 
 /**
- * The same commitment as `dataCommitment`, about 3-4× faster: circomlibjs's Poseidon compiled to wasm
- * (single-threaded) instead of poseidon-lite's BigInt arithmetic. The coordinator computes one per task
- * submitted, on its main thread, so this is the one it uses; `dataCommitment` stays the plain reference.
+ * The same commitment through circomlibjs's Poseidon compiled to wasm: ~1.7× faster than `dataCommitment`
+ * (./poseidon8.ts), but it builds a bn128 curve that keeps ~100 MB resident and takes ~0.7 s to build, so the
+ * coordinator uses `dataCommitment`; this one stays as a second, independent implementation for the tests.
  */
 export async function dataCommitmentWasm(data: Uint8Array): Promise<bigint> {
   wasmPoseidon ??= (async () => {
