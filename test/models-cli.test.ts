@@ -61,7 +61,7 @@ test('proofmarket models lists the shipped versions; models show one with its co
   assert.match(show.stdout, /versions\s+iris-mlp:1/);
   const missing = await cli(['models', 'show', 'nope']);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /^proofmarket models: model_not_found: no model "nope"/);
+  assert.match(missing.stderr, /^error: model_not_found: no model "nope"/);
   assert.equal(missing.stderr.trim().split('\n').length, 1);
 });
 
@@ -71,7 +71,7 @@ test('model add: usage errors and a missing Python ezkl are one line each', asyn
   assert.equal(noSample.code, 2);
   assert.match(noSample.stderr, /--sample is required/);
   const noFile = await cli(['model', 'add', 'nothing.onnx', '--sample', 'in.json']);
-  assert.equal(noFile.code, 2);
+  assert.equal(noFile.code, 4);
   assert.match(noFile.stderr, /cannot read model.onnx nothing.onnx: no such file/);
   writeFileSync(join(tmp, 'x.onnx'), 'not onnx');
   const badVis = await cli(['model', 'add', 'x.onnx', '--sample', 'in.json', '--visibility', 'params=public']);
@@ -80,7 +80,7 @@ test('model add: usage errors and a missing Python ezkl are one line each', asyn
   // No Python with ezkl: PROOFMARKET_PYTHON (the only one tried when set) names none.
   const noEzkl = await cli(['model', 'add', 'x.onnx', '--sample', 'in.json'], { PROOFMARKET_PYTHON: '/nonexistent/python' });
   assert.equal(noEzkl.code, 1);
-  assert.equal(noEzkl.stderr.trim(), 'proofmarket model: Python ezkl is not installed: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt (or set PROOFMARKET_PYTHON to a Python that has it)');
+  assert.equal(noEzkl.stderr.trim(), 'error: ezkl_not_installed: Python ezkl is not installed: python3 -m venv .venv && .venv/bin/pip install -r requirements.txt (or set PROOFMARKET_PYTHON to a Python that has it)');
 });
 
 test('model add compiles a tiny ONNX model with Python ezkl, registers it, and a request for it is proved and verified', async (t) => {

@@ -7,7 +7,7 @@ import type { ModelArtifacts } from '../../api/index.ts';
 import { nativeEzkl } from '../../proofs/ezkl/native.ts';
 import type { ModelManifest } from '../../proofs/ezkl/models.ts';
 import { parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage } from '../errors.ts';
 import { emit, GLOBAL_HELP, GLOBAL_OPTIONS, guard, note, openContext, positionalArgs, required, type Context } from '../context.ts';
 import { showModel } from './models.ts';
 
@@ -70,13 +70,13 @@ export async function run(argv: string[]): Promise<void> {
   const [onnx] = positionalArgs(rest, ['model.onnx'], 'model add');
   const sample = required(v.sample, 'sample', 'model add');
   for (const [flag, file] of [['model.onnx', onnx!], ['--sample', sample], ...(v.srs ? [['--srs', v.srs]] : [])] as const) {
-    if (!existsSync(file)) throw usage(`cannot read ${flag} ${file}: no such file`);
+    if (!existsSync(file)) throw new CliError('file_not_found', `cannot read ${flag} ${file}: no such file`, EXIT.file);
   }
   const name = v.name ?? basename(onnx!, extname(onnx!)).toLowerCase();
   if (!/^[a-z0-9][a-z0-9_-]{0,47}$/.test(name)) throw usage(`the model name must be lower case letters, digits, - and _ (at most 48), got "${name}": pass --name`);
   const visibility = parseVisibility(v.visibility);
   const py = nativeEzkl();
-  if (!py) throw new CliError(EZKL_MISSING);
+  if (!py) throw new CliError('ezkl_not_installed', EZKL_MISSING);
   const ctx = await openContext(v);
   const work = mkdtempSync(join(tmpdir(), 'pm-model-add-'));
   try {
@@ -88,7 +88,7 @@ export async function run(argv: string[]): Promise<void> {
     note(ctx, `circuit of 2^${manifest.logrows} rows; ${manifest.srs.unsafe ? 'SRS: a local development SRS, UNSAFE (its secret is known to this machine; pass --srs for a real one)' : `SRS: ${v.srs}`}`);
     const artifacts = await upload(ctx, dir, manifest.srs.file);
     const model = await guard(() => ctx.client.registerModel({ name, artifacts, srs_unsafe: manifest.srs.unsafe, description: v.description ?? `${name} (ONNX model, added with proofmarket model add)` }));
-    if (manifest.commitment.value !== model.commitment) throw new CliError(`the coordinator computed the weights commitment ${model.commitment}, Python ezkl ${manifest.commitment.value}: not registered as the same model`);
+    if (manifest.commitment.value !== model.commitment) throw new CliError('commitment_mismatch', `the coordinator computed the weights commitment ${model.commitment}, Python ezkl ${manifest.commitment.value}: not registered as the same model`);
     emit(ctx, model, () => (ctx.quiet ? model.model_id : `registered model ${model.model_id}${model.srs_unsafe ? ' (development SRS: UNSAFE)' : ''}\n${showModel(model)}\n\nproofmarket request --model ${model.model_id} --input x.json`));
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -101,7 +101,7 @@ function compile(python: string, args: string[]): Promise<void> {
     execFile(python, [COMPILE_SCRIPT, ...args], { maxBuffer: 64 << 20, timeout: 30 * 60_000 }, (err, _stdout, stderr) => {
       if (!err) return resolve();
       const last = stderr.trim().split('\n').filter((l) => l.trim()).pop() ?? err.message;
-      reject(new CliError(`Python ezkl could not compile the model: ${last.slice(0, 300)}`));
+      reject(new CliError('model_not_compiled', `Python ezkl could not compile the model: ${last.slice(0, 300)}`));
     });
   });
 }

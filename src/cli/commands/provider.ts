@@ -1,7 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { intOption, parse } from '../args.ts';
-import { CliError, usage } from '../errors.ts';
+import { CliError, EXIT, usage } from '../errors.ts';
 import { GLOBAL_HELP, GLOBAL_OPTIONS, guard, numberOption, oneOf, openContext, type Context } from '../context.ts';
 import { addressOption } from '../job-options.ts';
 import { onShutdown } from '../shutdown.ts';
@@ -66,7 +66,7 @@ export async function run(argv: string[]): Promise<void> {
   const { SdkJobFeed, imagesToAdvertise } = await import('../../jobs/sdk-feed.ts');
   const { ArtifactStoreSink } = await import('../../jobs/store-sink.ts');
   const docker = dockerFromEnv();
-  if (!(await dockerReachable(docker))) throw new CliError(`no Docker engine answers at ${(docker.modem as { socketPath?: string }).socketPath}; start dockerd or set PROOFMARKET_DOCKER_SOCKET`);
+  if (!(await dockerReachable(docker))) throw new CliError('docker_unreachable', `no Docker engine answers at ${(docker.modem as { socketPath?: string }).socketPath}; start dockerd or set PROOFMARKET_DOCKER_SOCKET`, EXIT.unreachable);
   const signed = ctx.signer !== undefined;
   if (!v['no-advertise']) {
     const images = imagesToAdvertise(await listLocalImages(docker));
