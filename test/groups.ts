@@ -22,6 +22,12 @@ export const SLOW: Record<string, string> = {
   'test/pg-restart.test.ts': 'a PostgreSQL server stopped and started',
   'test/fuzz-routes.test.ts': 'every route fuzzed',
   'src/proofs/groth16-fast/differential.test.ts': 'thousands of proofs through two verifiers',
+  'test/chain-settlement.test.ts': 'anvil, a real proof fulfilled on chain by a prover node',
+  'test/demo-chain.test.ts': 'the demo settled on anvil',
+  'test/dashboard-chain.test.ts': 'Chromium and anvil',
+  'test/jobs-provider.test.ts': 'the provider agent running real containers',
+  'test/models-cli.test.ts': 'Python ezkl compiles a model, then an engine proof',
+  'test/cli-commands.test.ts': 'every command as a process, with real proofs',
 };
 
 /** Files that measure the machine (render time, load) and so run alone, after the rest. */
