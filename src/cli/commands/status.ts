@@ -150,8 +150,11 @@ export async function follow(ctx: Context, id: string, opts: { intervalMs?: numb
     });
     for await (const e of events) {
       print({ at: e.at, from: e.from_status as TaskStatus | null, to: e.to_status as TaskStatus, cause: e.cause ?? e.kind, prover_id: e.prover_id, detail: e.detail });
-      view = await refresh(ctx, id, view, e.to_status !== null && FINAL.has(e.to_status));
-      if (FINAL.has(view.status)) {
+      const ended = e.to_status !== null && FINAL.has(e.to_status as TaskStatus);
+      view = await refresh(ctx, id, view, ended);
+      // Ends on the final event itself, not on a fresher view: the view may already be final while its last
+      // transition is still on its way here, and that line would never be printed.
+      if (ended) {
         progress.clear();
         return view;
       }
