@@ -60,7 +60,7 @@ const show = (r: Run) => `exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stder
 function refusedWith(r: Run, code: string): void {
   assert.equal(r.code, 1, show(r));
   assert.match(r.stderr, /^[^\n]+\n/, `one line first on stderr\n${show(r)}`);
-  assert.match(r.stderr.split("\n")[0]!, new RegExp(`^proofmarket [a-z]+: ${code}: `), show(r));
+  assert.match(r.stderr.split("\n")[0]!, new RegExp(`^error: ${code}: `), show(r));
 }
 
 test('over HTTP and the CLI: the requester chooses a bid that is not the cheapest, and that prover is assigned at its fee', async () => {
